@@ -1,0 +1,48 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swtop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swtop", targets: ["swtop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .target(name: "DockerEngine", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "TermCanvas"),
+        .target(name: "SwtopStore", dependencies: [
+            "DockerEngine",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "SwtopUI", dependencies: ["TermCanvas", "SwtopStore", "DockerEngine"]),
+        .target(name: "NCursesBackend", dependencies: ["CNCurses", "TermCanvas"]),
+        .executableTarget(name: "swtop", dependencies: [
+            "DockerEngine", "SwtopStore", "SwtopUI", "TermCanvas", "NCursesBackend",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore"]),
+        .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
+        .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "TermCanvas", "SwtopStore", "DockerEngine"],
+                    resources: [.copy("Snapshots"), .copy("Fixtures")]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)
