@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+
+/// Options of `GET /containers/{id}/logs`.
+public struct LogOptions: Sendable, Equatable {
+    public var follow: Bool
+    public var tail: Int?
+    public var timestamps: Bool
+    /// Unix seconds (fractions allowed, as the engine takes them) of the oldest line wanted.
+    public var since: String?
+    public var stdout: Bool
+    public var stderr: Bool
+
+    public init(follow: Bool = false, tail: Int? = nil, timestamps: Bool = false, since: String? = nil,
+                stdout: Bool = true, stderr: Bool = true) {
+        self.follow = follow
+        self.tail = tail
+        self.timestamps = timestamps
+        self.since = since
+        self.stdout = stdout
+        self.stderr = stderr
+    }
+}
+
+extension DockerClient {
+    /// `GET /events` as a stream; ends (throwing) when the connection drops, so the caller reconnects
+    /// and resyncs. A line that is not a valid event ends it too: a resync then loses nothing.
+    public func events(since: Int64? = nil, filters: [String: [String]] = [:]) -> AsyncThrowingStream<EngineEvent, Error> {
+        var query: [(String, String)] = []
+        if let since { query.append(("since", String(since))) }
+        if !filters.isEmpty { query.append(("filters", Self.filtersJSON(filters))) }
+        let path = versioned("/events", query)
+        return stream { continuation in
+            let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/events")
+            var splitter = NDJSONSplitter()
+            func emit(_ line: [UInt8]) throws {
+                continuation.yield(try Self.decode(EngineEvent.self, from: line, what: "/events"))
+            }
+            for try await chunk in response.body {
+                for line in splitter.push(chunk.readableBytesView) { try emit(line) }
+            }
+            if let rest = splitter.flush() { try emit(rest) }
+        }
+    }
+
+    /// Container output line by line, stdout and stderr kept apart. `tty` tells whether the body is raw
+    /// (a TTY container) or framed; when nil it is read from the Content-Type (API ≥ 1.42) or the
+    /// container's `Config.Tty`.
+    public func logs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) -> AsyncThrowingStream<LogLine, Error> {
+        var query: [(String, String)] = [
+            ("stdout", options.stdout ? "1" : "0"), ("stderr", options.stderr ? "1" : "0"),
+            ("follow", options.follow ? "1" : "0"), ("timestamps", options.timestamps ? "1" : "0"),
+        ]
+        if let tail = options.tail { query.append(("tail", String(tail))) }
+        if let since = options.since { query.append(("since", since)) }
+        let path = versioned("/containers/\(Self.escape(id))/logs", query)
+        return stream { continuation in
+            let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/containers/\(id)/logs")
+            let contentType = response.headers.first(name: "Content-Type") ?? ""
+            var isRaw: Bool
+            if let tty {
+                isRaw = tty
+            } else if contentType.contains("multiplexed-stream") {
+                isRaw = false
+            } else if contentType.contains("raw-stream") {
+                isRaw = true
+            } else {
+                isRaw = try await self.inspectContainer(id).Config?.Tty ?? false
+            }
+            var frames = LogFrameDecoder()
+            var lines = LineAssembler(timestamps: options.timestamps)
+            for try await chunk in response.body {
+                if isRaw {
+                    for line in lines.push(Array(chunk.readableBytesView), stream: .stdout) { continuation.yield(line) }
+                } else {
+                    for frame in try frames.push(chunk.readableBytesView) {
+                        for line in lines.push(frame.payload, stream: frame.stream) { continuation.yield(line) }
+                    }
+                }
+            }
+            for line in lines.flush() { continuation.yield(line) }
+            try frames.finish()
+            isRaw = false
+        }
+    }
+
+    /// Runs `body` on its own task; cancelling the consumer cancels the request.
+    func stream<Element: Sendable>(
+        _ body: @escaping @Sendable (AsyncThrowingStream<Element, Error>.Continuation) async throws -> Void
+    ) -> AsyncThrowingStream<Element, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await body(continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: self.transport.mapError(error))
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Short forms users know from the docker CLI.
+public enum ShortID {
+    /// 12 hex digits, without the `sha256:` prefix images carry.
+    public static func image(_ id: String) -> String {
+        let bare = id.hasPrefix("sha256:") ? String(id.dropFirst(7)) : id
+        return String(bare.prefix(12))
+    }
+
+    public static func container(_ id: String) -> String { String(id.prefix(12)) }
+}
+
+public enum ByteCount {
+    /// Decimal units like `docker images` (1 kB = 1000 B), one decimal below 10.
+    public static func text(_ bytes: Int64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB", "PB"]
+        var value = Double(max(bytes, 0))
+        var unit = 0
+        while value >= 1000, unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        if unit == 0 { return "\(Int(value))B" }
+        return value < 10 ? String(format: "%.1f%@", value, units[unit]) : String(format: "%.0f%@", value, units[unit])
+    }
+
+    /// Binary units for memory (MiB, GiB), as `docker stats` shows them.
+    public static func binary(_ bytes: UInt64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(Int(value))B" }
+        return value < 10 ? String(format: "%.1f%@", value, units[unit]) : String(format: "%.0f%@", value, units[unit])
+    }
+}
+
+public enum RelativeTime {
+    /// "3 minutes ago"-style text for a unix time, against `now`.
+    public static func ago(_ unixSeconds: Int64, now: Date = Date()) -> String {
+        guard unixSeconds > 0 else { return "" }
+        return span(now.timeIntervalSince1970 - Double(unixSeconds)) + " ago"
+    }
+
+    /// "5 seconds", "3 minutes", "2 hours", "4 days", "3 weeks", "7 months", "2 years".
+    public static func span(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        func plural(_ n: Int, _ unit: String) -> String { n == 1 ? "1 \(unit)" : "\(n) \(unit)s" }
+        switch s {
+        case ..<60: return s < 1 ? "Less than a second" : plural(s, "second")
+        case ..<3600: return plural(s / 60, "minute")
+        case ..<(48 * 3600): return plural(s / 3600, "hour")
+        case ..<(14 * 86400): return plural(s / 86400, "day")
+        case ..<(60 * 86400): return plural(s / (7 * 86400), "week")
+        case ..<(730 * 86400): return plural(s / (30 * 86400), "month")
+        default: return plural(s / (365 * 86400), "year")
+        }
+    }
+
+    /// Unix seconds of an RFC 3339 timestamp with optional fractional seconds, as the engine writes them.
+    public static func parse(_ text: String) -> Date? {
+        guard !text.isEmpty, !text.hasPrefix("0001-01-01") else { return nil }
+        var trimmed = text
+        // Foundation's formatter takes at most milliseconds; the engine writes nanoseconds.
+        if let dot = text.firstIndex(of: ".") {
+            let rest = text[text.index(after: dot)...]
+            let digits = rest.prefix { $0.isNumber }
+            let zone = rest.dropFirst(digits.count)
+            trimmed = String(text[..<dot]) + "." + String(digits.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0) + zone
+        }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = trimmed.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
+        return formatter.date(from: trimmed)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import DockerEngine
+import Foundation
+
+@main
+struct Swtop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swtop",
+        abstract: "A terminal dashboard for Docker engines.",
+        subcommands: [PsCommand.self, ImagesCommand.self, EngineCommand.self])
+}
+
+/// Options every command takes.
+struct EngineOptions: ParsableArguments {
+    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path, tcp://host:port, https://host:port (default: DOCKER_HOST, the docker context, then /var/run/docker.sock).")
+    var host: String?
+
+    @Option(name: .long, help: "Speak this API version instead of negotiating (e.g. 1.41).")
+    var apiVersion: String?
+
+    func endpoint() throws -> EngineEndpoint {
+        try EndpointResolver.resolve(explicitHost: host)
+    }
+
+    /// Connects, or exits 1 with one clear line naming the address tried and how to point elsewhere.
+    func connect() async throws -> DockerClient {
+        let endpoint: EngineEndpoint
+        do {
+            endpoint = try self.endpoint()
+        } catch {
+            throw CLIFailure(message: String(describing: error))
+        }
+        var pinned: APIVersion?
+        if let apiVersion {
+            guard let parsed = APIVersion(apiVersion) else {
+                throw CLIFailure(message: "--api-version '\(apiVersion)' is not of the form 1.NN")
+            }
+            pinned = parsed
+        }
+        do {
+            return try await DockerClient.connect(endpoint, pinnedVersion: pinned)
+        } catch {
+            throw CLIFailure(message: Self.unreachableText(error, endpoint: endpoint))
+        }
+    }
+
+    static func unreachableText(_ error: Error, endpoint: EngineEndpoint) -> String {
+        let hint = "point swtop at an engine with --host URL or DOCKER_HOST (e.g. -H unix:///run/docker.sock)"
+        if let docker = error as? DockerError, case .unreachable = docker {
+            return "\(docker) [address from \(endpoint.source)]; \(hint)"
+        }
+        return "\(error) [engine at \(endpoint.address), from \(endpoint.source)]"
+    }
+}
+
+/// A failure already worded for the user: printed as one line, exit code 1.
+struct CLIFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Runs a body with a connected client and always shuts the client down.
+func withClient<T>(_ options: EngineOptions, _ body: (DockerClient) async throws -> T) async throws -> T {
+    let client = try await options.connect()
+    do {
+        let result = try await body(client)
+        await client.shutdown()
+        return result
+    } catch {
+        await client.shutdown()
+        throw CLIFailure(message: String(describing: error))
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Prints a CLIFailure as `swtop: message` on stderr and exits 1 (ArgumentParser would print usage).
+    func failing(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let failure as CLIFailure {
+            FileHandle.standardError.write(Data("swtop: \(failure.message)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
