@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "tool says: $(cat /opt/app/config.txt)"
