@@ -18,6 +18,11 @@
 # Each lives in .engines/NAME/ (or /tmp/swtop-engines-UID/NAME when the checkout path is
 # too long for unix sockets): docker.sock, data/ (data-root), run/ (exec-root; dockerd
 # starts its own containerd there), dockerd.pid, dockerd.log.
+# Networking: own bridge per engine (swtopbr-bw 10.213.41.1/24, swtopbr-tx 10.213.45.1/24,
+# swtopbr-sb 10.213.50.1/24), user-defined networks from 10.241/10.245/10.250.0.0/16,
+# --iptables=false --ip-masq=false --ip-forward=false (host <-> container traffic only).
+# Seeded swtop-web publishes 127.0.0.1:18080 (bookworm), 18081 (trixie), 18082 (sandbox).
+# Needs root. Use /usr/bin/docker (20.10 client) or any client with DOCKER_HOST from `env`.
 set -euo pipefail
 
 # shellcheck source=lib/engines-common.sh
@@ -238,10 +243,19 @@ wait_gone() { # wait_gone SECONDS PID...
         alive=1
       fi
     done
-    (( alive == 0 )) && return 0
+    (( alive == 0 )) && break
     (( SECONDS >= deadline )) && return 1
     sleep 0.2
   done
+  # Dead; give PID 1 a moment to reap the zombies so that `ps` shows nothing.
+  local reap=$((SECONDS + 5)) left
+  while (( SECONDS < reap )); do
+    left=0
+    for p in "$@"; do [[ -e "/proc/$p" ]] && left=1; done
+    (( left == 0 )) && break
+    sleep 0.2
+  done
+  return 0
 }
 
 kill_pids() { # kill_pids LABEL PID... : TERM, wait, KILL
@@ -657,7 +671,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
 }
 
 main() {
