@@ -1,0 +1,221 @@
+import CNCurses
+import Glibc
+import TermCanvas
+
+public enum TerminalError: Error, CustomStringConvertible {
+    case cannotInitialize(term: String?)
+
+    public var description: String {
+        switch self {
+        case .cannotInitialize(let term):
+            "cannot start the terminal UI (TERM=\(term ?? "unset")); is this an interactive terminal?"
+        }
+    }
+}
+
+/// The only owner of ncurses. Use from one thread; `stop()` (or deinit) always restores the terminal.
+public final class Terminal {
+    public private(set) var capability: ColorCapability = .mono
+    public private(set) var isActive = false
+    public private(set) var isSuspended = false
+
+    private var screen: OpaquePointer?
+    private var lastFrame: ScreenBuffer?
+    private var needsFullRedraw = true
+    private var utf8 = true
+    private var styleCache: [Style: (attrs: attr_t, pair: Int16)] = [:]
+
+    public init() {}
+
+    deinit { stop() }
+
+    /// Takes over the terminal: raw keys (Ctrl-C/Ctrl-Z arrive as `.ctrl`), no echo, hidden cursor,
+    /// 25 ms escape delay, colours per capability (`forcedCapability` overrides detection).
+    public func start(mouse: Bool = false, forcedCapability: ColorCapability? = nil) throws {
+        guard !isActive else { return }
+        _ = swtop_setlocale_all("")
+        utf8 = swtop_codeset_is_utf8() != 0
+        // Must precede newterm, which reads ESCDELAY otherwise.
+        _ = set_escdelay(25)
+        guard let screen = swtop_newterm() else {
+            throw TerminalError.cannotInitialize(term: getenv("TERM").map { String(cString: $0) })
+        }
+        self.screen = screen
+        isActive = true
+        isSuspended = false
+        let window = swtop_stdscr()
+        _ = raw()
+        _ = noecho()
+        _ = nonl()
+        _ = keypad(window, true)
+        _ = curs_set(0)
+        _ = leaveok(window, true)
+
+        var colorsUsable = false
+        var defaultsUsable = false
+        if has_colors() {
+            colorsUsable = start_color() == swtop_ok()
+            defaultsUsable = colorsUsable && use_default_colors() == swtop_ok()
+        }
+        let noColor = getenv("NO_COLOR").map { String(cString: $0) }
+        capability = forcedCapability ?? ColorCapability.detect(
+            hasColors: colorsUsable, colors: Int(swtop_colors()), colorPairs: Int(swtop_color_pairs()), noColor: noColor)
+        if !colorsUsable { capability = .mono }
+        registerPairs(defaultColorsUsable: defaultsUsable)
+
+        if mouse {
+            let mask = swtop_button1_pressed() | swtop_button1_released() | swtop_button2_pressed()
+                | swtop_button3_pressed() | swtop_button4_pressed() | swtop_button5_pressed()
+            _ = mousemask(mask, nil)
+            _ = mouseinterval(0)
+        }
+        lastFrame = nil
+        needsFullRedraw = true
+    }
+
+    private func registerPairs(defaultColorsUsable: Bool) {
+        styleCache.removeAll()
+        guard capability != .mono else { return }
+        for role in ColorRole.allCases {
+            let look = ColorPalette.appearance(of: role, for: capability)
+            var fg = look.foreground, bg = look.background
+            if !defaultColorsUsable {
+                if fg < 0 { fg = 7 }
+                if bg < 0 { bg = 0 }
+            }
+            _ = init_pair(ColorPalette.pairNumber(of: role), fg, bg)
+        }
+    }
+
+    /// Terminal size in columns and rows.
+    public func size() -> (width: Int, height: Int) {
+        guard isActive else { return (0, 0) }
+        var rows: Int32 = 0, cols: Int32 = 0
+        swtop_getmaxyx(swtop_stdscr(), &rows, &cols)
+        return (Int(cols), Int(rows))
+    }
+
+    /// Repaints everything on the next `present` (after a resize or when the screen was disturbed).
+    public func forceFullRedraw() {
+        needsFullRedraw = true
+    }
+
+    /// Writes the cells that changed since the last frame, then refreshes once.
+    public func present(_ buffer: ScreenBuffer) {
+        guard isActive, !isSuspended else { return }
+        let window = swtop_stdscr()
+        let full = needsFullRedraw || lastFrame == nil
+        if full {
+            _ = werase(window)
+            _ = clearok(swtop_curscr(), true)
+        }
+        let (cols, rows) = size()
+        for run in buffer.changes(from: full ? nil : lastFrame) where run.y < rows {
+            var x = run.x
+            for cell in run.cells {
+                defer { x += 1 }
+                if cell.width == 0 { continue }
+                guard x < cols else { break }
+                write(cell, x: x, y: run.y, columnsLeft: cols - x, window: window)
+            }
+        }
+        _ = wrefresh(window)
+        lastFrame = buffer
+        needsFullRedraw = false
+    }
+
+    private func write(_ cell: Cell, x: Int, y: Int, columnsLeft: Int, window: UnsafeMutablePointer<WINDOW>?) {
+        let (attrs, pair) = attributes(for: cell.style)
+        var chars = cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+        let wanted = Int(cell.width)
+        let curses = Int(swtop_wcwidth(chars[0]))
+        if wanted == 2 && columnsLeft < 2 {
+            chars = [wchar_t(0x20)]
+        } else if curses != wanted || (!utf8 && chars[0] > 0x7F) {
+            // ncurses advances by wcwidth of the base character; if that disagrees with the buffer the rest of
+            // the row would shift, so write something whose width both agree on.
+            put(fallback(for: cell, cursesWidth: curses), attrs: attrs, pair: pair, x: x, y: y, window: window)
+            return
+        }
+        if chars.count > 5 { chars = [chars[0]] }
+        _ = swtop_put_cell(window, Int32(y), Int32(x), chars, Int32(chars.count), attrs, pair)
+    }
+
+    private func fallback(for cell: Cell, cursesWidth: Int) -> [wchar_t] {
+        let base = cell.character.unicodeScalars.first!.value
+        if utf8, cell.width == 2, cursesWidth == 1 {
+            // e.g. a text-default emoji made wide by VS16: the bare base in text presentation, then a space.
+            return [wchar_t(bitPattern: base), 0x20]
+        }
+        let ascii: wchar_t
+        switch base {
+        case 0x2500, 0x2501: ascii = 0x2D  // ─ → -
+        case 0x2502, 0x2503: ascii = 0x7C  // │ → |
+        case 0x250C, 0x2510, 0x2514, 0x2518: ascii = 0x2B  // corners → +
+        default: ascii = utf8 ? 0xFFFD : 0x3F
+        }
+        return cell.width == 2 ? [ascii, 0x20] : [ascii]
+    }
+
+    private func put(_ chars: [wchar_t], attrs: attr_t, pair: Int16, x: Int, y: Int, window: UnsafeMutablePointer<WINDOW>?) {
+        for (i, ch) in chars.enumerated() {
+            var one = [ch]
+            _ = swtop_put_cell(window, Int32(y), Int32(x + i), &one, 1, attrs, pair)
+        }
+    }
+
+    private func attributes(for style: Style) -> (attrs: attr_t, pair: Int16) {
+        if let cached = styleCache[style] { return cached }
+        let look = ColorPalette.appearance(of: style.role, for: capability)
+        var attrs = swtop_a_normal()
+        if look.bold || style.bold { attrs |= swtop_a_bold() }
+        if look.underline || style.underline { attrs |= swtop_a_underline() }
+        if look.reverse != style.reverse { attrs |= swtop_a_reverse() }
+        if look.dim || style.dim { attrs |= swtop_a_dim() }
+        let pair = capability == .mono ? 0 : ColorPalette.pairNumber(of: style.role)
+        styleCache[style] = (attrs, pair)
+        return (attrs, pair)
+    }
+
+    /// Leaves curses mode so a child program (exec, an editor) or a job-control stop can use the terminal.
+    public func suspend() {
+        guard isActive, !isSuspended else { return }
+        _ = def_prog_mode()
+        _ = endwin()
+        isSuspended = true
+    }
+
+    /// Returns to curses mode after `suspend()` and repaints everything on the next `present`.
+    public func resume() {
+        guard isActive, isSuspended else { return }
+        _ = reset_prog_mode()
+        _ = curs_set(0)
+        _ = clearok(swtop_curscr(), true)
+        _ = wrefresh(swtop_stdscr())
+        isSuspended = false
+        lastFrame = nil
+        needsFullRedraw = true
+    }
+
+    /// Ctrl-Z: restores the terminal, stops this process (SIGSTOP: it cannot be caught or ignored, and
+    /// only this process stops, not a parent that shares the group), and resumes curses once continued.
+    public func suspendProcess() {
+        suspend()
+        _ = kill(getpid(), SIGSTOP)
+        resume()
+    }
+
+    /// Restores the terminal. Safe to call more than once and from deinit.
+    public func stop() {
+        guard isActive else { return }
+        if !isendwin() { _ = endwin() }
+        if let screen { delscreen(screen) }
+        screen = nil
+        isActive = false
+        isSuspended = false
+        lastFrame = nil
+    }
+}
+
+@available(*, unavailable)
+extension Terminal: Sendable {}
