@@ -25,7 +25,7 @@
 # Needs root. Use /usr/bin/docker (20.10 client) or any client with DOCKER_HOST from `env`.
 set -euo pipefail
 
-# shellcheck source=lib/engines-common.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/engines-common.sh"
 
 export DEBIAN_FRONTEND=noninteractive
@@ -363,7 +363,7 @@ down_engine() {
   left="$(engine_pids "$dir"; engine_proxy_pids "$n")"
   if [[ -n "$left" ]]; then
     # shellcheck disable=SC2086
-    ps -o pid,ppid,args -p $(echo $left | tr ' ' ',') >&2 || true
+    ps -o pid,ppid,args -p "$(echo $left | tr ' ' ',')" >&2 || true
     swtop_die "$name: processes left after down"
   fi
   if awk -v d="$dir/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
@@ -575,8 +575,10 @@ cmd_seed() {
   "${d[@]}" create --name swtop-created "${L[@]}" swtop/layers:latest sh -c 'echo never started' >/dev/null
   "${d[@]}" run -d -t --name swtop-tty "${L[@]}" swtop/busybox:latest sh -c \
     "echo tty-1; echo tty-2; printf '\\033[1;32mgreen\\033[0m\\n'; $LOOP" >/dev/null
+  # shellcheck disable=SC2016  # expanded by the container's shell
   "${d[@]}" run -d --name swtop-colors "${L[@]}" swtop/busybox:latest sh -c \
     'trap "exit 0" TERM; i=0; while :; do i=$((i+1)); printf "\033[31mred\033[0m \033[1;32mgreen\033[0m \033[38;5;208morange\033[0m line %d\n" $i; echo "stderr line $i" >&2; sleep 1; done' >/dev/null
+  # shellcheck disable=SC2016
   "${d[@]}" run -d --name swtop-korean "${L[@]}" --label '설명=한국어 테스트' swtop/busybox:latest sh -c \
     'trap "exit 0" TERM; i=0; while :; do i=$((i+1)); echo "안녕하세요, 세계 $i"; echo "경고: 한국어 로그 $i" >&2; sleep 2; done' >/dev/null
   "${d[@]}" run -d --name swtop-demo-web "${L[@]}" \
@@ -623,8 +625,8 @@ verify_seed() {
     [[ "$got" == "$want" ]] || swtop_die "$name: $c is $got, expected $want"
   done
   port="$(swtop_engine_port "$name")"
-  local body="" i
-  for i in $(seq 1 20); do
+  local body=""
+  for _ in $(seq 1 20); do
     body="$(curl -fsS --max-time 2 "http://127.0.0.1:$port/" 2>/dev/null || true)"
     [[ -n "$body" ]] && break
     sleep 0.25

@@ -12,7 +12,7 @@
 #   Scripts/record-fixtures.sh trixie     one engine
 set -euo pipefail
 
-# shellcheck source=lib/engines-common.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/engines-common.sh"
 ENGINES_SH="$SWTOP_ROOT/Scripts/engines.sh"
 FIXTURES="$SWTOP_ROOT/Tests/DockerEngineTests/Fixtures"

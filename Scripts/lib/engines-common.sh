@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Shared definitions for Scripts/engines.sh and Scripts/record-fixtures.sh.
 # Source this file; it defines variables and functions only (no side effects
 # apart from computing SWTOP_ROOT).
