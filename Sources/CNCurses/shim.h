@@ -113,7 +113,11 @@ static inline int swtop_put_cell(WINDOW *win, int y, int x, const wchar_t *chars
     for (int i = 0; i < n; i++) text[i] = chars[i];
     text[n] = L'\0';
     cchar_t cell;
-    if (setcchar(&cell, text, attrs, pair, NULL) != OK) return ERR;
+    if (setcchar(&cell, text, attrs, pair, NULL) != OK) {
+        /* A cluster curses will not combine: keep the spacing character alone rather than leave a stale cell. */
+        text[1] = L'\0';
+        if (n < 2 || setcchar(&cell, text, attrs, pair, NULL) != OK) return ERR;
+    }
     return mvwadd_wch(win, y, x, &cell);
 }
 
