@@ -27,21 +27,38 @@ extension DockerClient {
     /// `GET /events` as a stream; ends (throwing) when the connection drops, so the caller reconnects
     /// and resyncs. A line that is not a valid event ends it too: a resync then loses nothing.
     public func events(since: Int64? = nil, filters: [String: [String]] = [:]) -> AsyncThrowingStream<EngineEvent, Error> {
+        let path = eventsPath(since: since, filters: filters)
+        return stream { continuation in
+            let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/events")
+            try await Self.readEvents(response, into: continuation)
+        }
+    }
+
+    /// Like `events`, but returns only once the engine has answered, so that whatever the caller lists
+    /// afterwards is already covered by the subscription (subscribe first, then list).
+    public func subscribeEvents(filters: [String: [String]] = [:]) async throws -> AsyncThrowingStream<EngineEvent, Error> {
+        let path = eventsPath(since: nil, filters: filters)
+        let response = try await transport.open(try transport.makeRequest(.GET, path), path: "/events")
+        return stream { continuation in try await Self.readEvents(response, into: continuation) }
+    }
+
+    private func eventsPath(since: Int64?, filters: [String: [String]]) -> String {
         var query: [(String, String)] = []
         if let since { query.append(("since", String(since))) }
         if !filters.isEmpty { query.append(("filters", Self.filtersJSON(filters))) }
-        let path = versioned("/events", query)
-        return stream { continuation in
-            let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/events")
-            var splitter = NDJSONSplitter()
-            func emit(_ line: [UInt8]) throws {
-                continuation.yield(try Self.decode(EngineEvent.self, from: line, what: "/events"))
-            }
-            for try await chunk in response.body {
-                for line in splitter.push(chunk.readableBytesView) { try emit(line) }
-            }
-            if let rest = splitter.flush() { try emit(rest) }
+        return versioned("/events", query)
+    }
+
+    private static func readEvents(_ response: HTTPClientResponse,
+                                   into continuation: AsyncThrowingStream<EngineEvent, Error>.Continuation) async throws {
+        var splitter = NDJSONSplitter()
+        func emit(_ line: [UInt8]) throws {
+            continuation.yield(try decode(EngineEvent.self, from: line, what: "/events"))
         }
+        for try await chunk in response.body {
+            for line in splitter.push(chunk.readableBytesView) { try emit(line) }
+        }
+        if let rest = splitter.flush() { try emit(rest) }
     }
 
     /// Container output line by line, stdout and stderr kept apart. `tty` tells whether the body is raw
@@ -58,7 +75,7 @@ extension DockerClient {
         return stream { continuation in
             let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/containers/\(id)/logs")
             let contentType = response.headers.first(name: "Content-Type") ?? ""
-            var isRaw: Bool
+            let isRaw: Bool
             if let tty {
                 isRaw = tty
             } else if contentType.contains("multiplexed-stream") {
@@ -81,7 +98,6 @@ extension DockerClient {
             }
             for line in lines.flush() { continuation.yield(line) }
             try frames.finish()
-            isRaw = false
         }
     }
 

@@ -7,7 +7,8 @@ struct Swtop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swtop",
         abstract: "A terminal dashboard for Docker engines.",
-        subcommands: [PsCommand.self, ImagesCommand.self, EngineCommand.self])
+        subcommands: [DashboardCommand.self, PsCommand.self, ImagesCommand.self, EngineCommand.self],
+        defaultSubcommand: DashboardCommand.self)
 }
 
 /// Options every command takes.

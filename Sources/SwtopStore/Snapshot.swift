@@ -1,0 +1,100 @@
+import DockerEngine
+import Foundation
+
+/// What the UI draws from: an immutable picture of one engine at one moment.
+public struct StoreSnapshot: Sendable {
+    public var generation: Int = 0
+    public var endpoint: String = ""
+    public var connection: ConnectionState = .connecting
+    public var engineVersion: String?
+    public var apiVersion: String?
+    public var hostMemory: UInt64?
+    public var containers: [ContainerItem] = []
+    public var images: [ImageSummary] = []
+    public var volumes: [Volume] = []
+    public var networks: [Network] = []
+    public var stats: [String: ContainerStats] = [:]
+    public var details: [String: ContainerDetails] = [:]
+    /// Actions under way, by container id ("stopping").
+    public var pending: [String: String] = [:]
+    public var lastResult: ActionResult?
+    /// How stats are read: "cgroup files" or "engine API".
+    public var statsSource: String = ""
+    /// Set once the first full list has arrived.
+    public var loaded: Bool = false
+
+    public init() {}
+
+    public var runningCount: Int { containers.filter { $0.state == "running" }.count }
+}
+
+public enum ConnectionState: Sendable, Equatable {
+    case connecting
+    case connected
+    /// The engine did not answer; the store retries by itself.
+    case unreachable(reason: String, retryingAt: Date)
+}
+
+/// One container as the dashboard shows it.
+public struct ContainerItem: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var name: String
+    public var image: String
+    public var imageID: String
+    public var command: String
+    public var state: String
+    public var status: String
+    public var created: Int64
+    public var ports: [PortBinding]
+    public var labels: [String: String]
+    public var mounts: [MountPoint]
+    public var networks: [String]
+
+    public init(_ summary: ContainerSummary) {
+        id = summary.Id
+        name = summary.name
+        image = summary.Image ?? ""
+        imageID = summary.ImageID ?? ""
+        command = summary.Command ?? ""
+        state = summary.State ?? "unknown"
+        status = summary.Status ?? ""
+        created = summary.Created ?? 0
+        ports = summary.Ports ?? []
+        labels = summary.Labels ?? [:]
+        mounts = summary.Mounts ?? []
+        networks = (summary.NetworkSettings?.Networks ?? [:]).keys.sorted()
+    }
+
+    public var composeProject: String? { labels["com.docker.compose.project"] }
+    public var composeService: String? { labels["com.docker.compose.service"] }
+}
+
+/// Resource use of one container, newest sample plus a short history for sparklines.
+public struct ContainerStats: Sendable, Hashable {
+    /// Percent of one core (200 = two cores busy).
+    public var cpuPercent: Double?
+    public var memoryUsed: UInt64?
+    public var memoryLimit: UInt64?
+    public var cpuHistory: [Double] = []
+    public var memoryHistory: [Double] = []
+
+    public init(cpuPercent: Double? = nil, memoryUsed: UInt64? = nil, memoryLimit: UInt64? = nil) {
+        self.cpuPercent = cpuPercent
+        self.memoryUsed = memoryUsed
+        self.memoryLimit = memoryLimit
+    }
+
+    public static let historyLength = 120
+}
+
+public struct ActionResult: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+    public var at: Date
+
+    public init(text: String, isError: Bool, at: Date = Date()) {
+        self.text = text
+        self.isError = isError
+        self.at = at
+    }
+}

@@ -1,0 +1,69 @@
+import DockerEngine
+import Foundation
+
+extension SwtopStore {
+    /// Runs an action on containers in the background; the result, or the engine's own message,
+    /// becomes `lastResult`. Each container gets its own request, so one slow `stop` holds no other.
+    public func perform(_ action: ContainerAction, on targets: [(id: String, name: String)]) {
+        guard let client else {
+            snapshot.lastResult = ActionResult(text: "\(action) refused: the engine is not connected", isError: true)
+            publish()
+            return
+        }
+        guard !targets.isEmpty else { return }
+        for target in targets { snapshot.pending[target.id] = Self.progressive(action) }
+        publish()
+        Task {
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for target in targets {
+                    group.addTask {
+                        do {
+                            try await client.perform(action, on: target.id)
+                            return nil
+                        } catch {
+                            return "\(target.name): \(Self.message(error))"
+                        }
+                    }
+                }
+                var failures: [String] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            self.finish(action, targets: targets, failures: failures)
+        }
+    }
+
+    private func finish(_ action: ContainerAction, targets: [(id: String, name: String)], failures: [String]) {
+        for target in targets { snapshot.pending[target.id] = nil }
+        if failures.isEmpty {
+            let names = targets.map(\.name)
+            let shown = names.count <= 3 ? names.joined(separator: ", ") : "\(names.count) containers"
+            snapshot.lastResult = ActionResult(text: "\(action.pastTense) \(shown)", isError: false)
+        } else {
+            snapshot.lastResult = ActionResult(text: "\(action) failed: " + failures.sorted().joined(separator: "; "), isError: true)
+        }
+        for target in targets { dirty.containerIDs.insert(target.id) }
+        scheduleRefresh()
+        publish()
+    }
+
+    /// The engine's own message for an API error, without the path noise.
+    static func message(_ error: Error) -> String {
+        if let docker = error as? DockerError, case let .api(status, message, _) = docker {
+            return message.isEmpty ? "HTTP \(status)" : message
+        }
+        return String(describing: error)
+    }
+
+    static func progressive(_ action: ContainerAction) -> String {
+        switch action {
+        case .start: return "starting"
+        case .stop: return "stopping"
+        case .restart: return "restarting"
+        case .pause: return "pausing"
+        case .unpause: return "unpausing"
+        case .kill: return "killing"
+        case .remove: return "removing"
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import DockerEngine
+import Foundation
+import Logging
+
+/// The model: keeps one engine's containers, images, volumes, networks and stats current from the
+/// events stream (with a full resync after every connect), runs actions in the background, and
+/// publishes immutable snapshots. The screen never waits on it.
+public actor SwtopStore {
+    public nonisolated let snapshots: AsyncStream<StoreSnapshot>
+    private let continuation: AsyncStream<StoreSnapshot>.Continuation
+    let endpoint: EngineEndpoint
+    let logger: Logger
+    let settings: Settings
+
+    var client: DockerClient?
+    var snapshot = StoreSnapshot()
+    var containers: [String: ContainerItem] = [:]
+    var dirty = Dirty()
+    var refreshing = false
+    var tasks: [Task<Void, Never>] = []
+    var visible: [String] = []
+    var stats = StatsSampler()
+
+    public struct Settings: Sendable {
+        /// Seconds between full resyncs even without events (keeps "Up 3 minutes" texts fresh).
+        public var resyncInterval: Double = 15
+        public var statsInterval: Double = 1
+        /// Concurrent one-shot stats requests when cgroup files cannot be read.
+        public var apiStatsConcurrency: Int = 4
+        /// Read stats from cgroup files when the engine is local; off forces the API path.
+        public var useCgroupFiles: Bool = true
+
+        public init() {}
+    }
+
+    public init(endpoint: EngineEndpoint, settings: Settings = Settings(), logger: Logger = Logger(label: "swtop.store")) {
+        self.endpoint = endpoint
+        self.settings = settings
+        self.logger = logger
+        (snapshots, continuation) = AsyncStream.makeStream(of: StoreSnapshot.self, bufferingPolicy: .bufferingNewest(1))
+        snapshot.endpoint = endpoint.address.description
+    }
+
+    public func start() {
+        guard tasks.isEmpty else { return }
+        if settings.useCgroupFiles, case .unix = endpoint.address {
+            stats.cgroups = CgroupStatsReader()
+        }
+        tasks.append(Task { await self.connectionLoop() })
+        tasks.append(Task { await self.statsLoop() })
+        tasks.append(Task { await self.resyncLoop() })
+        publish()
+    }
+
+    public func stop() async {
+        for task in tasks { task.cancel() }
+        tasks.removeAll()
+        await client?.shutdown()
+        client = nil
+        continuation.finish()
+    }
+
+    /// The rows the UI shows now: their stats are sampled first when the API path is used.
+    public func setVisible(_ ids: [String]) {
+        visible = ids
+    }
+
+    func publish() {
+        snapshot.generation += 1
+        snapshot.containers = containers.values.sorted { $0.name < $1.name }
+        snapshot.stats = stats.current
+        continuation.yield(snapshot)
+    }
+
+    // MARK: - Connection
+
+    private func connectionLoop() async {
+        var backoff = 1.0
+        while !Task.isCancelled {
+            do {
+                let client = try await DockerClient.connect(endpoint)
+                self.client = client
+                let events = try await client.subscribeEvents(filters: ["type": ["container", "image", "volume", "network"]])
+                try await fullResync(client)
+                backoff = 1
+                for try await event in events { apply(event) }
+                throw DockerError.unreachable(address: endpoint.address.description, reason: "the events stream ended")
+            } catch is CancellationError {
+                break
+            } catch {
+                if Task.isCancelled { break }
+                logger.warning("engine connection lost: \(error)")
+                await client?.shutdown()
+                client = nil
+                snapshot.connection = .unreachable(reason: Self.reason(error), retryingAt: Date().addingTimeInterval(backoff))
+                publish()
+                try? await Task.sleep(for: .seconds(backoff))
+                backoff = min(backoff * 2, 5)
+            }
+        }
+    }
+
+    static func reason(_ error: Error) -> String {
+        if let docker = error as? DockerError, case let .unreachable(_, reason) = docker { return reason }
+        return String(describing: error)
+    }
+
+    private func fullResync(_ client: DockerClient) async throws {
+        async let version = client.version()
+        async let info = client.info()
+        async let list = client.containers(all: true)
+        async let images = client.images()
+        async let volumes = client.volumes()
+        async let networks = client.networks()
+        let (v, i, c) = try await (version, info, list)
+        snapshot.engineVersion = v.Version
+        snapshot.apiVersion = client.apiVersion.description
+        snapshot.hostMemory = i.MemTotal.map { UInt64(max(0, $0)) }
+        containers = Dictionary(c.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
+        snapshot.images = (try? await images) ?? snapshot.images
+        snapshot.volumes = (try? await volumes) ?? snapshot.volumes
+        snapshot.networks = (try? await networks) ?? snapshot.networks
+        snapshot.details = snapshot.details.filter { containers[$0.key] != nil }
+        snapshot.connection = .connected
+        snapshot.loaded = true
+        stats.forgetAllBut(Set(containers.keys))
+        publish()
+    }
+
+    private func resyncLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(settings.resyncInterval))
+            guard client != nil else { continue }
+            dirty.allContainers = true
+            scheduleRefresh()
+        }
+    }
+}
+
+/// What changed since the last refresh. Events only mark; one refresh at a time fetches.
+struct Dirty {
+    var allContainers = false
+    var containerIDs: Set<String> = []
+    var images = false
+    var volumes = false
+    var networks = false
+    var details: Set<String> = []
+
+    var isEmpty: Bool {
+        !allContainers && containerIDs.isEmpty && !images && !volumes && !networks && details.isEmpty
+    }
+}

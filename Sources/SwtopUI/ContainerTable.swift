@@ -1,0 +1,92 @@
+import DockerEngine
+import Foundation
+import SwtopStore
+import TermCanvas
+
+enum ContainerTable {
+    static func columns(width: Int) -> [Table.Column] {
+        var columns: [Table.Column] = [
+            .init("NAME", width: .flex(min: 12, weight: 2)),
+            .init("IMAGE", width: .flex(min: 8, weight: 2)),
+            .init("STATE", width: .fixed(10)),
+            .init("STATUS", width: .flex(min: 10, weight: 2)),
+            .init("CPU%", width: .fixed(6), alignment: .right),
+            .init("MEM / LIMIT", width: .fixed(15), alignment: .right),
+        ]
+        if width >= 100 { columns.append(.init("PORTS", width: .flex(min: 8, weight: 2))) }
+        return columns
+    }
+
+    static func draw(into buffer: ScreenBuffer, _ rect: Rect, _ snapshot: StoreSnapshot, _ state: UIState) -> Frame {
+        var buffer = buffer
+        let rows = ContainerRows.build(snapshot, state)
+        let columns = columns(width: rect.width)
+        let selected = rows.firstIndex { $0.key == state.selection[.containers] } ?? (rows.isEmpty ? nil : 0)
+        let tableRows = rows.map { row -> Table.Row in
+            switch row {
+            case let .group(name, total, running, collapsed):
+                let label = "\(collapsed ? "▸" : "▾") \(name)"
+                return Table.Row([label, "compose", "", "\(running)/\(total) running", "", "", ""].prefix(columns.count).map { $0 },
+                                 style: Style(.accent, bold: true))
+            case let .container(item, grouped):
+                return containerRow(item, grouped: grouped, snapshot, state, columns: columns.count)
+            }
+        }
+        let empty: String
+        if !snapshot.loaded {
+            empty = "connecting to \(snapshot.endpoint)…"
+        } else if !state.currentFilter.isEmpty {
+            empty = "no container matches “\(state.currentFilter)” (Esc clears the filter)"
+        } else {
+            empty = state.showStopped ? "no containers" : "no running containers (H shows stopped ones)"
+        }
+        let table = Table(columns: columns, rows: tableRows, selectedIndex: selected,
+                          scrollOffset: state.scroll[.containers] ?? 0, showsScrollIndicators: true, emptyMessage: empty)
+        let offset = table.draw(into: &buffer, in: rect)
+        let visibleCount = table.visibleRowCount(in: rect)
+        let visible = rows.dropFirst(offset).prefix(visibleCount).compactMap { $0.container?.id }
+        return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible))
+    }
+
+    static func containerRow(_ item: ContainerItem, grouped: Bool, _ snapshot: StoreSnapshot, _ state: UIState,
+                             columns: Int) -> Table.Row {
+        let stats = snapshot.stats[item.id]
+        let pending = snapshot.pending[item.id]
+        let running = item.state == "running"
+        let cpu = running ? stats?.cpuPercent.map { String(format: "%.1f", $0) } ?? "…" : "-"
+        var memory = "-"
+        if running || item.state == "paused", let used = stats?.memoryUsed {
+            memory = ByteCount.binary(used) + (stats?.memoryLimit.map { " / " + ByteCount.binary($0) } ?? "")
+        }
+        let name = (grouped ? "  " : "") + item.name
+        let stateText = pending.map { $0 + "…" } ?? item.state
+        var cells = [name, item.image, stateText, item.status, cpu, memory]
+        if columns > 6 { cells.append(PortsText.summary(item.ports)) }
+        var roles: [ColorRole?] = Array(repeating: nil, count: cells.count)
+        roles[2] = pending != nil ? .warning : stateRole(item.state)
+        if !running { roles[4] = .dim; roles[5] = .dim }
+        return Table.Row(cells, cellRoles: roles, isMarked: state.marked.contains(item.id))
+    }
+
+    static func stateRole(_ state: String) -> ColorRole {
+        switch state {
+        case "running": return .running
+        case "paused": return .paused
+        case "created": return .created
+        case "restarting": return .restarting
+        default: return .exited
+        }
+    }
+}
+
+enum PortsText {
+    static func summary(_ ports: [PortBinding]) -> String {
+        var seen = Set<String>()
+        let items = ports.map { port -> String in
+            let inner = "\(port.PrivatePort ?? 0)/\(port.Type ?? "tcp")"
+            guard let published = port.PublicPort else { return inner }
+            return "\(published)→\(inner)"
+        }
+        return items.filter { seen.insert($0).inserted }.sorted().joined(separator: ", ")
+    }
+}

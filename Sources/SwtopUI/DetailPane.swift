@@ -1,0 +1,100 @@
+import DockerEngine
+import Foundation
+import SwtopStore
+import TermCanvas
+
+/// The selected container in full: command, created, restart policy, ports, mounts, networks, health,
+/// and CPU / memory sparklines over the last two minutes.
+enum DetailPane {
+    static func draw(_ buffer: inout ScreenBuffer, _ rect: Rect, _ item: ContainerItem, _ snapshot: StoreSnapshot, now: Date) {
+        guard !rect.isEmpty else { return }
+        buffer.fill(rect)
+        let inner = Box(title: " \(item.name) ").draw(into: &buffer, in: rect)
+        guard !inner.isEmpty else { return }
+        let details = snapshot.details[item.id]
+        let stats = snapshot.stats[item.id]
+        var lines: [(String, String)] = [
+            ("Id", ShortID.container(item.id) + "  image " + item.image),
+            ("Command", details.map(command) ?? item.command),
+            ("Created", createdText(details, item, now: now)),
+            ("State", stateText(details, item)),
+            ("Restart", details?.HostConfig?.RestartPolicy.map(restartText) ?? "…"),
+            ("Ports", PortsText.summary(item.ports).isEmpty ? "none published" : PortsText.summary(item.ports)),
+            ("Mounts", mountsText(item)),
+            ("Networks", networksText(details, item)),
+        ]
+        if let project = item.composeProject {
+            lines.append(("Compose", "\(project) / \(item.composeService ?? "?")"))
+        }
+        let labelWidth = 9
+        var y = inner.y
+        let graphs = inner.height >= 4 ? 2 : 0
+        for (label, value) in lines where y < inner.maxY - graphs {
+            buffer.put(label, x: inner.x, y: y, style: Style(.header, bold: true), maxWidth: labelWidth)
+            buffer.put(value, x: inner.x + labelWidth + 1, y: y, maxWidth: inner.width - labelWidth - 1)
+            y += 1
+        }
+        guard graphs > 0 else { return }
+        let graphWidth = max(0, inner.width - labelWidth - 1 - 26)
+        let cpuY = inner.maxY - 2
+        buffer.put("CPU", x: inner.x, y: cpuY, style: Style(.header, bold: true), maxWidth: labelWidth)
+        let cpuHistory = stats?.cpuHistory ?? []
+        var x = inner.x + labelWidth + 1
+        x += Sparkline(values: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), style: .accent)
+            .draw(into: &buffer, x: x, y: cpuY, width: graphWidth)
+        buffer.put(" " + (stats?.cpuPercent.map { String(format: "%.1f%% of one core", $0) } ?? "no sample yet"),
+                   x: x, y: cpuY, maxWidth: inner.maxX - x)
+        let memY = inner.maxY - 1
+        buffer.put("Memory", x: inner.x, y: memY, style: Style(.header, bold: true), maxWidth: labelWidth)
+        let memHistory = stats?.memoryHistory ?? []
+        x = inner.x + labelWidth + 1
+        x += Sparkline(values: memHistory, maxValue: stats?.memoryLimit.map(Double.init) ?? memHistory.max(), style: .ok)
+            .draw(into: &buffer, x: x, y: memY, width: graphWidth)
+        let memText = stats?.memoryUsed.map { used in
+            " " + ByteCount.binary(used) + (stats?.memoryLimit.map { " of " + ByteCount.binary($0) } ?? "")
+        } ?? " no sample yet"
+        buffer.put(memText, x: x, y: memY, maxWidth: inner.maxX - x)
+    }
+
+    static func command(_ details: ContainerDetails) -> String {
+        ([details.Path ?? ""] + (details.Args ?? [])).filter { !$0.isEmpty }.map { $0.contains(" ") ? "'\($0)'" : $0 }
+            .joined(separator: " ")
+    }
+
+    static func createdText(_ details: ContainerDetails?, _ item: ContainerItem, now: Date) -> String {
+        let created = details?.Created.flatMap(RelativeTime.parse).map { Int64($0.timeIntervalSince1970) } ?? item.created
+        return RelativeTime.ago(created, now: now)
+    }
+
+    static func stateText(_ details: ContainerDetails?, _ item: ContainerItem) -> String {
+        var text = item.status.isEmpty ? item.state : item.status
+        if let health = details?.State?.Health?.Status { text += " · health: \(health)" }
+        if details?.State?.OOMKilled == true { text += " · OOM killed" }
+        if let error = details?.State?.Error, !error.isEmpty { text += " · \(error)" }
+        return text
+    }
+
+    static func restartText(_ policy: RestartPolicy) -> String {
+        let name = policy.Name.flatMap { $0.isEmpty ? nil : $0 } ?? "no"
+        if name == "on-failure", let max = policy.MaximumRetryCount, max > 0 { return "on-failure (at most \(max) times)" }
+        return name
+    }
+
+    static func mountsText(_ item: ContainerItem) -> String {
+        guard !item.mounts.isEmpty else { return "none" }
+        return item.mounts.map { mount in
+            let source = mount.Type == "volume" ? (mount.Name ?? "?") : (mount.Source ?? "?")
+            return "\(mount.Type ?? "?") \(source) → \(mount.Destination ?? "?")\(mount.RW == false ? " (ro)" : "")"
+        }.joined(separator: ", ")
+    }
+
+    static func networksText(_ details: ContainerDetails?, _ item: ContainerItem) -> String {
+        if let networks = details?.NetworkSettings?.Networks, !networks.isEmpty {
+            return networks.keys.sorted().map { name in
+                let ip = networks[name]?.IPAddress ?? ""
+                return ip.isEmpty ? name : "\(name) \(ip)"
+            }.joined(separator: ", ")
+        }
+        return item.networks.isEmpty ? "none" : item.networks.joined(separator: ", ")
+    }
+}

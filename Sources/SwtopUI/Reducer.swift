@@ -1,0 +1,260 @@
+import DockerEngine
+import SwtopStore
+import TermCanvas
+
+/// Turns a key into a new view state and the effects the app must run. Pure: no IO, no clock.
+public enum Reducer {
+    public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
+                              keymap: [Binding] = Keymap.defaults) -> (UIState, [Effect]) {
+        var state = state
+        state.notice = nil
+        if case let .resize(width, height) = key {
+            state.width = width
+            state.height = height
+            return (state, [])
+        }
+        if state.confirm != nil { return confirming(state, key) }
+        if state.editingFilter { return editingFilter(state, key, snapshot) }
+        if state.showHelp {
+            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
+            return (state, [])
+        }
+        guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
+        if binding.mutating {
+            if state.readOnly {
+                state.notice = ActionResult(text: "read-only: \(binding.keyText) (\(binding.description)) refused, nothing sent",
+                                            isError: true)
+                return (state, [])
+            }
+            return act(state, binding, snapshot)
+        }
+        return navigate(state, binding.command, snapshot)
+    }
+
+    // MARK: - Navigation
+
+    static func navigate(_ state: UIState, _ command: Command, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        let keys = RowKeys.of(snapshot, state)
+        let index = keys.firstIndex(of: state.selection[state.view] ?? "") ?? 0
+        func select(_ i: Int) -> [Effect] {
+            guard !keys.isEmpty else { return [] }
+            let clamped = min(max(i, 0), keys.count - 1)
+            state.selection[state.view] = keys[clamped]
+            if state.showDetails, state.view == .containers, snapshot.containers.contains(where: { $0.id == keys[clamped] }) {
+                return [.inspect(keys[clamped])]
+            }
+            return []
+        }
+        let page = max(1, Layout.listHeight(state) - 1)
+        switch command {
+        case .moveDown:
+            let effects = select(index + 1)
+            return (state, effects)
+        case .moveUp:
+            let effects = select(index - 1)
+            return (state, effects)
+        case .top:
+            let effects = select(0)
+            return (state, effects)
+        case .bottom:
+            let effects = select(keys.count - 1)
+            return (state, effects)
+        case .pageDown:
+            let effects = select(index + page)
+            return (state, effects)
+        case .pageUp:
+            let effects = select(index - page)
+            return (state, effects)
+        case .nextView, .previousView:
+            let all = ViewKind.allCases
+            let step = command == .nextView ? 1 : all.count - 1
+            state.view = all[(state.view.rawValue + step) % all.count]
+            state.showDetails = false
+        case let .showView(view):
+            state.view = view
+            state.showDetails = false
+        case .details:
+            let key = keys.indices.contains(index) ? keys[index] : nil
+            if let key, key.hasPrefix("group:") {
+                let name = String(key.dropFirst("group:".count))
+                if state.collapsedGroups.contains(name) { state.collapsedGroups.remove(name) } else { state.collapsedGroups.insert(name) }
+            } else if state.view == .containers, let key {
+                state.showDetails.toggle()
+                if state.showDetails { return (state, [.inspect(key)]) }
+            }
+        case .back:
+            if state.showDetails {
+                state.showDetails = false
+            } else if !state.currentFilter.isEmpty {
+                state.filter[state.view] = nil
+            } else if !state.marked.isEmpty {
+                state.marked.removeAll()
+            }
+        case .filter:
+            state.editingFilter = true
+        case .sortNext:
+            var order = state.currentSort
+            order.column = (order.column + 1) % Layout.sortColumns(state.view).count
+            state.sort[state.view] = order
+            state.notice = ActionResult(text: "sorted by \(Layout.sortColumns(state.view)[order.column])", isError: false)
+        case .sortReverse:
+            var order = state.currentSort
+            order.reversed.toggle()
+            state.sort[state.view] = order
+        case .mark:
+            guard state.view == .containers, keys.indices.contains(index), !keys[index].hasPrefix("group:") else { break }
+            if state.marked.contains(keys[index]) { state.marked.remove(keys[index]) } else { state.marked.insert(keys[index]) }
+            let effects = select(index + 1)
+            return (state, effects)
+        case .toggleStopped:
+            state.showStopped.toggle()
+            state.notice = ActionResult(text: state.showStopped ? "showing stopped containers" : "hiding stopped containers",
+                                        isError: false)
+        case .help:
+            state.showHelp = true
+        case .quit: return (state, [.quit])
+        case .suspend: return (state, [.suspend])
+        case .redraw: return (state, [.redraw])
+        case .startStop, .restart, .pauseResume, .kill, .remove:
+            break
+        }
+        return (state, [])
+    }
+
+    // MARK: - Filter editing
+
+    static func editingFilter(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        var text = state.currentFilter
+        switch key {
+        case .enter:
+            state.editingFilter = false
+        case .escape:
+            state.editingFilter = false
+            text = ""
+        case .backspace, .delete:
+            if !text.isEmpty { text.removeLast() }
+        case let .char(c):
+            text.append(c)
+        case .ctrl("u"):
+            text = ""
+        case .down, .up, .pageDown, .pageUp:
+            return navigate(state, key == .down ? .moveDown : key == .up ? .moveUp : key == .pageDown ? .pageDown : .pageUp, snapshot)
+        default:
+            break
+        }
+        state.filter[state.view] = text.isEmpty ? nil : text
+        // Keep a selection that is still listed, else the first row.
+        let keys = RowKeys.of(snapshot, state)
+        if let selected = state.selection[state.view], keys.contains(selected) { return (state, []) }
+        state.selection[state.view] = keys.first
+        return (state, [])
+    }
+
+    // MARK: - Actions
+
+    static func act(_ state: UIState, _ binding: Binding, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        guard state.view == .containers else {
+            state.notice = ActionResult(text: "\(binding.description) acts on containers: switch with 1", isError: true)
+            return (state, [])
+        }
+        let targets = Targets.of(state, snapshot)
+        guard !targets.isEmpty else {
+            state.notice = ActionResult(text: "no container selected", isError: true)
+            return (state, [])
+        }
+        let running = targets.filter { ["running", "restarting"].contains($0.state) }
+        let paused = targets.filter { $0.state == "paused" }
+        let action: ContainerAction
+        switch binding.command {
+        case .startStop:
+            // Every target running (or paused) → stop them; otherwise start the stopped ones.
+            action = (running.count + paused.count) == targets.count ? .stop(timeoutSeconds: nil) : .start
+        case .restart:
+            action = .restart(timeoutSeconds: nil)
+        case .pauseResume:
+            if !paused.isEmpty && running.isEmpty {
+                action = .unpause
+            } else if !running.isEmpty {
+                action = .pause
+            } else {
+                state.notice = ActionResult(text: "pause needs a running container", isError: true)
+                return (state, [])
+            }
+        case .kill:
+            action = .kill(signal: nil)
+        case .remove:
+            action = .remove(force: !running.isEmpty || !paused.isEmpty, volumes: false)
+        default:
+            return (state, [])
+        }
+        var chosen = targets
+        switch action {
+        case .start: chosen = targets.filter { !["running", "paused", "restarting"].contains($0.state) }
+        case .pause: chosen = running
+        case .unpause: chosen = paused
+        case .kill: chosen = running + paused
+        default: break
+        }
+        guard !chosen.isEmpty else {
+            state.notice = ActionResult(text: "nothing to \(action) in the selection", isError: true)
+            return (state, [])
+        }
+        let list = chosen.map { Target(id: $0.id, name: $0.name) }
+        if binding.dangerous {
+            let names = list.count <= 3 ? list.map(\.name).joined(separator: ", ") : "\(list.count) containers"
+            var question = "\(action.description.capitalized) \(names)?"
+            if case .remove(true, _) = action { question += " Running ones are stopped first (force)." }
+            state.confirm = Confirmation(action: action, targets: list, question: question)
+            return (state, [])
+        }
+        state.marked.removeAll()
+        return (state, [.perform(action, list)])
+    }
+
+    static func confirming(_ state: UIState, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        guard let confirm = state.confirm else { return (state, []) }
+        switch key {
+        case .char("y"), .char("Y"), .enter:
+            state.confirm = nil
+            state.marked.removeAll()
+            return (state, [.perform(confirm.action, confirm.targets)])
+        case .char("n"), .char("N"), .escape, .char("q"):
+            state.confirm = nil
+            state.notice = ActionResult(text: "\(confirm.action) cancelled", isError: false)
+        default:
+            break
+        }
+        return (state, [])
+    }
+}
+
+/// Row keys of the current view, in display order.
+enum RowKeys {
+    static func of(_ snapshot: StoreSnapshot, _ state: UIState) -> [String] {
+        switch state.view {
+        case .containers: return ContainerRows.build(snapshot, state).map(\.key)
+        case .images: return ResourceRows.images(snapshot, state).map(\.key)
+        case .volumes: return ResourceRows.volumes(snapshot, state).map(\.key)
+        case .networks: return ResourceRows.networks(snapshot, state).map(\.key)
+        }
+    }
+}
+
+/// The containers an action applies to: the marked ones, else the selected one.
+enum Targets {
+    static func of(_ state: UIState, _ snapshot: StoreSnapshot) -> [ContainerItem] {
+        if !state.marked.isEmpty {
+            return snapshot.containers.filter { state.marked.contains($0.id) }.sorted { $0.name < $1.name }
+        }
+        guard let selected = state.selection[.containers] ?? ContainerRows.build(snapshot, state).first?.key else { return [] }
+        if selected.hasPrefix("group:") {
+            let name = String(selected.dropFirst("group:".count))
+            return snapshot.containers.filter { $0.composeProject == name }.sorted { $0.name < $1.name }
+        }
+        return snapshot.containers.filter { $0.id == selected }
+    }
+}

@@ -1,0 +1,119 @@
+import DockerEngine
+import Foundation
+import SwtopStore
+import TermCanvas
+
+/// One drawn frame and what the app keeps from it.
+public struct Frame: Sendable {
+    public var buffer: ScreenBuffer
+    /// The list's scroll offset as drawn; store it back into the state.
+    public var scrollOffset: Int
+    /// Containers on screen now: the store samples their stats first.
+    public var visibleContainerIDs: [String]
+}
+
+/// Draws a snapshot and the view state into a cell buffer. Pure: the same inputs give the same cells.
+public enum Renderer {
+    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date = Date(),
+                              keymap: [Binding] = Keymap.defaults) -> Frame {
+        var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
+        guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
+            tooSmall(&buffer, state)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
+        var area = buffer.bounds
+        let (titleRow, rest) = area.splitTop(1)
+        area = rest
+        TitleBar.draw(&buffer, titleRow, snapshot, state)
+        let (middle, bottom) = area.splitBottom(2)
+        var list = middle
+        if case let .unreachable(reason, retryingAt) = snapshot.connection {
+            let (bannerRow, below) = list.splitTop(1)
+            let wait = max(0, Int(retryingAt.timeIntervalSince(now).rounded(.up)))
+            let text = " ✗ engine unreachable at \(snapshot.endpoint): \(reason) — retrying\(wait > 0 ? " in \(wait) s" : "")"
+                + (snapshot.loaded ? "; showing the last known state" : "")
+            buffer.fill(bannerRow, style: .banner)
+            buffer.put(text, x: bannerRow.x, y: bannerRow.y, style: .banner, maxWidth: bannerRow.width)
+            list = below
+        }
+        var frame = Frame(buffer: buffer, scrollOffset: 0, visibleContainerIDs: [])
+        if state.view == .containers, state.showDetails {
+            let (listPart, detailPart) = Layout.splitForDetails(list)
+            frame = ContainerTable.draw(into: buffer, listPart, snapshot, state)
+            if let id = state.selection[.containers], let item = snapshot.containers.first(where: { $0.id == id }) {
+                DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now)
+            }
+        } else {
+            switch state.view {
+            case .containers: frame = ContainerTable.draw(into: buffer, list, snapshot, state)
+            case .images, .volumes, .networks: frame = ResourceTable.draw(into: buffer, list, snapshot, state, now: now)
+            }
+        }
+        StatusLines.draw(&frame.buffer, bottom, snapshot, state, keymap: keymap)
+        if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: keymap, readOnly: state.readOnly) }
+        if let confirm = state.confirm {
+            let dialog = Dialog(title: "Confirm", message: [confirm.question],
+                                buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
+            _ = dialog.draw(into: &frame.buffer, in: frame.buffer.bounds)
+        }
+        return frame
+    }
+
+    static func tooSmall(_ buffer: inout ScreenBuffer, _ state: UIState) {
+        let lines = ["swtop needs", "\(UIState.minimumWidth)×\(UIState.minimumHeight)", "now \(state.width)×\(state.height)"]
+        for (i, line) in lines.enumerated() where i < buffer.height {
+            let x = max(0, (buffer.width - DisplayWidth.of(line)) / 2)
+            _ = buffer.put(line, x: x, y: i, style: .warning, maxWidth: buffer.width - x)
+        }
+    }
+}
+
+enum TitleBar {
+    static func draw(_ buffer: inout ScreenBuffer, _ row: Rect, _ snapshot: StoreSnapshot, _ state: UIState) {
+        buffer.fill(row, style: .statusBar)
+        var x = row.x
+        x += buffer.put(" swtop ", x: x, y: row.y, style: Style(.title, bold: true), maxWidth: row.maxX - x)
+        for view in ViewKind.allCases {
+            let label = " \(view.rawValue + 1) \(view.title) "
+            let style = view == state.view ? Style(.selected, bold: true) : Style.statusBar
+            x += buffer.put(label, x: x, y: row.y, style: style, maxWidth: max(0, row.maxX - x))
+        }
+        var engine = snapshot.endpoint
+        if let version = snapshot.engineVersion, let api = snapshot.apiVersion { engine = "\(version) · API \(api) · \(engine)" }
+        if state.readOnly { engine = "READ-ONLY · " + engine }
+        let room = row.maxX - x - 2
+        guard room > 8 else { return }
+        let text = DisplayWidth.truncate(engine, toColumns: room) + " "
+        buffer.put(text, x: row.maxX - DisplayWidth.of(text), y: row.y, style: .statusBar)
+    }
+}
+
+enum StatusLines {
+    static func draw(_ buffer: inout ScreenBuffer, _ area: Rect, _ snapshot: StoreSnapshot, _ state: UIState, keymap: [Binding]) {
+        let message = area.row(0)
+        let hintsRow = area.row(1)
+        var right = ""
+        if !state.currentFilter.isEmpty, !state.editingFilter { right = "filter: \(state.currentFilter)  " }
+        if state.view == .containers {
+            right += "\(snapshot.runningCount)/\(snapshot.containers.count) running"
+            if !state.showStopped { right += " (stopped hidden)" }
+            if !state.marked.isEmpty { right += " · \(state.marked.count) marked" }
+        }
+        let rightWidth = min(DisplayWidth.of(right) + 1, message.width / 2)
+        if rightWidth > 1 {
+            buffer.put(DisplayWidth.truncate(right, toColumns: rightWidth - 1), x: message.maxX - rightWidth, y: message.y,
+                       style: .dimmed)
+        }
+        let leftWidth = message.width - rightWidth - 1
+        if state.editingFilter {
+            let used = buffer.put("/" + state.currentFilter, x: message.x, y: message.y, style: Style(.accent, bold: true),
+                                  maxWidth: leftWidth)
+            buffer.put("▏", x: message.x + used, y: message.y, style: .accent, maxWidth: max(0, leftWidth - used))
+        } else if let result = state.notice ?? snapshot.lastResult {
+            buffer.put(result.text, x: message.x, y: message.y, style: result.isError ? Style(.error, bold: true) : .ok,
+                       maxWidth: leftWidth)
+        }
+        let hints = keymap.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: hintsRow)
+    }
+}

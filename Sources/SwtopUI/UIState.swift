@@ -1,0 +1,99 @@
+import DockerEngine
+import SwtopStore
+import TermCanvas
+
+public enum ViewKind: Int, CaseIterable, Sendable, Hashable {
+    case containers, images, volumes, networks
+
+    public var title: String {
+        switch self {
+        case .containers: return "Containers"
+        case .images: return "Images"
+        case .volumes: return "Volumes"
+        case .networks: return "Networks"
+        }
+    }
+}
+
+public struct SortOrder: Sendable, Hashable {
+    public var column: Int
+    public var reversed: Bool
+
+    public init(column: Int = 0, reversed: Bool = false) {
+        self.column = column
+        self.reversed = reversed
+    }
+}
+
+/// An action waiting for the user's yes.
+public struct Confirmation: Sendable, Equatable {
+    public var action: ContainerAction
+    public var targets: [Target]
+    public var question: String
+}
+
+public struct Target: Sendable, Hashable {
+    public var id: String
+    public var name: String
+
+    public init(id: String, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// View state only: what is selected, scrolled, filtered, open. The data lives in the snapshot.
+public struct UIState: Sendable {
+    public var view: ViewKind = .containers
+    /// Selected row key per view (a container id, "group:NAME", an image id...), so a selection
+    /// survives rows moving around.
+    public var selection: [ViewKind: String] = [:]
+    public var scroll: [ViewKind: Int] = [:]
+    public var filter: [ViewKind: String] = [:]
+    public var editingFilter = false
+    public var sort: [ViewKind: SortOrder] = [:]
+    public var marked: Set<String> = []
+    public var showStopped = true
+    public var collapsedGroups: Set<String> = []
+    public var showDetails = false
+    public var showHelp = false
+    public var confirm: Confirmation?
+    public var readOnly = false
+    /// A message of the UI's own (a refusal), shown until the next key.
+    public var notice: ActionResult?
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int, readOnly: Bool = false) {
+        self.width = width
+        self.height = height
+        self.readOnly = readOnly
+    }
+
+    public var currentFilter: String { filter[view] ?? "" }
+    public var currentSort: SortOrder { sort[view] ?? SortOrder() }
+
+    /// Below this size only a notice is drawn.
+    public static let minimumWidth = 20
+    public static let minimumHeight = 5
+}
+
+/// What the reducer asks the app to do.
+public enum Effect: Sendable, Equatable {
+    case perform(ContainerAction, [Target])
+    case inspect(String)
+    case quit
+    case suspend
+    case redraw
+}
+
+extension Effect {
+    public static func == (lhs: Effect, rhs: Effect) -> Bool {
+        switch (lhs, rhs) {
+        case let (.perform(a, x), .perform(b, y)): return a == b && x == y
+        case let (.inspect(a), .inspect(b)): return a == b
+        case (.quit, .quit), (.suspend, .suspend), (.redraw, .redraw): return true
+        default: return false
+        }
+    }
+}

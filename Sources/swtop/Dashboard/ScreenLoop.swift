@@ -1,0 +1,88 @@
+import DockerEngine
+import Foundation
+import NCursesBackend
+import SwtopStore
+import SwtopUI
+import TermCanvas
+
+/// The screen thread: poll stdin and the mailbox, reduce keys, draw at most ~30 frames a second,
+/// and only when something changed. Idle, it sleeps in poll(2) and writes nothing.
+struct ScreenLoop {
+    let app: DashboardApp
+    static let frameInterval = 1.0 / 30
+
+    func run() -> DashboardApp.Outcome {
+        let terminal = Terminal()
+        Signals.install(wakeFD: app.mailbox.writeFD)
+        CrashGuard.arm()  // saves the shell's terminal modes before curses changes them
+        do {
+            try terminal.start()
+        } catch {
+            CrashGuard.disarm()
+            return .failure(String(describing: error))
+        }
+        defer {
+            terminal.stop()
+            CrashGuard.disarm()
+        }
+        let (width, height) = terminal.size()
+        var state = UIState(width: width, height: height, readOnly: app.readOnly)
+        var snapshot = StoreSnapshot()
+        var dirty = true
+        var lastDraw = 0.0
+        var lastVisible: [String] = []
+        while true {
+            if Signals.quitRequested { return .quit }
+            let now = ProcessInfo.processInfo.systemUptime
+            // A banner counts down while the engine is away; otherwise sleep until something happens.
+            var timeout: Int32 = -1
+            if case .unreachable = snapshot.connection { timeout = 1000 }
+            if dirty { timeout = Int32(max(0, (lastDraw + Self.frameInterval - now) * 1000)) }
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: app.mailbox.readFD, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 2, timeout)
+            if let fresh = app.mailbox.take() {
+                snapshot = fresh
+                dirty = true
+            }
+            if case .unreachable = snapshot.connection { dirty = true }
+            // Drain every key ncurses has (a paste or a held key arrives as many).
+            while let key = terminal.readKey(timeoutMilliseconds: 0) {
+                let (next, effects) = Reducer.reduce(state, key, snapshot)
+                state = next
+                dirty = true
+                if case .resize = key { terminal.forceFullRedraw() }
+                for effect in effects {
+                    switch effect {
+                    case .quit: return .quit
+                    case .suspend:
+                        terminal.suspendProcess()
+                        let (w, h) = terminal.size()
+                        state.width = w
+                        state.height = h
+                    case .redraw: terminal.forceFullRedraw()
+                    default: app.send(effect)
+                    }
+                }
+            }
+            let sizeNow = terminal.size()
+            if sizeNow.width != state.width || sizeNow.height != state.height {
+                state.width = sizeNow.width
+                state.height = sizeNow.height
+                terminal.forceFullRedraw()
+                dirty = true
+            }
+            let clock = ProcessInfo.processInfo.systemUptime
+            guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
+            let frame = Renderer.render(snapshot, state)
+            state.scroll[state.view] = frame.scrollOffset
+            terminal.present(frame.buffer)
+            lastDraw = clock
+            dirty = false
+            if frame.visibleContainerIDs != lastVisible {
+                lastVisible = frame.visibleContainerIDs
+                app.setVisible(lastVisible)
+            }
+        }
+    }
+}

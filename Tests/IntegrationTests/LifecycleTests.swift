@@ -1,0 +1,69 @@
+import DockerEngine
+import Foundation
+import TestSupport
+import XCTest
+
+/// Each lifecycle call moves a container to the state the engine then reports.
+final class LifecycleTests: EngineTestCase {
+    func testEveryActionReachesItsState() async throws {
+        try await forEachEngine { engine, client in
+            let id = try makeContainer(engine, "swtop-life")
+            XCTAssertEqual(try engineState(engine, id), "created")
+
+            try await client.start(id)
+            XCTAssertEqual(try engineState(engine, id), "running", engine.name)
+            try await client.start(id)  // 304: already running counts as success
+
+            try await client.pause(id)
+            XCTAssertEqual(try engineState(engine, id), "paused", engine.name)
+            try await client.unpause(id)
+            XCTAssertEqual(try engineState(engine, id), "running", engine.name)
+
+            let before = try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id)
+            try await client.restart(id, timeoutSeconds: 5)
+            XCTAssertEqual(try engineState(engine, id), "running", engine.name)
+            XCTAssertNotEqual(try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id), before, "restart starts anew")
+
+            try await client.stop(id, timeoutSeconds: 5)
+            XCTAssertEqual(try engineState(engine, id), "exited", engine.name)
+            try await client.stop(id)  // 304: already stopped
+
+            try await client.start(id)
+            try await client.kill(id)
+            XCTAssertEqual(try engineState(engine, id), "exited", engine.name)
+            XCTAssertEqual(try engine.docker("inspect", "-f", "{{.State.ExitCode}}", id).trimmingCharacters(in: .whitespacesAndNewlines), "137")
+
+            try await client.remove(id)
+            XCTAssertNotEqual(try engine.dockerResult(["inspect", id]).status, 0, "removed containers are gone")
+        }
+    }
+
+    func testConflictsAndMissingCarryTheEngineMessage() async throws {
+        try await forEachEngine { engine, client in
+            let id = try makeContainer(engine, "swtop-conflict")
+            do {
+                try await client.pause(id)
+                XCTFail("pausing a container that is not running must fail")
+            } catch let error as DockerError {
+                XCTAssertEqual(error.status, 409, engine.name)
+                XCTAssertTrue(error.description.contains("is not running"), "[\(engine.name)] \(error)")
+            }
+            do {
+                try await client.start("swtop-no-such-container")
+                XCTFail("starting a missing container must fail")
+            } catch let error as DockerError {
+                XCTAssertEqual(error.status, 404, engine.name)
+                XCTAssertTrue(error.description.contains("No such container"), "[\(engine.name)] \(error)")
+            }
+            try await client.start(id)
+            do {
+                try await client.remove(id)
+                XCTFail("removing a running container without force must fail")
+            } catch let error as DockerError {
+                XCTAssertEqual(error.status, 409, engine.name)
+            }
+            try await client.remove(id, force: true)
+            XCTAssertNotEqual(try engine.dockerResult(["inspect", id]).status, 0)
+        }
+    }
+}
