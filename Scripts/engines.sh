@@ -4,10 +4,11 @@
 #   engines.sh install            apt-get the tools (only what is missing) and unpack
 #                                 Debian trixie's docker.io 26.1 + containerd into
 #                                 .engines/trixie-root (not installed system-wide)
-#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox) on a
+#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench) on a
 #                                 freshly wiped data-root; waits for /_ping
 #   engines.sh down [NAME|all]    stop it (default: all); no process, mount or bridge left
 #   engines.sh seed NAME          sample images and containers, no registry needed
+#   engines.sh import-busybox NAME  only the swtop/busybox:latest image (what `seed` imports first)
 #   engines.sh env NAME           prints `export DOCKER_HOST=unix://...` (for eval)
 #   engines.sh status             which engines run
 #   engines.sh sock NAME          prints the engine's socket path
@@ -15,13 +16,15 @@
 # Engines:  bookworm = /usr/sbin/dockerd 20.10 (API 1.41)
 #           trixie   = unpacked dockerd 26.1 (API 1.45) with the unpacked containerd/shims
 #           sandbox  = same binary as bookworm, for interactive use
+#           bench    = same binary as bookworm, for Benchmarks/run.sh
 # Each lives in .engines/NAME/ (or /tmp/swtop-engines-UID/NAME when the checkout path is
 # too long for unix sockets): docker.sock, data/ (data-root), run/ (exec-root; dockerd
 # starts its own containerd there), dockerd.pid, dockerd.log.
 # Networking: own bridge per engine (swtopbr-bw 10.213.41.1/24, swtopbr-tx 10.213.45.1/24,
-# swtopbr-sb 10.213.50.1/24), user-defined networks from 10.241/10.245/10.250.0.0/16,
-# --iptables=false --ip-masq=false --ip-forward=false (host <-> container traffic only).
-# Seeded swtop-web publishes 127.0.0.1:18080 (bookworm), 18081 (trixie), 18082 (sandbox).
+# swtopbr-sb 10.213.50.1/24, swtopbr-bn 10.213.55.1/24), user-defined networks from
+# 10.241/10.245/10.250/10.255.0.0/16, --iptables=false --ip-masq=false --ip-forward=false (host <-> container traffic only).
+# Seeded swtop-web publishes 127.0.0.1:18080 (bookworm), 18081 (trixie), 18082 (sandbox),
+# 18083 (bench).
 # Needs root. Use /usr/bin/docker (20.10 client) or any client with DOCKER_HOST from `env`.
 set -euo pipefail
 
@@ -520,6 +523,31 @@ seed_cli() {
   swtop_docker "$@" 2> >(grep -v 'IPv4 forwarding is disabled' >&2 || true)
 }
 
+# import_busybox NAME WORKDIR: swtop/busybox:latest from the host's busybox-static.
+import_busybox() {
+  local name="$1" work="$2"
+  swtop_log "$name: importing swtop/busybox:latest"
+  seed_busybox_rootfs "$work/rootfs"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -c . \
+    | seed_cli "$name" import \
+      --change 'CMD ["/bin/sh"]' \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change 'LABEL swtop.sample=1' \
+      - swtop/busybox:latest >/dev/null
+}
+
+cmd_import_busybox() {
+  local name="${1:-}"
+  swtop_check_name "$name"
+  swtop_engine_running "$name" || swtop_die "$name is not running (engines.sh up $name)"
+  local work
+  work="$(swtop_engine_dir "$name")/seed"
+  rm -rf "$work"
+  mkdir -p "$work"
+  import_busybox "$name" "$work"
+  rm -rf "$work"
+}
+
 # Sleep loop that stops at once on SIGTERM (a shell as PID 1 otherwise ignores it).
 LOOP='trap "exit 0" TERM; while :; do sleep 1; done'
 
@@ -543,14 +571,7 @@ cmd_seed() {
   "${d[@]}" network rm swtop-net >/dev/null 2>&1 || true
   "${d[@]}" volume rm -f swtop-data >/dev/null 2>&1 || true
 
-  swtop_log "$name: importing swtop/busybox:latest"
-  seed_busybox_rootfs "$work/rootfs"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -c . \
-    | "${d[@]}" import \
-      --change 'CMD ["/bin/sh"]' \
-      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      --change 'LABEL swtop.sample=1' \
-      - swtop/busybox:latest >/dev/null
+  import_busybox "$name" "$work"
 
   swtop_log "$name: building swtop/layers:latest"
   "${d[@]}" build -q --label swtop.sample=1 -t swtop/layers:latest "$SEED_DIR" >/dev/null
@@ -684,6 +705,7 @@ main() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     seed) cmd_seed "$@" ;;
+    import-busybox) cmd_import_busybox "$@" ;;
     env) cmd_env "$@" ;;
     sock) cmd_sock "$@" ;;
     status) cmd_status "$@" ;;

@@ -8,12 +8,13 @@
 #   bookworm  Debian bookworm's /usr/sbin/dockerd 20.10 (API 1.41)
 #   trixie    Debian trixie's dockerd 26.1 (API 1.45), unpacked with dpkg -x by `engines.sh install`
 #   sandbox   same binary as bookworm, for interactive demos
+#   bench     same binary as bookworm, for Benchmarks/run.sh
 
 SWTOP_ROOT="${SWTOP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
 SWTOP_ENGINES_DIR="$SWTOP_ROOT/.engines"
 SWTOP_TRIXIE_ROOT="$SWTOP_ENGINES_DIR/trixie-root"
 SWTOP_APT_TRIXIE="$SWTOP_ENGINES_DIR/apt-trixie"
-SWTOP_ENGINE_NAMES=(bookworm trixie sandbox)
+SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench)
 
 # The 20.10 client; /usr/local/bin/docker (a newer CLI) may come first on PATH.
 SWTOP_DOCKER_CLI="${SWTOP_DOCKER_CLI:-/usr/bin/docker}"
@@ -23,8 +24,8 @@ swtop_die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
 
 swtop_check_name() {
   case "${1:-}" in
-    bookworm|trixie|sandbox) ;;
-    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie or sandbox)" ;;
+    bookworm|trixie|sandbox|bench) ;;
+    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox or bench)" ;;
   esac
 }
 
@@ -35,6 +36,7 @@ swtop_engine_index() {
     bookworm) echo 41 ;;
     trixie) echo 45 ;;
     sandbox) echo 50 ;;
+    bench) echo 55 ;;
   esac
 }
 
@@ -44,13 +46,14 @@ swtop_engine_port() {
     bookworm) echo 18080 ;;
     trixie) echo 18081 ;;
     sandbox) echo 18082 ;;
+    bench) echo 18083 ;;
   esac
 }
 
 # API version to use in versioned paths.
 swtop_engine_api() {
   case "$1" in
-    bookworm|sandbox) echo 1.41 ;;
+    bookworm|sandbox|bench) echo 1.41 ;;
     trixie) echo 1.45 ;;
   esac
 }
@@ -61,6 +64,7 @@ swtop_engine_bridge() {
     bookworm) echo swtopbr-bw ;;
     trixie) echo swtopbr-tx ;;
     sandbox) echo swtopbr-sb ;;
+    bench) echo swtopbr-bn ;;
   esac
 }
 
