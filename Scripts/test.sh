@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # shellcheck 0.9 takes `exec </dev/null` for the end of the script
+# The test command (CI runs it through .ci/run). Runs every test of the package, unit,
+# integration and end-to-end, against two private Docker engines that it starts and stops:
+#
+#   1. prerequisites  root, a Swift toolchain, Debian packages and trixie's unpacked engine
+#                     (Scripts/engines.sh install), a UTF-8 locale for tmux
+#   2. build          swift build --build-tests (debug); compiler warnings are listed again
+#                     at the end of the phase
+#   3. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
+#                     each on a freshly wiped data-root, seeded with the sample objects
+#   4. tests          swift test --skip-build, serially (the engine tests share the engines),
+#                     with SWTOP_TEST_ENGINES naming both sockets; output unfiltered
+#   5. teardown       always (also on failure, Ctrl-C or TERM): both engines down, no dockerd,
+#                     containerd, shim or bridge of theirs left, the tests' tmux servers killed
+#
+# Exit code: swift test's; a failing earlier phase exits with its own code, and a teardown
+# that leaves engine processes or bridges behind turns a pass into exit 1.
+#
+# Usage:  Scripts/test.sh [swift test arguments, e.g. --filter IntegrationTests]
+# Needs root (dockerd, bridges, mounts). Works from any clone path, with no stdin, and again
+# and again (each run starts the engines afresh).
+#
+# Environment:
+#   SWTOP_BUILD_LOCK  file the build phase holds with flock(1) so that one Swift build runs at
+#                     a time on a shared machine (default /tmp/swtop-build.lock; empty: no lock).
+#                     Only the build holds it, not the tests.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+ENGINES_SH=(bash "$ROOT/Scripts/engines.sh")
+ENGINES=(bookworm trixie)
+BUILD_LOCK="${SWTOP_BUILD_LOCK-/tmp/swtop-build.lock}"
+
+export DEBIAN_FRONTEND=noninteractive
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+exec </dev/null
+
+T0=$SECONDS
+PHASE_T0=$SECONDS
+PHASE=""
+TIMINGS=()
+
+phase() {
+  phase_done
+  PHASE="$1"
+  PHASE_T0=$SECONDS
+  printf '\n==== [%s] %s ====\n' "$(date +%H:%M:%S)" "$PHASE"
+}
+phase_done() {
+  if [[ -n "$PHASE" ]]; then
+    TIMINGS+=("$(printf '%-14s %4ds' "$PHASE" $((SECONDS - PHASE_T0)))")
+    PHASE=""
+  fi
+}
+say() { printf '[test.sh] %s\n' "$*"; }
+die() { printf '[test.sh] error: %s\n' "$*" >&2; exit 1; }
+
+# Long steps run in the background and are waited for, so that INT/TERM reach the trap at
+# once (bash runs traps only between foreground commands) and the trap can stop them.
+CHILD=""
+run_child() {
+  "$@" &
+  CHILD=$!
+  local rc=0
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return "$rc"
+}
+
+# tmux servers that the end-to-end tests start live in a directory of this run only: never
+# one of the user's servers (TMUX is unset too), and all of them are killed at the end.
+TMUX_DIR="$(mktemp -d /tmp/swtop-test-tmux.XXXXXX)"
+export TMUX_TMPDIR="$TMUX_DIR"
+unset TMUX TMUX_PANE
+
+CLEANED=0
+ENGINES_TOUCHED=0
+cleanup() {
+  local rc=$1
+  (( CLEANED )) && return 0
+  CLEANED=1
+  trap '' INT TERM
+  if [[ -n "$CHILD" ]]; then
+    kill -TERM "$CHILD" 2>/dev/null || true
+    wait "$CHILD" 2>/dev/null || true
+  fi
+  phase "teardown"
+  local s
+  for s in "$TMUX_DIR"/tmux-*/*; do
+    if [[ -S "$s" ]]; then tmux -S "$s" kill-server 2>/dev/null || true; fi
+  done
+  rm -rf "$TMUX_DIR"
+  local e left=0
+  (( ENGINES_TOUCHED )) || { phase_done; summary "$rc"; }
+  for e in "${ENGINES[@]}"; do
+    if ! "${ENGINES_SH[@]}" down "$e"; then
+      say "engine $e did not go down cleanly"
+      left=1
+    fi
+  done
+  # What must be gone: every process of our engine dirs and the engines' bridges.
+  source "$ROOT/Scripts/lib/engines-common.sh"
+  local p cmdline dir br
+  for e in "${ENGINES[@]}"; do
+    dir="$(swtop_engine_dir "$e")"
+    br="$(swtop_engine_bridge "$e")"
+    for p in /proc/[0-9]*; do
+      cmdline="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)"
+      case "$(cat "$p/comm" 2>/dev/null || true)" in
+        dockerd|containerd|containerd-shim*|runc|docker-proxy)
+          if [[ "$cmdline" == *"$dir/"* ]]; then
+            say "left running: pid ${p#/proc/}: $cmdline"
+            left=1
+          fi
+          ;;
+      esac
+    done
+    if ip link show dev "$br" >/dev/null 2>&1; then
+      say "bridge $br is still there"
+      left=1
+    fi
+  done
+  if (( left )); then
+    say "teardown left engine processes or bridges behind"
+    (( rc == 0 )) && rc=1
+  else
+    say "engines stopped: no dockerd, containerd, shim or bridge of bookworm/trixie left"
+  fi
+  phase_done
+  summary "$rc"
+}
+summary() {
+  printf '\n==== [%s] summary ====\n' "$(date +%H:%M:%S)"
+  printf '  %s\n' "${TIMINGS[@]}"
+  printf '  %-14s %4ds\n' total $((SECONDS - T0))
+  say "exit code $1"
+  exit "$1"
+}
+trap 'cleanup $?' EXIT
+trap 'say "interrupted"; cleanup 130' INT
+trap 'say "terminated"; cleanup 143' TERM
+
+# ---------------------------------------------------------------------------------------
+phase "prerequisites"
+[[ "$(id -u)" == 0 ]] || die "must run as root: the private engines need dockerd, bridges and mounts (try: sudo $0)"
+if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then
+  export PATH="/opt/swift/usr/bin:$PATH"
+fi
+command -v swift >/dev/null 2>&1 || die "no swift on PATH (a Swift 6 toolchain is needed; expected in /opt/swift/usr/bin)"
+say "$(swift --version 2>/dev/null | head -n 1)"
+# Packages (apt-get update only when something is missing) and trixie's unpacked engine.
+"${ENGINES_SH[@]}" install
+# tmux shows wide characters only under a UTF-8 locale; glibc ships C.UTF-8 in libc-bin.
+if ! locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$'; then
+  say "C.UTF-8 locale missing: installing locales"
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends locales
+  locale -a 2>/dev/null | grep -qiE '^c\.utf-?8$' || die "no C.UTF-8 locale on this system"
+fi
+say "locale: LANG=$LANG LC_ALL=$LC_ALL; tmux $(tmux -V | cut -d' ' -f2); docker CLI $(/usr/bin/docker --version | cut -d' ' -f3 | tr -d ,)"
+
+# ---------------------------------------------------------------------------------------
+phase "build"
+BUILD_LOG="$(mktemp /tmp/swtop-test-build.XXXXXX)"
+build() {
+  if [[ -n "$BUILD_LOCK" ]]; then
+    say "holding $BUILD_LOCK for the build (one Swift build at a time on this machine)"
+    flock "$BUILD_LOCK" swift build --build-tests 2>&1 | tee "$BUILD_LOG"
+  else
+    swift build --build-tests 2>&1 | tee "$BUILD_LOG"
+  fi
+}
+rc=0
+run_child build || rc=$?
+# Warnings stay visible: listed once more, deduplicated, below the build output.
+warnings="$(grep -E '^/.*: warning: ' "$BUILD_LOG" | sort -u || true)"
+rm -f "$BUILD_LOG"
+if [[ -n "$warnings" ]]; then
+  say "compiler warnings ($(printf '%s\n' "$warnings" | wc -l)):"
+  printf '%s\n' "$warnings" | sed 's/^/  /'
+else
+  say "no compiler warnings in this build (an incremental build repeats none of the files it skips)"
+fi
+(( rc == 0 )) || { say "swift build failed (exit $rc)"; exit "$rc"; }
+[[ -x .build/debug/swtop ]] || die ".build/debug/swtop was not built"
+
+# ---------------------------------------------------------------------------------------
+phase "engines"
+ENGINES_TOUCHED=1
+specs=()
+for e in "${ENGINES[@]}"; do
+  run_child "${ENGINES_SH[@]}" up "$e" >/dev/null
+  run_child "${ENGINES_SH[@]}" seed "$e"
+  specs+=("$e=unix://$("${ENGINES_SH[@]}" sock "$e")")
+done
+SWTOP_TEST_ENGINES="$(IFS=,; printf '%s' "${specs[*]}")"
+export SWTOP_TEST_ENGINES
+say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
+
+# ---------------------------------------------------------------------------------------
+phase "tests"
+say "swift test --skip-build $* (serial)"
+rc=0
+run_child swift test --skip-build "$@" || rc=$?
+say "swift test exited $rc"
+exit "$rc"
