@@ -26,6 +26,10 @@ enum DetailPane {
         if let project = item.composeProject {
             lines.append(("Compose", "\(project) / \(item.composeService ?? "?")"))
         }
+        let labels = item.labels.filter { !$0.key.hasPrefix("com.docker.compose.") }.sorted { $0.key < $1.key }
+        if !labels.isEmpty {
+            lines.append(("Labels", labels.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))
+        }
         let labelWidth = 9
         var y = inner.y
         let graphs = inner.height >= 4 ? 2 : 0
@@ -48,7 +52,9 @@ enum DetailPane {
         buffer.put("Memory", x: inner.x, y: memY, style: Style(.header, bold: true), maxWidth: labelWidth)
         let memHistory = stats?.memoryHistory ?? []
         x = inner.x + labelWidth + 1
-        x += Sparkline(values: memHistory, maxValue: stats?.memoryLimit.map(Double.init) ?? memHistory.max(), style: .ok)
+        // Scaled to the recent peak, not the limit: against a host-sized limit every graph would be flat,
+        // and the trend (a leak, a spike) is what the graph is for; the text gives used and limit.
+        x += Sparkline(values: memHistory, maxValue: memHistory.max().map { $0 * 1.25 }, style: .ok)
             .draw(into: &buffer, x: x, y: memY, width: graphWidth)
         let memText = stats?.memoryUsed.map { used in
             " " + ByteCount.binary(used) + (stats?.memoryLimit.map { " of " + ByteCount.binary($0) } ?? "")

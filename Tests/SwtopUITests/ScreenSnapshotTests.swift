@@ -1,0 +1,122 @@
+import DockerEngine
+import Foundation
+import SwtopStore
+import SwtopUI
+import TermCanvas
+import XCTest
+
+/// Every view at 80×24 and 200×50, drawn from recorded engine payloads.
+final class ScreenSnapshotTests: XCTestCase {
+    static let sizes = [(80, 24), (200, 50)]
+
+    func draw(_ name: String, state configure: (inout UIState, StoreSnapshot) -> Void = { _, _ in },
+              snapshot change: (inout StoreSnapshot) -> Void = { _ in }) throws {
+        var snapshot = try RecordedSnapshot.make()
+        change(&snapshot)
+        for (width, height) in Self.sizes {
+            var state = UIState(width: width, height: height)
+            configure(&state, snapshot)
+            let frame = Renderer.render(snapshot, state, now: RecordedSnapshot.now)
+            Snapshots.assert(frame.buffer, "\(name)-\(width)x\(height)")
+        }
+    }
+
+    func testContainers() throws {
+        try draw("containers")
+    }
+
+    func testContainersWithDetails() throws {
+        try draw("details") { state, snapshot in
+            state.selection[.containers] = snapshot.containers.first { $0.name == "swtop-running" }?.id
+            state.showDetails = true
+        }
+    }
+
+    func testImages() throws {
+        try draw("images") { state, _ in state.view = .images }
+    }
+
+    func testVolumes() throws {
+        try draw("volumes") { state, _ in state.view = .volumes }
+    }
+
+    func testNetworks() throws {
+        try draw("networks") { state, _ in state.view = .networks }
+    }
+
+    func testHelpIsTheKeymap() throws {
+        try draw("help") { state, _ in state.showHelp = true }
+    }
+
+    func testConfirmDialog() throws {
+        try draw("confirm-remove") { state, snapshot in
+            let item = snapshot.containers.first { $0.name == "swtop-web" }!
+            state.selection[.containers] = item.id
+            (state, _) = Reducer.reduce(state, .char("d"), snapshot)
+        }
+    }
+
+    func testFilterWhileTyping() throws {
+        try draw("filter-typing") { state, snapshot in
+            for key in [Key.char("/"), .char("d"), .char("e"), .char("m")] { (state, _) = Reducer.reduce(state, key, snapshot) }
+        }
+    }
+
+    func testMarkedRowsAndHiddenStopped() throws {
+        try draw("marked-running-only") { state, snapshot in
+            state.showStopped = false
+            state.marked = Set(snapshot.containers.filter { ["swtop-tty", "swtop-web"].contains($0.name) }.map(\.id))
+        }
+    }
+
+    func testUnreachableBannerKeepsTheLastKnownState() throws {
+        try draw("unreachable", snapshot: { snapshot in
+            snapshot.connection = .unreachable(reason: "connection refused (is the engine running?)",
+                                               retryingAt: RecordedSnapshot.now.addingTimeInterval(3))
+        })
+    }
+
+    func testConnectingBeforeTheFirstList() throws {
+        try draw("connecting", snapshot: { snapshot in snapshot = StoreSnapshot(); snapshot.endpoint = "unix:///var/run/docker.sock" })
+    }
+
+    func testReadOnlyRefusalIsShown() throws {
+        try draw("read-only-refusal") { state, snapshot in
+            state.readOnly = true
+            (state, _) = Reducer.reduce(state, .char("d"), snapshot)
+        }
+    }
+
+    func testKoreanComposeGroupAndLabelsAlign() throws {
+        try draw("korean", state: { state, snapshot in
+            state.selection[.containers] = snapshot.containers.first { $0.name == "swtop-korean" }?.id
+            state.showDetails = true
+        }, snapshot: { snapshot in
+            for index in snapshot.containers.indices where snapshot.containers[index].name.hasPrefix("swtop-demo") {
+                snapshot.containers[index].labels["com.docker.compose.project"] = "한국어앱"
+            }
+        })
+    }
+
+    func testTooSmallTerminalShowsANotice() throws {
+        let snapshot = try RecordedSnapshot.make()
+        for (width, height) in [(19, 5), (30, 4), (8, 2)] {
+            let frame = Renderer.render(snapshot, UIState(width: width, height: height), now: RecordedSnapshot.now)
+            let first = frame.buffer.plainLines().first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?
+                .trimmingCharacters(in: .whitespaces) ?? ""
+            XCTAssertTrue(first.hasPrefix(width >= 11 ? "swtop needs" : "swtop"), "\(width)x\(height): \(first)")
+        }
+        let smallest = Renderer.render(snapshot, UIState(width: 20, height: 5), now: RecordedSnapshot.now)
+        Snapshots.assert(smallest.buffer, "containers-20x5")
+        let tiny = Renderer.render(snapshot, UIState(width: 30, height: 10), now: RecordedSnapshot.now)
+        Snapshots.assert(tiny.buffer, "containers-30x10")
+    }
+
+    func testZeroSizeDoesNotCrash() throws {
+        let snapshot = try RecordedSnapshot.make()
+        for (width, height) in [(0, 0), (1, 1), (0, 24), (80, 0)] {
+            let frame = Renderer.render(snapshot, UIState(width: width, height: height))
+            XCTAssertEqual(frame.buffer.width, width)
+        }
+    }
+}
