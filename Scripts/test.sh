@@ -165,7 +165,7 @@ phase "build"
 BUILD_LOG="$(mktemp /tmp/swtop-test-build.XXXXXX)"
 build() {
   if [[ -n "$BUILD_LOCK" ]]; then
-    say "holding $BUILD_LOCK for the build (one Swift build at a time on this machine)"
+    say "the build holds $BUILD_LOCK (one Swift build at a time on this machine; waits while another has it)"
     flock "$BUILD_LOCK" swift build --build-tests 2>&1 | tee "$BUILD_LOG"
   else
     swift build --build-tests 2>&1 | tee "$BUILD_LOG"
@@ -173,14 +173,15 @@ build() {
 }
 rc=0
 run_child build || rc=$?
-# Warnings stay visible: listed once more, deduplicated, below the build output.
-warnings="$(grep -E '^/.*: warning: ' "$BUILD_LOG" | sort -u || true)"
+# Warnings stay visible: listed once more, deduplicated, below the build output (the
+# compiler's and SwiftPM's own, e.g. about resources or unhandled files).
+warnings="$(grep -E '(^|: )warning: ' "$BUILD_LOG" | sort -u || true)"
 rm -f "$BUILD_LOG"
 if [[ -n "$warnings" ]]; then
-  say "compiler warnings ($(printf '%s\n' "$warnings" | wc -l)):"
+  say "build warnings ($(printf '%s\n' "$warnings" | wc -l)):"
   printf '%s\n' "$warnings" | sed 's/^/  /'
 else
-  say "no compiler warnings in this build (an incremental build repeats none of the files it skips)"
+  say "no warnings in this build (an incremental build does not repeat those of files it skips)"
 fi
 (( rc == 0 )) || { say "swift build failed (exit $rc)"; exit "$rc"; }
 [[ -x .build/debug/swtop ]] || die ".build/debug/swtop was not built"
