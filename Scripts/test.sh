@@ -60,6 +60,12 @@ die() { printf '[test.sh] error: %s\n' "$*" >&2; exit 1; }
 # Long steps run in the background and are waited for, so that INT/TERM reach the trap at
 # once (bash runs traps only between foreground commands) and the trap can stop them.
 CHILD=""
+# PID and all its descendants (swift test runs the xctest runner, engines.sh the docker CLI).
+process_tree() {
+  local c
+  printf '%s\n' "$1"
+  for c in $(ps -o pid= --ppid "$1" 2>/dev/null || true); do process_tree "$c"; done
+}
 run_child() {
   "$@" &
   CHILD=$!
@@ -75,6 +81,9 @@ TMUX_DIR="$(mktemp -d /tmp/swtop-test-tmux.XXXXXX)"
 export TMUX_TMPDIR="$TMUX_DIR"
 unset TMUX TMUX_PANE
 
+BUILD_LOG="$(mktemp /tmp/swtop-test-build.XXXXXX)"
+TEST_LOG="$(mktemp /tmp/swtop-test-output.XXXXXX)"
+TESTS_RAN=0
 CLEANED=0
 ENGINES_TOUCHED=0
 cleanup() {
@@ -83,9 +92,11 @@ cleanup() {
   CLEANED=1
   trap '' INT TERM
   if [[ -n "$CHILD" ]]; then
-    kill -TERM "$CHILD" 2>/dev/null || true
+    # shellcheck disable=SC2046
+    kill -TERM $(process_tree "$CHILD") 2>/dev/null || true
     wait "$CHILD" 2>/dev/null || true
   fi
+  rm -f "$BUILD_LOG"
   phase "teardown"
   local s
   for s in "$TMUX_DIR"/tmux-*/*; do
@@ -107,9 +118,10 @@ cleanup() {
     dir="$(swtop_engine_dir "$e")"
     br="$(swtop_engine_bridge "$e")"
     for p in /proc/[0-9]*; do
-      cmdline="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null || true)"
-      case "$(cat "$p/comm" 2>/dev/null || true)" in
+      # Processes come and go while this loop runs: a vanished one reads as empty.
+      case "$({ cat "$p/comm"; } 2>/dev/null || true)" in
         dockerd|containerd|containerd-shim*|runc|docker-proxy)
+          cmdline="$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)"
           if [[ "$cmdline" == *"$dir/"* ]]; then
             say "left running: pid ${p#/proc/}: $cmdline"
             left=1
@@ -135,8 +147,27 @@ summary() {
   printf '\n==== [%s] summary ====\n' "$(date +%H:%M:%S)"
   printf '  %s\n' "${TIMINGS[@]}"
   printf '  %-14s %4ds\n' total $((SECONDS - T0))
+  local counts=""
+  if (( TESTS_RAN )) && [[ -s "$TEST_LOG" ]]; then
+    counts="$(count_tests "$TEST_LOG")"
+    grep -E "^Test Case '.*' failed \(|^✘ Test .* failed after" "$TEST_LOG" | sed 's/^/  failed: /' || true
+  fi
+  rm -f "$TEST_LOG"
   say "exit code $1"
+  # Last line, in the plain form any reader of the log understands (XCTest and Swift Testing
+  # cases added up).
+  [[ -z "$counts" ]] || printf 'tests: %s\n' "$counts"
   exit "$1"
+}
+count_tests() {
+  local log="$1" pass fail skip
+  pass=$(( $(grep -cE "^Test Case '.*' passed \(" "$log" || true) \
+    + $(grep -E '^✔ Test .* passed after' "$log" | grep -cv '^✔ Test run with' || true) ))
+  fail=$(( $(grep -cE "^Test Case '.*' failed \(" "$log" || true) \
+    + $(grep -E '^✘ Test .* failed after' "$log" | grep -cv '^✘ Test run with' || true) ))
+  skip=$(( $(grep -cE "^Test Case '.*' skipped \(" "$log" || true) \
+    + $(grep -E '^➜ Test .* skipped' "$log" | grep -cv '^➜ Test run with' || true) ))
+  printf '%d passed, %d failed, %d skipped\n' "$pass" "$fail" "$skip"
 }
 trap 'cleanup $?' EXIT
 trap 'say "interrupted"; cleanup 130' INT
@@ -162,7 +193,6 @@ say "locale: LANG=$LANG LC_ALL=$LC_ALL; tmux $(tmux -V | cut -d' ' -f2); docker 
 
 # ---------------------------------------------------------------------------------------
 phase "build"
-BUILD_LOG="$(mktemp /tmp/swtop-test-build.XXXXXX)"
 build() {
   if [[ -n "$BUILD_LOCK" ]]; then
     say "the build holds $BUILD_LOCK (one Swift build at a time on this machine; waits while another has it)"
@@ -176,7 +206,6 @@ run_child build || rc=$?
 # Warnings stay visible: listed once more, deduplicated, below the build output (the
 # compiler's and SwiftPM's own, e.g. about resources or unhandled files).
 warnings="$(grep -E '(^|: )warning: ' "$BUILD_LOG" | sort -u || true)"
-rm -f "$BUILD_LOG"
 if [[ -n "$warnings" ]]; then
   say "build warnings ($(printf '%s\n' "$warnings" | wc -l)):"
   printf '%s\n' "$warnings" | sed 's/^/  /'
@@ -203,6 +232,9 @@ say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
 phase "tests"
 say "swift test --skip-build $* (serial)"
 rc=0
-run_child swift test --skip-build "$@" || rc=$?
+# Through tee (nothing filtered) so that the summary can count the tests.
+run_tests() { swift test --skip-build "$@" 2>&1 | tee "$TEST_LOG"; }
+TESTS_RAN=1
+run_child run_tests "$@" || rc=$?
 say "swift test exited $rc"
 exit "$rc"
