@@ -401,7 +401,7 @@ def event_latency(a, tries):
         for target in targets:  # leave them running whatever happened
             subprocess.run([DOCKER_CLI, "unpause", target], env=docker_env(a),
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return summarize(lat, misses, targets=targets, pause_ms=by_action["pause"],
+    return summarize(lat, misses, targets=targets, attempts=2 * len(targets), pause_ms=by_action["pause"],
                      unpause_ms=by_action["unpause"], notes=notes)
 
 
@@ -427,7 +427,7 @@ def key_latency(a, tries):
             now = selected_name(capture(escapes=True))
             current = now or current
         time.sleep(random.uniform(0.3, 0.6))
-    return summarize(lat, misses)
+    return summarize(lat, misses, attempts=tries)
 
 
 def summarize(values, misses, **extra):
@@ -511,6 +511,8 @@ def cmd_measure(a):
     res["key"] = key_latency(a, a.tries)
     res["rss_hwm_bytes"] = tool_hwm(pid)
     res["rss_now_bytes"] = vm_field(pid, "VmRSS")
+    res["rss_anon_bytes"] = vm_field(pid, "RssAnon")
+    res["rss_file_bytes"] = vm_field(pid, "RssFile")
     stop_tool(pid, relay_state)
     return res
 
@@ -564,15 +566,17 @@ def cell_lat(d, limit):
         return "–"
     if "error" in d:
         return d["error"]
+    shown = len(d.get("samples", []))
+    attempts = d.get("attempts", shown + d.get("misses", 0))
     if "median_ms" not in d:
-        return f"no sample ({d.get('misses', 0)} missed)"
-    s = f"{d['median_ms']:.0f} / {d['max_ms']:,.0f} ms{mark(d['median_ms'], limit)}"
+        return f"never shown (0 of {attempts})"
+    s = f"{d['median_ms']:,.0f} / {d['max_ms']:,.0f} ms{mark(d['median_ms'], limit)}"
     slow = sum(1 for v in d.get("samples", []) if v > 1000)
     extra = []
+    if shown < attempts:
+        extra.append(f"shown {shown} of {attempts}")
     if slow:
-        extra.append(f"{slow} of {len(d['samples'])} > 1 s")
-    if d.get("misses"):
-        extra.append(f"{d['misses']} missed")
+        extra.append(f"{slow} of {shown} > 1 s")
     if extra:
         s += f" ({', '.join(extra)})"
     return s
@@ -613,7 +617,7 @@ def cmd_table(a):
             f"| {rss_mb:.1f} MB{mark(rss_mb, tt.get('rss'))} "
             f"| {r['engine_added_pct']:+.2f}{mark(r['engine_added_pct'], tt.get('engine'))} "
             f"| {r['bytes_per_s']:,.0f}{mark(r['bytes_per_s'], tt.get('bytes'))} "
-            f"| {r['first_frame_ms']:.0f} ms{mark(r['first_frame_ms'], tt.get('first'))} "
+            f"| {r['first_frame_ms']:.0f} ms{mark(round(r['first_frame_ms']), tt.get('first'))} "
             f"| {cell_lat(r.get('event'), tt.get('event'))} "
             f"| {cell_lat(r.get('key'), tt.get('key'))} |")
     print("\n".join(out))
@@ -629,6 +633,8 @@ def cmd_table(a):
               f"{r['engine_pct']:.2f} % ({r['engine_processes']} engine processes); host busy "
               f"{r['host_busy_idle_pct']:.0f} % idle / {r['host_busy_pct']:.0f} % with the tool; "
               f"tool threads {r.get('threads')}, child processes {r.get('children')}; "
+              f"RSS at the end {r.get('rss_now_bytes', 0) / 1e6:.1f} MB = anonymous "
+              f"{r.get('rss_anon_bytes', 0) / 1e6:.1f} MB + file-backed (code) {r.get('rss_file_bytes', 0) / 1e6:.1f} MB; "
               f"window {r['seconds']} s; pane {r.get('pane')}")
         if ev:
             print(f"  - event -> screen (ms): pause {ev.get('pause_ms')}, unpause {ev.get('unpause_ms')}"
