@@ -109,10 +109,11 @@ stop_sandbox() {
       "$ROOT/Scripts/engines.sh down sandbox to stop it" || true
     return 0
   fi
+  # (|| true: the terminal may be gone already, e.g. a closed tmux pane)
   if "${ENGINES_SH[@]}" down sandbox >>"$SETUP_LOG" 2>&1; then
-    say "sandbox engine stopped" 2>/dev/null || true
+    say "sandbox engine stopped" || true
   else
-    say "stopping the sandbox engine failed; see $SETUP_LOG" 2>/dev/null || true
+    say "stopping the sandbox engine failed; see $SETUP_LOG" || true
   fi
 }
 trap 'stop_sandbox' EXIT
