@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a local container's CPU and memory from its cgroup files: no engine request at all.
 /// Works with cgroup v1 and v2, cgroupfs (`docker/<id>`) and systemd (`system.slice/docker-<id>.scope`)
@@ -35,10 +38,45 @@ public struct CgroupStatsReader: Sendable {
         ["docker/\(id)", "system.slice/docker-\(id).scope", "docker.slice/docker-\(id).scope"]
     }
 
-    public func read(containerID id: String) -> Reading? {
+    /// Where one container's files are; found once per container, then reused every tick.
+    public struct Location: Sendable, Equatable {
+        var cpuDir: String
+        var memoryDir: String
+    }
+
+    public func locate(containerID id: String) -> Location? {
         switch version {
-        case .v1: return readV1(id)
-        case .v2: return readV2(id)
+        case .v1:
+            let cpuBase = ["cpuacct", "cpu,cpuacct", "cpuacct,cpu"].map { "\(root)/\($0)" }
+                .first { FileManager.default.fileExists(atPath: $0) }
+            guard let cpuBase, let cpu = firstExisting(cpuBase, id), let memory = firstExisting("\(root)/memory", id) else { return nil }
+            return Location(cpuDir: cpu, memoryDir: memory)
+        case .v2:
+            guard let dir = firstExisting(root, id) else { return nil }
+            return Location(cpuDir: dir, memoryDir: dir)
+        }
+    }
+
+    public func read(containerID id: String) -> Reading? {
+        locate(containerID: id).flatMap(read)
+    }
+
+    /// nil when the files are gone (the container stopped, or moved cgroup).
+    public func read(_ location: Location) -> Reading? {
+        switch version {
+        case .v1:
+            guard let cpu = Self.number(location.cpuDir + "/cpuacct.usage"),
+                  let usage = Self.number(location.memoryDir + "/memory.usage_in_bytes") else { return nil }
+            let inactive = Self.keyed(location.memoryDir + "/memory.stat", only: "total_inactive_file") ?? 0
+            let limit = Self.number(location.memoryDir + "/memory.limit_in_bytes")
+            return Reading(cpuNanoseconds: cpu, memoryUsed: inactive < usage ? usage - inactive : usage,
+                           memoryLimit: limit.flatMap { $0 >= (1 << 62) ? nil : $0 })
+        case .v2:
+            guard let usec = Self.keyed(location.cpuDir + "/cpu.stat", only: "usage_usec"),
+                  let usage = Self.number(location.memoryDir + "/memory.current") else { return nil }
+            let inactive = Self.keyed(location.memoryDir + "/memory.stat", only: "inactive_file") ?? 0
+            return Reading(cpuNanoseconds: usec * 1000, memoryUsed: inactive < usage ? usage - inactive : usage,
+                           memoryLimit: Self.number(location.memoryDir + "/memory.max"))
         }
     }
 
@@ -50,37 +88,49 @@ public struct CgroupStatsReader: Sendable {
         return nil
     }
 
-    private func readV1(_ id: String) -> Reading? {
-        let cpuBase = ["cpuacct", "cpu,cpuacct", "cpuacct,cpu"].map { "\(root)/\($0)" }
-            .first { FileManager.default.fileExists(atPath: $0) }
-        guard let cpuBase, let cpuDir = firstExisting(cpuBase, id),
-              let memDir = firstExisting("\(root)/memory", id),
-              let cpu = Self.number(cpuDir + "/cpuacct.usage"),
-              let usage = Self.number(memDir + "/memory.usage_in_bytes") else { return nil }
-        let stat = Self.keyed(memDir + "/memory.stat")
-        let inactive = stat["total_inactive_file"] ?? 0
-        let limit = Self.number(memDir + "/memory.limit_in_bytes")
-        return Reading(cpuNanoseconds: cpu, memoryUsed: inactive < usage ? usage - inactive : usage,
-                       memoryLimit: limit.flatMap { $0 >= (1 << 62) ? nil : $0 })
-    }
-
-    private func readV2(_ id: String) -> Reading? {
-        guard let dir = firstExisting(root, id),
-              let usec = Self.keyed(dir + "/cpu.stat")["usage_usec"],
-              let usage = Self.number(dir + "/memory.current") else { return nil }
-        let inactive = Self.keyed(dir + "/memory.stat")["inactive_file"] ?? 0
-        return Reading(cpuNanoseconds: usec * 1000, memoryUsed: inactive < usage ? usage - inactive : usage,
-                       memoryLimit: Self.number(dir + "/memory.max"))
+    /// A small file's bytes with plain open/read: this runs for every container every second.
+    static func bytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = Glibc.read(fd, &chunk, chunk.count)
+            if n <= 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+            if result.count > 1 << 20 { break }
+        }
+        return result
     }
 
     static func text(_ path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// A file holding one number ("max" reads as nil).
     static func number(_ path: String) -> UInt64? {
-        text(path).flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard let data = bytes(path) else { return nil }
+        return parseNumber(data[...])
+    }
+
+    static func parseNumber(_ digits: ArraySlice<UInt8>) -> UInt64? {
+        var value: UInt64 = 0
+        var seen = false
+        for byte in digits {
+            if byte >= 0x30 && byte <= 0x39 {
+                let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, o2) = times.addingReportingOverflow(UInt64(byte - 0x30))
+                if o1 || o2 { return nil }
+                value = sum
+                seen = true
+            } else if byte == 0x0A || byte == 0x20 {
+                break
+            } else {
+                return nil
+            }
+        }
+        return seen ? value : nil
     }
 
     /// `key value` lines (memory.stat, cpu.stat).
@@ -91,6 +141,21 @@ public struct CgroupStatsReader: Sendable {
             if parts.count == 2, let value = UInt64(parts[1]) { result[String(parts[0])] = value }
         }
         return result
+    }
+
+    /// One key of a `key value` file, without building a dictionary of all of them.
+    static func keyed(_ path: String, only key: String) -> UInt64? {
+        guard let data = bytes(path) else { return nil }
+        let wanted = Array(key.utf8) + [0x20]
+        var lineStart = 0
+        while lineStart < data.count {
+            let lineEnd = data[lineStart...].firstIndex(of: 0x0A) ?? data.count
+            if lineEnd - lineStart > wanted.count, Array(data[lineStart..<lineStart + wanted.count]) == wanted {
+                return parseNumber(data[(lineStart + wanted.count)..<lineEnd])
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
     }
 }
 

@@ -5,10 +5,15 @@ import Foundation
 struct StatsSampler {
     var cgroups: CgroupStatsReader?
     var current: [String: ContainerStats] = [:]
+    /// Each container's cgroup folders, found once; a container not found is retried every 30 ticks.
+    private var locations: [String: CgroupStatsReader.Location] = [:]
+    private var notFound: [String: Int] = [:]
     private var previousCgroup: [String: (cpu: UInt64, at: UInt64)] = [:]
     private var previousAPI: [String: (total: UInt64, system: UInt64)] = [:]
 
     mutating func forget(_ id: String) {
+        locations[id] = nil
+        notFound[id] = nil
         current[id] = nil
         previousCgroup[id] = nil
         previousAPI[id] = nil
@@ -18,6 +23,8 @@ struct StatsSampler {
         for id in current.keys where !ids.contains(id) { forget(id) }
         for id in previousCgroup.keys where !ids.contains(id) { previousCgroup[id] = nil }
         for id in previousAPI.keys where !ids.contains(id) { previousAPI[id] = nil }
+        for id in locations.keys where !ids.contains(id) { locations[id] = nil }
+        for id in notFound.keys where !ids.contains(id) { notFound[id] = nil }
     }
 
     /// Reads the cgroup files; returns the ids it could not read (left to the API).
@@ -26,10 +33,25 @@ struct StatsSampler {
         var missing: [String] = []
         let now = DispatchTime.now().uptimeNanoseconds
         for id in ids {
-            guard let reading = cgroups.read(containerID: id) else {
+            if let skips = notFound[id], skips > 0 {
+                notFound[id] = skips - 1
                 missing.append(id)
                 continue
             }
+            var location = locations[id]
+            var reading = location.flatMap(cgroups.read)
+            if reading == nil {
+                // First sight, or the folder moved (a restart can change it): look again.
+                location = cgroups.locate(containerID: id)
+                reading = location.flatMap(cgroups.read)
+            }
+            guard let location, let reading else {
+                locations[id] = nil
+                notFound[id] = 30
+                missing.append(id)
+                continue
+            }
+            locations[id] = location
             var cpu: Double?
             if let previous = previousCgroup[id] {
                 cpu = StatsMath.cpuPercent(previous: previous.cpu, current: reading.cpuNanoseconds, wallNanoseconds: now - previous.at)

@@ -16,6 +16,8 @@ public actor SwtopStore {
     var snapshot = StoreSnapshot()
     var containers: [String: ContainerItem] = [:]
     var dirty = Dirty()
+    /// Containers whose last event said which state they are in, until a list agrees.
+    var expectedState: [String: (state: String, attempts: Int)] = [:]
     var refreshing = false
     var tasks: [Task<Void, Never>] = []
     var visible: [String] = []
@@ -117,13 +119,15 @@ public actor SwtopStore {
         snapshot.apiVersion = client.apiVersion.description
         snapshot.hostMemory = i.MemTotal.map { UInt64(max(0, $0)) }
         containers = Dictionary(c.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
-        snapshot.images = (try? await images) ?? snapshot.images
-        snapshot.volumes = (try? await volumes) ?? snapshot.volumes
-        snapshot.networks = (try? await networks) ?? snapshot.networks
         snapshot.details = snapshot.details.filter { containers[$0.key] != nil }
         snapshot.connection = .connected
         snapshot.loaded = true
         stats.forgetAllBut(Set(containers.keys))
+        // The container list is what the first screen shows: publish it before the other lists.
+        publish()
+        snapshot.images = (try? await images) ?? snapshot.images
+        snapshot.volumes = (try? await volumes) ?? snapshot.volumes
+        snapshot.networks = (try? await networks) ?? snapshot.networks
         publish()
     }
 

@@ -1,4 +1,5 @@
 import DockerEngine
+import Foundation
 import SwtopStore
 import TermCanvas
 
@@ -89,7 +90,7 @@ public enum ResourceRows {
     public static let volumeSortColumns = ["name", "driver", "used by"]
     public static let networkSortColumns = ["name", "driver", "containers"]
 
-    public static func images(_ snapshot: StoreSnapshot, _ state: UIState) -> [SimpleRow] {
+    public static func images(_ snapshot: StoreSnapshot, _ state: UIState, now: Date = Date()) -> [SimpleRow] {
         var useCount: [String: Int] = [:]
         for c in snapshot.containers { useCount[c.imageID, default: 0] += 1 }
         let filter = state.filter[.images]?.lowercased() ?? ""
@@ -100,7 +101,7 @@ public enum ResourceRows {
             let name = tags.isEmpty ? "<none> (untagged)" : tags.joined(separator: ", ")
             let dangling = tags.isEmpty && used == 0
             let cells = [name, ShortID.image(image.Id), ByteCount.text(image.Size ?? 0),
-                         RelativeTime.ago(image.Created ?? 0), used == 0 ? "-" : String(used), dangling ? "dangling" : ""]
+                         RelativeTime.ago(image.Created ?? 0, now: now), used == 0 ? "-" : String(used), dangling ? "dangling" : ""]
             guard filter.isEmpty || cells.contains(where: { $0.lowercased().contains(filter) }) else { continue }
             rows.append((SimpleRow(key: image.Id, cells: cells, roles: tags.isEmpty ? [.warning, nil, nil, nil, nil, .warning] : []),
                          image, used))

@@ -6,14 +6,20 @@ enum HelpOverlay {
         let rect = buffer.bounds.inset(by: buffer.width >= 40 && buffer.height >= 12 ? 1 : 0)
         buffer.fill(rect, style: .dialog)
         let inner = Box(title: " Keys (Esc or ? closes) ", style: .border).draw(into: &buffer, in: rect)
-        let keyWidth = min(14, max(6, inner.width / 4))
-        for (index, binding) in keymap.enumerated() where index < inner.height {
+        guard inner.height > 0, inner.width > 0 else { return }
+        // As many columns as it takes for every binding to show: a help screen that hides keys lies.
+        let columns = max(1, (keymap.count + inner.height - 1) / inner.height)
+        let columnWidth = inner.width / columns
+        let keyWidth = min(12, max(6, columnWidth / 4))
+        for (index, binding) in keymap.enumerated() {
+            let x = inner.x + (index / inner.height) * columnWidth
+            let y = inner.y + index % inner.height
             var text = binding.description
             if binding.dangerous { text += " — asks first" }
             if binding.mutating && readOnly { text += " — refused: read-only" }
-            buffer.put(binding.keyText, x: inner.x, y: inner.y + index, style: Style(.statusKey, bold: true), maxWidth: keyWidth)
-            buffer.put(text, x: inner.x + keyWidth + 1, y: inner.y + index,
-                       style: binding.mutating && readOnly ? .dimmed : .dialog, maxWidth: inner.width - keyWidth - 1)
+            buffer.put(binding.keyText, x: x, y: y, style: Style(.statusKey, bold: true), maxWidth: keyWidth)
+            buffer.put(text, x: x + keyWidth + 1, y: y, style: binding.mutating && readOnly ? .dimmed : .dialog,
+                       maxWidth: max(0, columnWidth - keyWidth - 2))
         }
     }
 }

@@ -13,7 +13,7 @@ enum ResourceTable {
             columns = [.init("REPOSITORY:TAG", width: .flex(min: 16, weight: 4)), .init("IMAGE ID", width: .fixed(12)),
                        .init("SIZE", width: .fixed(8), alignment: .right), .init("CREATED", width: .flex(min: 10, weight: 1)),
                        .init("USED BY", width: .fixed(7), alignment: .right), .init("", width: .fixed(8))]
-            rows = ResourceRows.images(snapshot, state)
+            rows = ResourceRows.images(snapshot, state, now: now)
         case .volumes:
             columns = [.init("NAME", width: .flex(min: 16, weight: 3)), .init("DRIVER", width: .fixed(8)),
                        .init("USED BY", width: .flex(min: 10, weight: 3))]

@@ -48,6 +48,18 @@ final class ScreenSnapshotTests: XCTestCase {
         try draw("help") { state, _ in state.showHelp = true }
     }
 
+    func testHelpListsEveryBindingEvenOnASmallScreen() throws {
+        let snapshot = try RecordedSnapshot.make()
+        for (width, height) in [(80, 24), (60, 12), (200, 50)] {
+            var state = UIState(width: width, height: height)
+            state.showHelp = true
+            let text = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines().joined(separator: "\n")
+            for binding in Keymap.defaults {
+                XCTAssertTrue(text.contains(binding.keyText), "\(width)x\(height): \(binding.keyText) missing from help")
+            }
+        }
+    }
+
     func testConfirmDialog() throws {
         try draw("confirm-remove") { state, snapshot in
             let item = snapshot.containers.first { $0.name == "swtop-web" }!

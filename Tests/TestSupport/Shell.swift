@@ -8,36 +8,72 @@ public enum Shell {
         public var stderr: String
     }
 
+    /// posix_spawn, poll and waitpid, not Foundation's Process: its waitUntilExit() was seen to hang
+    /// here after the child had exited (a tmux client whose server lives on).
     @discardableResult
     public static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes while the process runs so a large output cannot block it.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if group.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            throw TestFailure("\(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+        var outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw TestFailure("pipe: \(errno)") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
         }
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        defer {
+            close(outPipe[0])
+            close(errPipe[0])
+        }
+        guard spawned == 0 else { throw TestFailure("cannot run \(arguments.first ?? ""): \(String(cString: strerror(spawned)))") }
+
+        var out = [UInt8](), err = [UInt8]()
+        var open: Set<Int32> = [outPipe[0], errPipe[0]]
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        var exited = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        // Read until both pipes close or the child exits and its pipes drain (a daemon it started may
+        // keep a copy of them open).
+        while !open.isEmpty || !exited {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw TestFailure("\(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+            }
+            if !exited, waitpid(pid, &status, WNOHANG) == pid { exited = true }
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&fds, nfds_t(fds.count), exited ? 50 : 20)
+            if ready <= 0 {
+                if exited { break }
+                continue
+            }
+            for entry in fds where entry.revents != 0 {
+                let n = read(entry.fd, &buffer, buffer.count)
+                if n <= 0 {
+                    open.remove(entry.fd)
+                } else if entry.fd == outPipe[0] {
+                    out.append(contentsOf: buffer[0..<n])
+                } else {
+                    err.append(contentsOf: buffer[0..<n])
+                }
+            }
+        }
+        if !exited { _ = waitpid(pid, &status, 0) }
+        let code: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Result(status: code, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
     }
 
     /// Runs and requires exit 0; returns stdout.
@@ -74,6 +110,7 @@ public struct TestEngine: Sendable {
     }
 
     /// The docker CLI pointed at this engine: the reference the tests compare with.
+    @discardableResult
     public func docker(_ arguments: String..., timeout: TimeInterval = 120) throws -> String {
         try Shell.check([Repo.dockerCLI, "-H", host] + arguments, timeout: timeout)
     }

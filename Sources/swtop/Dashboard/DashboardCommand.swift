@@ -10,7 +10,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Flag(help: "Refuse every key that changes the engine (start, stop, remove...).") var readOnly = false
     @Option(help: "Write swtop's own log (and anything on stderr) to this file; nothing reaches the screen.") var logFile: String?
+    @Option(help: "Log level for --log-file: critical, error, warning, info, debug, trace.") var logLevel: String = "info"
     @Flag(help: "Sample stats through the engine API even when cgroup files are readable.") var apiStats = false
+    @Option(help: "Seconds between full resyncs; events keep the screen current in between.") var resyncSeconds: Double = 15
 
     func run() async throws {
         let endpoint: EngineEndpoint
@@ -27,11 +29,12 @@ struct DashboardCommand: AsyncParsableCommand {
         let redirect = try StderrRedirect(logFile: logFile)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logFile == nil ? .critical : .info
+            handler.logLevel = logFile == nil ? .critical : Logger.Level(rawValue: logLevel) ?? .info
             return handler
         }
         var settings = SwtopStore.Settings()
         settings.useCgroupFiles = !apiStats
+        settings.resyncInterval = max(1, resyncSeconds)
         let store = SwtopStore(endpoint: endpoint, settings: settings)
         let app = DashboardApp(store: store, readOnly: readOnly)
         let outcome = await app.run()

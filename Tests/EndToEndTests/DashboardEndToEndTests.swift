@@ -1,0 +1,250 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// The built swtop binary in a real terminal (tmux) against a private engine: what a user sees and
+/// what the engine then holds.
+final class DashboardEndToEndTests: XCTestCase {
+    var sessions: [TmuxSession] = []
+    let logDir = NSTemporaryDirectory() + "swtop-e2e-logs"
+
+    override func tearDown() {
+        for session in sessions { session.kill() }
+        sessions.removeAll()
+    }
+
+    func engine() throws -> TestEngine { try XCTUnwrap(try TestEngine.all().first) }
+
+    func launch(_ engine: TestEngine, _ extra: String = "", width: Int = 120, height: Int = 30,
+                env: [String: String] = [:], host: String? = nil) throws -> TmuxSession {
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        var environment = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        for (key, value) in env { environment[key] = value }
+        let command = "\(Repo.swtopBinary) -H \(host ?? engine.host) --log-file \(logDir)/\(name.filter(\.isLetter)).log \(extra)"
+        let session = try TmuxSession(command: command, width: width, height: height, environment: environment)
+        sessions.append(session)
+        return session
+    }
+
+    /// The pane line showing a container, found by its name followed by a space.
+    func line(_ screen: String, _ name: String) -> String? {
+        screen.split(separator: "\n").map(String.init).first { $0.contains(name + " ") || $0.hasSuffix(name) }
+    }
+
+    func state(_ engine: TestEngine, _ id: String) -> String {
+        (try? engine.docker("inspect", "-f", "{{.State.Status}}", id).trimmingCharacters(in: .whitespacesAndNewlines)) ?? "gone"
+    }
+
+    func waitForEngine(_ what: String, seconds: Double = 20, _ predicate: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if predicate() { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestFailure("engine never reached: \(what)")
+    }
+
+    func makeContainer(_ engine: TestEngine, _ prefix: String, labels: [String] = [], start: Bool = true) throws -> (id: String, name: String) {
+        let name = Repo.uniqueName(prefix)
+        var args = ["run", "-d"]
+        if !start { args = ["create"] }
+        for label in labels { args += ["--label", label] }
+        let id = try engine.dockerResult(args + ["--name", name, "swtop/busybox:latest", "sh", "-c",
+                                                 "trap 'exit 0' TERM; while :; do sleep 1; done"])
+        guard id.status == 0 else { throw TestFailure("docker \(args): \(id.stderr)") }
+        let fullID = id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        addTeardownBlock { _ = try? engine.dockerResult(["rm", "-f", fullID]) }
+        return (fullID, name)
+    }
+
+    // MARK: - Tests
+
+    func testListMatchesDockerPsAllOnBothEngines() throws {
+        for engine in try TestEngine.all() {
+            let pane = try launch(engine, width: 200, height: 50)
+            try pane.waitFor(text: "swtop-logger")
+            Thread.sleep(forTimeInterval: 0.5)
+            let screen = try pane.capture()
+            let reference = try engine.docker("ps", "-a", "--format", "{{.Names}}\t{{.State}}").split(separator: "\n")
+            XCTAssertGreaterThanOrEqual(reference.count, 10)
+            for row in reference {
+                let parts = row.split(separator: "\t").map(String.init)
+                let shown = try XCTUnwrap(line(screen, parts[0]), "[\(engine.name)] \(parts[0]) not on screen:\n\(screen)")
+                XCTAssertTrue(shown.contains(" \(parts[1]) "), "[\(engine.name)] \(parts[0]) should be \(parts[1]): \(shown)")
+            }
+            let running = reference.filter { $0.hasSuffix("\trunning") }.count
+            XCTAssertTrue(screen.contains("\(running)/\(reference.count) running"), "[\(engine.name)] counts:\n\(screen)")
+            pane.kill()
+        }
+    }
+
+    func testChangesMadeOutsideSwtopShowUp() throws {
+        let engine = try engine()
+        // Resync off: only the events stream can bring the changes within the 5 s allowed.
+        let pane = try launch(engine, "--resync-seconds 3600", width: 200, height: 50)
+        try pane.waitFor(text: "swtop-logger")
+        let (id, name) = try makeContainer(engine, "swtop-e2e-outside", start: false)
+        try pane.waitFor("\(name) created", seconds: 5) { self.line($0, name)?.contains(" created ") ?? false }
+        try engine.docker("start", id)
+        try pane.waitFor("\(name) running", seconds: 5) { self.line($0, name)?.contains(" running ") ?? false }
+        try engine.docker("stop", "-t", "2", id)
+        try pane.waitFor("\(name) exited", seconds: 5) { self.line($0, name)?.contains(" exited ") ?? false }
+        try engine.docker("rm", id)
+        try pane.waitFor("\(name) gone", seconds: 5) { !$0.contains(name) }
+    }
+
+    func testKeysStartStopPauseRestartAndRemove() throws {
+        let engine = try engine()
+        let (id, name) = try makeContainer(engine, "swtop-e2e-keys")
+        let pane = try launch(engine)
+        try pane.waitFor(text: "swtop-logger")
+        try pane.send("/")
+        try pane.sendLiteral(name)
+        try pane.send("Enter")
+        try pane.waitFor("only \(name) listed") { !$0.contains("swtop-logger") && $0.contains(name) }
+
+        try pane.send("s")
+        try waitForEngine("stopped by s") { state(engine, id) == "exited" }
+        try pane.waitFor("shown exited") { self.line($0, name)?.contains(" exited ") ?? false }
+        try pane.send("s")
+        try waitForEngine("started by s") { state(engine, id) == "running" }
+        try pane.send("p")
+        try waitForEngine("paused by p") { state(engine, id) == "paused" }
+        try pane.waitFor("shown paused") { self.line($0, name)?.contains(" paused ") ?? false }
+        try pane.send("p")
+        try waitForEngine("unpaused by p") { state(engine, id) == "running" }
+        let before = try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id)
+        try pane.send("r")
+        try waitForEngine("restarted by r") { (try? engine.docker("inspect", "-f", "{{.State.StartedAt}}", id)) != before }
+        try pane.waitFor(text: "restarted \(name)")
+
+        try pane.send("d")
+        let dialog = try pane.waitFor("confirmation") { $0.contains("Confirm") && $0.contains("Remove \(name)?") }
+        XCTAssertTrue(dialog.contains("[y] yes"), dialog)
+        XCTAssertEqual(state(engine, id), "running", "nothing is removed before the answer")
+        try pane.send("y")
+        try waitForEngine("removed by d, y") { state(engine, id) == "gone" }
+        try pane.waitFor(text: "removed \(name)")
+    }
+
+    func testReadOnlyRefusesRemoveAndSendsNothing() throws {
+        let engine = try engine()
+        let (id, name) = try makeContainer(engine, "swtop-e2e-ro")
+        let pane = try launch(engine, "--read-only")
+        try pane.waitFor(text: "READ-ONLY")
+        try pane.send("/")
+        try pane.sendLiteral(name)
+        try pane.send("Enter")
+        try pane.waitFor("filtered") { !$0.contains("swtop-logger") && $0.contains(name) }
+        try pane.send("d")
+        let screen = try pane.waitFor(text: "read-only: d (remove (marked rows too)) refused, nothing sent")
+        XCTAssertFalse(try pane.capture().contains("Confirm"), screen)
+        try pane.send("s")
+        try pane.waitFor(text: "read-only: s")
+        Thread.sleep(forTimeInterval: 1)
+        XCTAssertEqual(state(engine, id), "running")
+    }
+
+    func testFilterNarrowsAndEscClears() throws {
+        let pane = try launch(try engine())
+        try pane.waitFor(text: "swtop-logger")
+        try pane.send("/")
+        try pane.sendLiteral("swtop-ko")
+        let narrowed = try pane.waitFor("narrowed") { !$0.contains("swtop-logger") }
+        XCTAssertTrue(narrowed.contains("swtop-korean"), narrowed)
+        XCTAssertTrue(narrowed.contains("/swtop-ko"), "the filter being typed is shown:\n\(narrowed)")
+        try pane.send("Escape")
+        try pane.waitFor("whole list back") { $0.contains("swtop-logger") && $0.contains("swtop-korean") }
+    }
+
+    func testResizeDownAndBackLeavesACorrectScreen() throws {
+        let pane = try launch(try engine())
+        try pane.waitFor(text: "swtop-logger")
+        try pane.resize(width: 30, height: 10)
+        let small = try pane.waitFor("30×10 layout") { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.first?.hasPrefix(" swtop  1 Containers") == true && screen.contains("NAME")
+                && lines.allSatisfy { displayColumns($0) <= 30 }
+        }
+        XCTAssertFalse(small.contains("MEM / LIMIT"), small)
+        try pane.resize(width: 15, height: 4)
+        try pane.waitFor(text: "swtop needs")
+        try pane.resize(width: 120, height: 30)
+        let back = try pane.waitFor("full layout again") { $0.contains("MEM / LIMIT") && $0.contains("swtop-logger") }
+        let lines = back.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(lines[0].hasPrefix(" swtop  1 Containers  2 Images  3 Volumes  4 Networks"), back)
+        XCTAssertTrue(lines[1].hasPrefix("NAME"), back)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("Tab views") && $0.contains("q quit") }, back)
+        XCTAssertFalse(back.contains("swtop needs"), "no leftovers of the small screens:\n\(back)")
+    }
+
+    func testKoreanNamesStayAligned() throws {
+        let engine = try engine()
+        let (_, name) = try makeContainer(engine, "swtop-e2e-hangul",
+                                          labels: ["com.docker.compose.project=한국어앱", "com.docker.compose.service=웹"])
+        let pane = try launch(engine)
+        let screen = try pane.waitFor("Korean group") { $0.contains("한국어앱") && $0.contains(name) }
+        let lines = screen.split(separator: "\n")
+        let header = try XCTUnwrap(lines.first { $0.hasPrefix("NAME") })
+        let group = try XCTUnwrap(lines.first { $0.contains("한국어앱") })
+        let imageColumn = displayColumns(header[..<header.range(of: "IMAGE")!.lowerBound])
+        XCTAssertEqual(displayColumns(group[..<group.range(of: "compose")!.lowerBound]), imageColumn, "\(group)\n\(header)")
+        let member = try XCTUnwrap(lines.first { $0.contains(name) })
+        XCTAssertEqual(displayColumns(member[..<member.range(of: "swtop/busybox")!.lowerBound]), imageColumn, String(member))
+    }
+
+    func testQuitAndSIGTERMRestoreTheTerminal() throws {
+        let engine = try engine()
+        let pane = try launch(engine)
+        try pane.waitFor(text: "swtop-logger")
+        try pane.send("q")
+        let after = try pane.waitFor(text: "[exit=0]")
+        XCTAssertFalse(try pane.capture().contains("swtop-logger"), "the dashboard is gone: \(after)")
+
+        let second = try launch(engine)
+        try second.waitFor(text: "swtop-logger")
+        let pid = try second.tmux(["display-message", "-p", "-t", second.target, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try Shell.run(["pkill", "-TERM", "-P", pid, "-f", "swtop"])
+        try second.waitFor(text: "[exit=0]")
+        XCTAssertFalse(try second.capture().contains("NAME"))
+    }
+
+    func testCtrlZSuspendsAndContinueRedraws() throws {
+        let pane = try launch(try engine())
+        try pane.waitFor(text: "swtop-logger")
+        try pane.send("C-z")
+        try pane.waitFor("terminal handed back") { !$0.contains("swtop-logger") }
+        let pid = try pane.tmux(["display-message", "-p", "-t", pane.target, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        _ = try Shell.run(["pkill", "-CONT", "-P", pid, "-f", "swtop"])
+        try pane.waitFor(text: "swtop-logger")
+    }
+
+    func testUnreachableEngineShowsABannerThenRecovers() throws {
+        let engine = try engine()
+        guard engine.host.hasPrefix("unix://") else { return XCTFail("unix engine expected") }
+        let link = NSTemporaryDirectory() + "swtop-e2e-late-\(UUID().uuidString.prefix(6)).sock"
+        defer { try? FileManager.default.removeItem(atPath: link) }
+        let pane = try launch(engine, host: "unix://\(link)")
+        try pane.waitFor(text: "engine unreachable at unix://\(link)")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: String(engine.host.dropFirst("unix://".count)))
+        try pane.waitFor("recovered", seconds: 20) { $0.contains("swtop-logger") && !$0.contains("unreachable") }
+    }
+
+    func testTerminalTypesAndNoColor() throws {
+        let engine = try engine()
+        for term in ["xterm", "screen", "tmux-256color"] {
+            let pane = try launch(engine, env: ["TERM": term])
+            let screen = try pane.waitFor(text: "swtop-logger")
+            XCTAssertTrue(screen.contains("NAME"), "\(term):\n\(screen)")
+            pane.kill()
+        }
+        let colored = try launch(engine)
+        try colored.waitFor(text: "swtop-logger")
+        XCTAssertTrue(try colored.capture(escapes: true).contains("\u{1b}[3"), "colours are drawn by default")
+        colored.kill()
+        let plain = try launch(engine, env: ["NO_COLOR": "1"])
+        try plain.waitFor(text: "swtop-logger")
+        let escapes = try plain.capture(escapes: true)
+        XCTAssertFalse(escapes.contains("\u{1b}[3") || escapes.contains("\u{1b}[4") || escapes.contains(";3") , "NO_COLOR draws no colour:\n\(escapes)")
+    }
+}

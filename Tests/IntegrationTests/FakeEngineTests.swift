@@ -1,0 +1,72 @@
+import DockerEngine
+import Foundation
+import SwtopStore
+import TestSupport
+import XCTest
+
+/// Faults a real engine cannot produce on demand, from Scripts/fake-engine.py: a malformed list
+/// element, a malformed event mid-stream, truncated stats, an engine error on stop.
+final class FakeEngineTests: XCTestCase {
+    var fakePID: pid_t = 0
+    var socket = ""
+
+    override func setUpWithError() throws {
+        socket = NSTemporaryDirectory() + "swtop-fake-\(UUID().uuidString.prefix(6)).sock"
+        var pid: pid_t = 0
+        let args = ["/usr/bin/env", "python3", Repo.root.appendingPathComponent("Scripts/fake-engine.py").path, socket]
+        let argv = args.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        XCTAssertEqual(posix_spawn(&pid, "/usr/bin/env", nil, nil, argv, environ), 0)
+        fakePID = pid
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: socket), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: socket), "the fake engine did not start")
+    }
+
+    override func tearDown() {
+        kill(fakePID, SIGTERM)
+        var status: Int32 = 0
+        waitpid(fakePID, &status, 0)
+        try? FileManager.default.removeItem(atPath: socket)
+    }
+
+    func counts() throws -> [String: Int] {
+        let out = try Shell.check(["curl", "-s", "--unix-socket", socket, "http://fake/__counts"])
+        return try JSONDecoder().decode([String: Int].self, from: Data(out.utf8))
+    }
+
+    func testCLIKeepsTheGoodContainers() throws {
+        let out = try Shell.check([Repo.swtopBinary, "ps", "--json", "-H", "unix://\(socket)"])
+        struct Record: Decodable { let name: String }
+        XCTAssertEqual(try JSONDecoder().decode([Record].self, from: Data(out.utf8)).map(\.name), ["good-one", "good-two"])
+    }
+
+    func testStoreSurvivesMalformedEventsAndShowsEngineErrors() async throws {
+        let store = SwtopStore(endpoint: EngineEndpoint(address: .unix(path: socket), source: "test"))
+        await store.start()
+        var seen: StoreSnapshot?
+        var errorShown: StoreSnapshot?
+        let deadline = Date().addingTimeInterval(20)
+        var askedToStop = false
+        for await snapshot in store.snapshots {
+            if snapshot.loaded { seen = snapshot }
+            if snapshot.loaded, !askedToStop {
+                askedToStop = true
+                await store.perform(.stop(timeoutSeconds: 1), on: [(id: String(repeating: "a", count: 64), name: "good-one")])
+            }
+            if snapshot.lastResult?.isError == true { errorShown = snapshot }
+            let now = (try? counts()) ?? [:]
+            let statsAsked = now["/containers/\(String(repeating: "a", count: 64))/stats"] ?? 0
+            if errorShown != nil, (now["/events"] ?? 0) >= 2, statsAsked >= 1 { break }
+            if Date() > deadline { break }
+        }
+        await store.stop()
+        XCTAssertEqual(seen?.containers.map(\.name), ["good-one", "good-two"], "the odd element is dropped, the rest kept")
+        XCTAssertEqual(errorShown?.lastResult?.text, "stop failed: good-one: fake engine says no")
+        let final = try counts()
+        XCTAssertGreaterThanOrEqual(final["/events"] ?? 0, 2, "a malformed event ends the stream and the store subscribes again: \(final)")
+        XCTAssertGreaterThanOrEqual(final["/containers/json"] ?? 0, 2, "and resyncs: \(final)")
+        XCTAssertGreaterThanOrEqual(final["/containers/\(String(repeating: "a", count: 64))/stats"] ?? 0, 1,
+                                    "truncated stats were asked for and survived: \(final)")
+    }
+}
