@@ -10,7 +10,8 @@ enum HelpOverlay {
         // As many columns as it takes for every binding to show: a help screen that hides keys lies.
         let columns = max(1, (keymap.count + inner.height - 1) / inner.height)
         let columnWidth = inner.width / columns
-        let keyWidth = min(12, max(6, columnWidth / 4))
+        // Keys are never cut; descriptions get what is left of the column.
+        let keyWidth = min(keymap.map { DisplayWidth.of($0.keyText) }.max() ?? 6, max(1, columnWidth - 1))
         for (index, binding) in keymap.enumerated() {
             let x = inner.x + (index / inner.height) * columnWidth
             let y = inner.y + index % inner.height
