@@ -130,7 +130,7 @@ if swtop_engine_running sandbox; then
   fi
 else
   stop_note="stopped again when swtop exits"
-  [[ "${SWTOP_KEEP_SANDBOX:-}" == 1 ]] && stop_note="kept running after swtop exits (SWTOP_KEEP_SANDBOX=1)"
+  [[ "${SWTOP_KEEP_SANDBOX:-}" == 1 ]] && stop_note="kept running after swtop exits: SWTOP_KEEP_SANDBOX=1"
   say "no Docker engine answers ($reason); starting the private sandbox engine with sample containers at unix://$SOCK ($stop_note)"
   mkdir -p "$(dirname "$SETUP_LOG")"
   STARTED=1
