@@ -14,28 +14,41 @@ public enum ShortID {
 public enum ByteCount {
     /// Decimal units like `docker images` (1 kB = 1000 B), one decimal below 10.
     public static func text(_ bytes: Int64) -> String {
-        let units = ["B", "kB", "MB", "GB", "TB", "PB"]
-        var value = Double(max(bytes, 0))
+        scaled(Double(max(bytes, 0)), base: 1000, units: ["B", "kB", "MB", "GB", "TB", "PB"])
+    }
+
+    /// Binary units for memory (MiB, GiB), as `docker stats` shows them.
+    public static func binary(_ bytes: UInt64) -> String {
+        scaled(Double(bytes), base: 1024, units: ["B", "KiB", "MiB", "GiB", "TiB"])
+    }
+
+    private static func scaled(_ bytes: Double, base: Double, units: [String]) -> String {
+        var value = bytes
         var unit = 0
-        while value >= 1000, unit < units.count - 1 {
-            value /= 1000
+        while value >= base, unit < units.count - 1 {
+            value /= base
             unit += 1
         }
         if unit == 0 { return "\(Int(value))B" }
         return value < 10 ? String(format: "%.1f%@", value, units[unit]) : String(format: "%.0f%@", value, units[unit])
     }
+}
 
-    /// Binary units for memory (MiB, GiB), as `docker stats` shows them.
-    public static func binary(_ bytes: UInt64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        if unit == 0 { return "\(Int(value))B" }
-        return value < 10 ? String(format: "%.1f%@", value, units[unit]) : String(format: "%.0f%@", value, units[unit])
+/// Published and exposed ports in the compact form both the CLI and the dashboard show.
+public enum PortText {
+    /// `127.0.0.1:8080->80/tcp`, or `80/tcp` when only exposed.
+    public static func one(_ port: PortBinding, arrow: String = "->", showIP: Bool = true) -> String {
+        let inner = "\(port.PrivatePort ?? 0)/\(port.Type ?? "tcp")"
+        guard let published = port.PublicPort else { return inner }
+        let ip = showIP ? (port.IP ?? "") : ""
+        return "\(ip.isEmpty ? "" : ip + ":")\(published)\(arrow)\(inner)"
+    }
+
+    /// Distinct bindings (the engine lists one per address family), in a stable order.
+    public static func summary(_ ports: [PortBinding], arrow: String = "->", showIP: Bool = true) -> String {
+        var seen = Set<String>()
+        return ports.map { one($0, arrow: arrow, showIP: showIP) }.filter { seen.insert($0).inserted }.sorted()
+            .joined(separator: ", ")
     }
 }
 

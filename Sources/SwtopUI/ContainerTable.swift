@@ -61,7 +61,7 @@ enum ContainerTable {
         let name = (grouped ? "  " : "") + item.name
         let stateText = pending.map { $0 + "…" } ?? item.state
         var cells = [name, item.image, stateText, item.status, cpu, memory]
-        if columns > 6 { cells.append(PortsText.summary(item.ports)) }
+        if columns > 6 { cells.append(PortText.summary(item.ports, arrow: "→", showIP: false)) }
         var roles: [ColorRole?] = Array(repeating: nil, count: cells.count)
         roles[2] = pending != nil ? .warning : stateRole(item.state)
         if !running { roles[4] = .dim; roles[5] = .dim }
@@ -76,17 +76,5 @@ enum ContainerTable {
         case "restarting": return .restarting
         default: return .exited
         }
-    }
-}
-
-enum PortsText {
-    static func summary(_ ports: [PortBinding]) -> String {
-        var seen = Set<String>()
-        let items = ports.map { port -> String in
-            let inner = "\(port.PrivatePort ?? 0)/\(port.Type ?? "tcp")"
-            guard let published = port.PublicPort else { return inner }
-            return "\(published)→\(inner)"
-        }
-        return items.filter { seen.insert($0).inserted }.sorted().joined(separator: ", ")
     }
 }

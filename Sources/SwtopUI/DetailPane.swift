@@ -19,7 +19,7 @@ enum DetailPane {
             ("Created", createdText(details, item, now: now)),
             ("State", stateText(details, item)),
             ("Restart", details?.HostConfig?.RestartPolicy.map(restartText) ?? "…"),
-            ("Ports", PortsText.summary(item.ports).isEmpty ? "none published" : PortsText.summary(item.ports)),
+            ("Ports", item.ports.isEmpty ? "none published" : PortText.summary(item.ports, arrow: "→", showIP: false)),
             ("Mounts", mountsText(item)),
             ("Networks", networksText(details, item)),
         ]

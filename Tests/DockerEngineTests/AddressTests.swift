@@ -74,7 +74,7 @@ final class EndpointResolverTests: XCTestCase {
         let env = ["DOCKER_HOST": "tcp://secure:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": home + "/certs"]
         try FileManager.default.createDirectory(atPath: home + "/certs", withIntermediateDirectories: true)
         for name in ["ca.pem", "cert.pem", "key.pem"] {
-            FileManager.default.createFile(atPath: home + "/certs/" + name, contents: Data("x".utf8))
+            _ = FileManager.default.createFile(atPath: home + "/certs/" + name, contents: Data("x".utf8))
         }
         let endpoint = try EndpointResolver.resolve(explicitHost: nil, environment: env, homeDirectory: home)
         XCTAssertEqual(endpoint.address, .tcp(host: "secure", port: 2376, tls: true))

@@ -26,6 +26,14 @@ final class DashboardEndToEndTests: XCTestCase {
         return session
     }
 
+    /// Types a filter that leaves just `name` listed, and keeps it (Enter).
+    func filter(_ pane: TmuxSession, to name: String) throws {
+        try pane.send("/")
+        try pane.sendLiteral(name)
+        try pane.send("Enter")
+        try pane.waitFor("only \(name) listed") { !$0.contains("swtop-logger") && $0.contains(name) }
+    }
+
     /// The pane line showing a container, found by its name followed by a space.
     func line(_ screen: String, _ name: String) -> String? {
         screen.split(separator: "\n").map(String.init).first { $0.contains(name + " ") || $0.hasSuffix(name) }
@@ -118,10 +126,7 @@ final class DashboardEndToEndTests: XCTestCase {
         let (id, name) = try makeContainer(engine, "swtop-e2e-keys")
         let pane = try launch(engine)
         try pane.waitFor(text: "swtop-logger")
-        try pane.send("/")
-        try pane.sendLiteral(name)
-        try pane.send("Enter")
-        try pane.waitFor("only \(name) listed") { !$0.contains("swtop-logger") && $0.contains(name) }
+        try filter(pane, to: name)
 
         try pane.send("s")
         try waitForEngine("stopped by s") { state(engine, id) == "exited" }
@@ -152,10 +157,7 @@ final class DashboardEndToEndTests: XCTestCase {
         let (id, name) = try makeContainer(engine, "swtop-e2e-ro")
         let pane = try launch(engine, "--read-only")
         try pane.waitFor(text: "READ-ONLY")
-        try pane.send("/")
-        try pane.sendLiteral(name)
-        try pane.send("Enter")
-        try pane.waitFor("filtered") { !$0.contains("swtop-logger") && $0.contains(name) }
+        try filter(pane, to: name)
         try pane.send("d")
         let screen = try pane.waitFor(text: "read-only: d (remove (marked rows too)) refused, nothing sent")
         XCTAssertFalse(try pane.capture().contains("Confirm"), screen)

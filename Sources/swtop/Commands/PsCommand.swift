@@ -1,6 +1,7 @@
 import ArgumentParser
 import DockerEngine
 import Foundation
+import SwtopStore
 import TermCanvas
 
 struct PsCommand: AsyncParsableCommand {
@@ -27,42 +28,22 @@ struct PsCommand: AsyncParsableCommand {
 }
 
 struct ContainerRecord: Encodable {
-    let id: String
-    let name: String
-    let image: String
-    let imageId: String
-    let command: String
-    let state: String
-    let status: String
+    let id, name, image, imageId, command, state, status: String
     let created: Int64
     let ports: [String]
     let labels: [String: String]
 
-    init(_ c: ContainerSummary) {
-        id = c.Id
+    init(_ summary: ContainerSummary) {
+        let c = ContainerItem(summary)
+        id = c.id
         name = c.name
-        image = c.Image ?? ""
-        imageId = c.ImageID ?? ""
-        command = c.Command ?? ""
-        state = c.State ?? ""
-        status = c.Status ?? ""
-        created = c.Created ?? 0
-        ports = (c.Ports ?? []).map(PortText.one)
-        labels = c.Labels ?? [:]
-    }
-}
-
-enum PortText {
-    static func one(_ p: PortBinding) -> String {
-        let inner = "\(p.PrivatePort ?? 0)/\(p.Type ?? "tcp")"
-        guard let published = p.PublicPort else { return inner }
-        let ip = p.IP ?? ""
-        return "\(ip.isEmpty ? "" : ip + ":")\(published)->\(inner)"
-    }
-
-    /// Distinct bindings (the engine lists one per address family), in a stable order.
-    static func summary(_ ports: [PortBinding]) -> String {
-        var seen = Set<String>()
-        return ports.map(one).filter { seen.insert($0).inserted }.sorted().joined(separator: ", ")
+        image = c.image
+        imageId = c.imageID
+        command = c.command
+        state = c.state
+        status = c.status
+        created = c.created
+        ports = c.ports.map { PortText.one($0) }
+        labels = c.labels
     }
 }
