@@ -95,7 +95,7 @@ enum StatusLines {
         var right = ""
         if !state.currentFilter.isEmpty, !state.editingFilter { right = "filter: \(state.currentFilter)  " }
         if state.view == .containers {
-            right += "\(snapshot.runningCount)/\(snapshot.containers.count) running"
+            right += "\(snapshot.runningCount)/\(snapshot.containers.count) running · CPU% of one core"
             if !state.showStopped { right += " (stopped hidden)" }
             if !state.marked.isEmpty { right += " · \(state.marked.count) marked" }
         }
