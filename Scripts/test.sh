@@ -195,11 +195,17 @@ say "locale: LANG=$LANG LC_ALL=$LC_ALL; tmux $(tmux -V | cut -d' ' -f2); docker 
 phase "build"
 build() {
   if [[ -n "$BUILD_LOCK" ]]; then
-    say "the build holds $BUILD_LOCK (one Swift build at a time on this machine; waits while another has it)"
-    flock "$BUILD_LOCK" swift build --build-tests 2>&1 | tee "$BUILD_LOG"
-  else
-    swift build --build-tests 2>&1 | tee "$BUILD_LOG"
+    # Held on fd 9 by this (background) subshell until the build ends; swift and tee do not
+    # inherit it, so nothing the build leaves behind can keep it.
+    exec 9>>"$BUILD_LOCK"
+    if ! flock -n 9; then
+      local w=$SECONDS
+      say "waiting for $BUILD_LOCK: another Swift build runs on this machine"
+      flock 9
+      say "waited $((SECONDS - w)) s for the build lock"
+    fi
   fi
+  swift build --build-tests 9>&- 2>&1 | tee "$BUILD_LOG" 9>&-
 }
 rc=0
 run_child build || rc=$?
