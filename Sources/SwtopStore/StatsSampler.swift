@@ -118,11 +118,17 @@ extension SwtopStore {
         }
         let missing = stats.sampleCgroups(running, hostMemory: snapshot.hostMemory)
         if !missing.isEmpty {
+            // Visible rows every tick, the rest in turn from where the last tick stopped: a repeated
+            // one-shot request waits for the engine's 1 s collector (seen on 20.10), so a tick reaches
+            // only a few containers and a fixed order would starve the ones at the end.
             let visibleSet = Set(visible)
-            let ordered = missing.filter { visibleSet.contains($0) } + missing.filter { !visibleSet.contains($0) }
+            let others = missing.filter { !visibleSet.contains($0) }.sorted()
+            let start = others.isEmpty ? 0 : apiCursor % others.count
+            let rotated = Array(others[start...] + others[..<start])
+            let ordered = missing.filter { visibleSet.contains($0) } + rotated
             let deadline = ContinuousClock.now + .seconds(settings.statsInterval)
             let concurrency = settings.apiStatsConcurrency
-            await withTaskGroup(of: (String, StatsSample?).self) { group in
+            let started = await withTaskGroup(of: (String, StatsSample?).self) { group -> Int in
                 var next = 0
                 func add() {
                     guard next < ordered.count, ContinuousClock.now < deadline else { return }
@@ -135,7 +141,9 @@ extension SwtopStore {
                     if let sample { stats.recordAPI(id, sample, hostMemory: snapshot.hostMemory) }
                     add()
                 }
+                return next
             }
+            apiCursor = start + ordered.prefix(started).filter { !visibleSet.contains($0) }.count
         }
         let source = missing.isEmpty ? "cgroup files" : (missing.count == running.count ? "engine API" : "cgroup files + engine API")
         publishIfStatsChanged(source: source)

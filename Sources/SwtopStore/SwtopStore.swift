@@ -22,6 +22,8 @@ public actor SwtopStore {
     var tasks: [Task<Void, Never>] = []
     var visible: [String] = []
     var stats = StatsSampler()
+    /// Where the next tick's API sampling continues among the rows that are not visible.
+    var apiCursor = 0
 
     public struct Settings: Sendable {
         /// Seconds between full resyncs even without events (keeps "Up 3 minutes" texts fresh).

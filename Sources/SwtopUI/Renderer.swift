@@ -99,19 +99,22 @@ enum StatusLines {
             if !state.showStopped { right += " (stopped hidden)" }
             if !state.marked.isEmpty { right += " · \(state.marked.count) marked" }
         }
-        let rightWidth = min(DisplayWidth.of(right) + 1, message.width / 2)
-        if rightWidth > 1 {
-            buffer.put(DisplayWidth.truncate(right, toColumns: rightWidth - 1), x: message.maxX - rightWidth, y: message.y,
-                       style: .dimmed)
-        }
-        let leftWidth = message.width - rightWidth - 1
+        // The message (a result, an engine error, a refusal, the filter being typed) has the line first;
+        // the counts take what is left.
+        var leftText = ""
+        var leftStyle = Style.normal
         if state.editingFilter {
-            let used = buffer.put("/" + state.currentFilter, x: message.x, y: message.y, style: Style(.accent, bold: true),
-                                  maxWidth: leftWidth)
-            buffer.put("▏", x: message.x + used, y: message.y, style: .accent, maxWidth: max(0, leftWidth - used))
+            leftText = "/" + state.currentFilter + "▏"
+            leftStyle = Style(.accent, bold: true)
         } else if let result = state.notice ?? snapshot.lastResult {
-            buffer.put(result.text, x: message.x, y: message.y, style: result.isError ? Style(.error, bold: true) : .ok,
-                       maxWidth: leftWidth)
+            leftText = result.text
+            leftStyle = result.isError ? Style(.error, bold: true) : .ok
+        }
+        let used = buffer.put(leftText, x: message.x, y: message.y, style: leftStyle, maxWidth: message.width)
+        let room = message.width - used - 2
+        if room >= 8 {
+            let shown = DisplayWidth.truncate(right, toColumns: room)
+            buffer.put(shown, x: message.maxX - DisplayWidth.of(shown) - 1, y: message.y, style: .dimmed)
         }
         let hints = keymap.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: hintsRow)

@@ -264,7 +264,8 @@ final class DashboardEndToEndTests: XCTestCase {
         }
         let colored = try launch(engine)
         try colored.waitFor(text: "swtop-logger")
-        XCTAssertFalse(colourParameters(try colored.capture(escapes: true)).isEmpty, "colours are drawn by default")
+        let withColour = try colored.capture(escapes: true)
+        XCTAssertFalse(colourParameters(withColour).isEmpty, "colours are drawn by default:\n\(withColour.debugDescription)")
         colored.kill()
         let plain = try launch(engine, env: ["NO_COLOR": "1"])
         try plain.waitFor(text: "swtop-logger")

@@ -15,7 +15,10 @@ public final class TmuxSession: @unchecked Sendable {
             ?? NSTemporaryDirectory()
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         socket = folder + "/swtop-e2e-\(UUID().uuidString.prefix(8))"
-        let env = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        // `swift test` exports NO_COLOR=1 to test processes when its output is not a terminal; a pane
+        // inherits it only when the test asks for it.
+        let unset = environment["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
+        let env = unset + environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height),
                   "env \(env) sh -c \(Self.quote(command + "; echo \"[exit=$?]\"; sleep 600"))"])
     }
