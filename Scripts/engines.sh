@@ -466,8 +466,18 @@ cmd_up() {
   )
 
   swtop_log "$name: starting $("$dockerd" --version)"
-  env -i PATH="$path" HOME="$dir" LC_ALL=C.UTF-8 \
-    setsid "$dockerd" "${args[@]}" </dev/null >>"$log" 2>&1 &
+  # The engine outlives this script, so it must not inherit the caller's descriptors: above
+  # all a flock(1) lock (`flock /tmp/swtop-engines-test.lock ...`), which dockerd and its
+  # containerd would otherwise hold until they stop, so that a later
+  # `flock ... engines.sh down` waits for them forever.
+  (
+    for fd in /proc/self/fd/*; do
+      fd="${fd##*/}"
+      if (( fd > 2 )); then eval "exec ${fd}>&-" 2>/dev/null; fi
+    done
+    exec env -i PATH="$path" HOME="$dir" LC_ALL=C.UTF-8 \
+      setsid "$dockerd" "${args[@]}" </dev/null >>"$log" 2>&1
+  ) &
   local launcher=$!
 
   local deadline=$((SECONDS + 60)) ok=""
