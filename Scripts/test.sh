@@ -15,7 +15,9 @@
 #                     containerd, shim or bridge of theirs left, the tests' tmux servers killed
 #
 # Exit code: swift test's; a failing earlier phase exits with its own code, and a teardown
-# that leaves engine processes or bridges behind turns a pass into exit 1.
+# that leaves engine processes or bridges behind turns a pass into exit 1. The summary at the
+# end lists phase times and failed tests; its last line is `tests: N passed, N failed, N skipped`
+# (XCTest and Swift Testing cases added up).
 #
 # Usage:  Scripts/test.sh [swift test arguments, e.g. --filter IntegrationTests]
 # Needs root (dockerd, bridges, mounts). Works from any clone path, with no stdin, and again
