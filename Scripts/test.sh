@@ -240,9 +240,9 @@ say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
 phase "tests"
 say "swift test --skip-build $* (serial)"
 rc=0
-# Through tee (nothing filtered) so that the summary can count the tests.
+# Through tee (nothing filtered) so that the summary can count the tests (not when interrupted).
 run_tests() { swift test --skip-build "$@" 2>&1 | tee "$TEST_LOG"; }
-TESTS_RAN=1
 run_child run_tests "$@" || rc=$?
+TESTS_RAN=1
 say "swift test exited $rc"
 exit "$rc"
