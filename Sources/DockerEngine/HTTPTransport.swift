@@ -91,14 +91,13 @@ final class HTTPTransport: Sendable {
               maxBody: Int = 256 << 20) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
         do {
             let response = try await calls.execute(request, timeout: timeout)
-            var body: [UInt8] = []
-            for try await chunk in response.body {
-                body.append(contentsOf: chunk.readableBytesView)
-                if body.count > maxBody {
-                    throw DockerError.malformed(what: "response", detail: "body larger than \(maxBody) bytes")
-                }
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: maxBody)
+            } catch is NIOTooManyBytesError {
+                throw DockerError.malformed(what: "response", detail: "body larger than \(maxBody) bytes")
             }
-            return (Int(response.status.code), response.headers, body)
+            return (Int(response.status.code), response.headers, Array(body.readableBytesView))
         } catch {
             throw mapError(error)
         }

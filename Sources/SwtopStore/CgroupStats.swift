@@ -57,10 +57,6 @@ public struct CgroupStatsReader: Sendable {
         }
     }
 
-    public func read(containerID id: String) -> Reading? {
-        locate(containerID: id).flatMap(read)
-    }
-
     /// nil when the files are gone (the container stopped, or moved cgroup).
     public func read(_ location: Location) -> Reading? {
         switch version {
@@ -104,10 +100,6 @@ public struct CgroupStatsReader: Sendable {
         return result
     }
 
-    static func text(_ path: String) -> String? {
-        bytes(path).map { String(decoding: $0, as: UTF8.self) }
-    }
-
     /// A file holding one number ("max" reads as nil).
     static func number(_ path: String) -> UInt64? {
         guard let data = bytes(path) else { return nil }
@@ -133,17 +125,7 @@ public struct CgroupStatsReader: Sendable {
         return seen ? value : nil
     }
 
-    /// `key value` lines (memory.stat, cpu.stat).
-    static func keyed(_ path: String) -> [String: UInt64] {
-        var result: [String: UInt64] = [:]
-        for line in (text(path) ?? "").split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let value = UInt64(parts[1]) { result[String(parts[0])] = value }
-        }
-        return result
-    }
-
-    /// One key of a `key value` file, without building a dictionary of all of them.
+    /// One key of a `key value` file (memory.stat, cpu.stat).
     static func keyed(_ path: String, only key: String) -> UInt64? {
         guard let data = bytes(path) else { return nil }
         let wanted = Array(key.utf8) + [0x20]

@@ -20,11 +20,9 @@ struct StatsSampler {
     }
 
     mutating func forgetAllBut(_ ids: Set<String>) {
-        for id in current.keys where !ids.contains(id) { forget(id) }
-        for id in previousCgroup.keys where !ids.contains(id) { previousCgroup[id] = nil }
-        for id in previousAPI.keys where !ids.contains(id) { previousAPI[id] = nil }
-        for id in locations.keys where !ids.contains(id) { locations[id] = nil }
-        for id in notFound.keys where !ids.contains(id) { notFound[id] = nil }
+        let known = Set(current.keys).union(previousCgroup.keys).union(previousAPI.keys)
+            .union(locations.keys).union(notFound.keys)
+        for id in known.subtracting(ids) { forget(id) }
     }
 
     /// Reads the cgroup files; returns the ids it could not read (left to the API).

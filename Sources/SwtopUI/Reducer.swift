@@ -47,25 +47,22 @@ public enum Reducer {
             return []
         }
         let page = max(1, Layout.listHeight(state) - 1)
+        let target: Int?
         switch command {
-        case .moveDown:
-            let effects = select(index + 1)
+        case .moveDown: target = index + 1
+        case .moveUp: target = index - 1
+        case .top: target = 0
+        case .bottom: target = keys.count - 1
+        case .pageDown: target = index + page
+        case .pageUp: target = index - page
+        default: target = nil
+        }
+        if let target {
+            // Effects first: `select` changes `state`, which the tuple must carry.
+            let effects = select(target)
             return (state, effects)
-        case .moveUp:
-            let effects = select(index - 1)
-            return (state, effects)
-        case .top:
-            let effects = select(0)
-            return (state, effects)
-        case .bottom:
-            let effects = select(keys.count - 1)
-            return (state, effects)
-        case .pageDown:
-            let effects = select(index + page)
-            return (state, effects)
-        case .pageUp:
-            let effects = select(index - page)
-            return (state, effects)
+        }
+        switch command {
         case .nextView, .previousView:
             let all = ViewKind.allCases
             let step = command == .nextView ? 1 : all.count - 1
@@ -116,7 +113,8 @@ public enum Reducer {
         case .quit: return (state, [.quit])
         case .suspend: return (state, [.suspend])
         case .redraw: return (state, [.redraw])
-        case .startStop, .restart, .pauseResume, .kill, .remove:
+        case .startStop, .restart, .pauseResume, .kill, .remove,
+             .moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown:
             break
         }
         return (state, [])

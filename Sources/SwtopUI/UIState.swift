@@ -86,14 +86,3 @@ public enum Effect: Sendable, Equatable {
     case suspend
     case redraw
 }
-
-extension Effect {
-    public static func == (lhs: Effect, rhs: Effect) -> Bool {
-        switch (lhs, rhs) {
-        case let (.perform(a, x), .perform(b, y)): return a == b && x == y
-        case let (.inspect(a), .inspect(b)): return a == b
-        case (.quit, .quit), (.suspend, .suspend), (.redraw, .redraw): return true
-        default: return false
-        }
-    }
-}
