@@ -69,6 +69,8 @@ public final class Terminal {
             _ = mousemask(mask, nil)
             _ = mouseinterval(0)
         }
+        // The modes `reclaimAfterContinue` and `resume` go back to.
+        _ = def_prog_mode()
         lastFrame = nil
         needsFullRedraw = true
     }
@@ -197,12 +199,28 @@ public final class Terminal {
         needsFullRedraw = true
     }
 
-    /// Ctrl-Z: restores the terminal, stops this process (SIGSTOP: it cannot be caught or ignored, and
-    /// only this process stops, not a parent that shares the group), and resumes curses once continued.
+    /// Ctrl-Z: restores the terminal, stops this process, and resumes curses once continued.
+    ///
+    /// The stop is sent to this thread, not the process: a process-directed signal may be taken by any
+    /// thread, and `kill` then returns here before the group stop reaches this one, so the screen was
+    /// drawn again (alternate screen, raw mode) under the shell's "Stopped" line. A thread-directed
+    /// SIGSTOP is taken by this thread on its way out of the system call, so nothing runs here until
+    /// SIGCONT. SIGSTOP rather than SIGTSTP: it cannot be caught or ignored, and an orphaned process
+    /// group does not discard it.
     public func suspendProcess() {
         suspend()
-        _ = kill(getpid(), SIGSTOP)
+        _ = pthread_kill(pthread_self(), SIGSTOP)
         resume()
+    }
+
+    /// After this process was stopped and continued from outside (SIGSTOP/SIGCONT without Ctrl-Z),
+    /// the shell may have written over the screen and reset the modes: take both back.
+    public func reclaimAfterContinue() {
+        guard isActive, !isSuspended else { return }
+        _ = reset_prog_mode()
+        _ = curs_set(0)
+        lastFrame = nil
+        needsFullRedraw = true
     }
 
     /// Restores the terminal. Safe to call more than once and from deinit.

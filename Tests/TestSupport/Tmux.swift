@@ -8,7 +8,10 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Starts `command` (a shell command line) in a width × height pane. The pane stays after the
     /// program exits, so its last screen and exit line can still be read.
-    public init(command: String, width: Int = 120, height: Int = 30, environment: [String: String] = [:]) throws {
+    /// With `interactiveShell`, the pane runs an interactive bash (job control, a `$ ` prompt) in which
+    /// the test types commands, `command` is ignored.
+    public init(command: String, width: Int = 120, height: Int = 30, environment: [String: String] = [:],
+                interactiveShell: Bool = false) throws {
         // A socket path of its own (not -L under the shared /tmp/tmux-UID), so nothing else that
         // cleans up tmux servers can touch it.
         let folder = ProcessInfo.processInfo.environment["TMUX_TMPDIR"].flatMap { $0.isEmpty ? nil : $0 + "/tmux-\(getuid())" }
@@ -19,8 +22,38 @@ public final class TmuxSession: @unchecked Sendable {
         // inherits it only when the test asks for it.
         let unset = environment["NO_COLOR"] == nil ? "-u NO_COLOR " : ""
         let env = unset + environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height),
-                  "env \(env) sh -c \(Self.quote(command + "; echo \"[exit=$?]\"; sleep 600"))"])
+        let program = interactiveShell ? "env \(env) PS1='$ ' bash --norc --noprofile -i"
+            : "env \(env) sh -c \(Self.quote(command + "; echo \"[exit=$?]\"; sleep 600"))"
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), program])
+    }
+
+    /// A tmux format of the pane: `#{alternate_on}` (1 while a program uses the alternate screen),
+    /// `#{cursor_flag}` (1 when the cursor is shown), `#{pane_current_command}` (the foreground program).
+    public func format(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", target, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Polls a tmux format until it has `value`, or fails naming what it was.
+    public func waitFor(format: String, toBe value: String, seconds: Double = 15) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        repeat {
+            last = try self.format(format)
+            if last == value { return }
+            Thread.sleep(forTimeInterval: 0.02)
+        } while Date() < deadline
+        throw TestFailure("timed out after \(seconds) s waiting for \(format) = \(value) (it is \(last)); the screen was:\n\((try? capture()) ?? "")")
+    }
+
+    /// Types a command line into the pane's shell and returns the first output line that starts with
+    /// `token` (the echoed command line starts with the prompt, so it never matches).
+    public func shell(_ commandLine: String, until token: String, seconds: Double = 15) throws -> String {
+        try sendLiteral(commandLine)
+        try send("Enter")
+        let screen = try waitFor("“\(token)” from: \(commandLine)", seconds: seconds) { screen in
+            screen.split(separator: "\n").contains { $0.hasPrefix(token) }
+        }
+        return screen.split(separator: "\n").map(String.init).first { $0.hasPrefix(token) } ?? ""
     }
 
     deinit { kill() }

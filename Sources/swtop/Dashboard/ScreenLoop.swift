@@ -35,17 +35,27 @@ struct ScreenLoop {
             if Signals.quitRequested { return .quit }
             let now = ProcessInfo.processInfo.systemUptime
             // A banner counts down while the engine is away; otherwise sleep until something happens.
-            var timeout: Int32 = -1
+            // Uptimes and "… ago" are computed from the clock: look once a second whether a cell changed
+            // (only changed cells are written, so a still screen still writes nothing).
+            var timeout: Int32 = snapshot.loaded ? 1000 : -1
             if case .unreachable = snapshot.connection { timeout = 1000 }
             if dirty { timeout = Int32(max(0, (lastDraw + Self.frameInterval - now) * 1000)) }
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: app.mailbox.readFD, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&fds, 2, timeout)
+            if poll(&fds, 2, timeout) == 0 { dirty = true }
             if let fresh = app.mailbox.take() {
                 snapshot = fresh
                 dirty = true
             }
             if case .unreachable = snapshot.connection { dirty = true }
+            if Signals.take(.suspend) {
+                suspend(terminal, &state)
+                dirty = true
+            }
+            if Signals.take(.continued) {
+                terminal.reclaimAfterContinue()
+                dirty = true
+            }
             // Drain every key ncurses has (a paste or a held key arrives as many).
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
                 let (next, effects) = Reducer.reduce(state, key, snapshot)
@@ -55,11 +65,7 @@ struct ScreenLoop {
                 for effect in effects {
                     switch effect {
                     case .quit: return .quit
-                    case .suspend:
-                        terminal.suspendProcess()
-                        let (w, h) = terminal.size()
-                        state.width = w
-                        state.height = h
+                    case .suspend: suspend(terminal, &state)
                     case .redraw: terminal.forceFullRedraw()
                     default: app.send(effect)
                     }
@@ -74,7 +80,7 @@ struct ScreenLoop {
             }
             let clock = ProcessInfo.processInfo.systemUptime
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
-            let frame = Renderer.render(snapshot, state)
+            let frame = Renderer.render(snapshot, state, now: Date())
             state.scroll[state.view] = frame.scrollOffset
             terminal.present(frame.buffer)
             lastDraw = clock
@@ -84,5 +90,14 @@ struct ScreenLoop {
                 app.setVisible(lastVisible)
             }
         }
+    }
+
+    /// Ctrl-Z or SIGTSTP: hand the terminal back to the shell, stop, and take it again on SIGCONT.
+    private func suspend(_ terminal: Terminal, _ state: inout UIState) {
+        terminal.suspendProcess()
+        _ = Signals.take(.continued)  // our own continue: resume() has already taken the terminal back
+        let (w, h) = terminal.size()
+        state.width = w
+        state.height = h
     }
 }
