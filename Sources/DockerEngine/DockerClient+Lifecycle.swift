@@ -11,30 +11,22 @@ public enum ContainerAction: Sendable, Hashable, CustomStringConvertible {
     case kill(signal: String?)
     case remove(force: Bool, volumes: Bool)
 
-    public var description: String {
+    /// Every word the UI uses for an action, in one place: "stop", "stopping", "stopped".
+    public var wording: (verb: String, progressive: String, past: String) {
         switch self {
-        case .start: return "start"
-        case .stop: return "stop"
-        case .restart: return "restart"
-        case .pause: return "pause"
-        case .unpause: return "unpause"
-        case .kill: return "kill"
-        case .remove: return "remove"
+        case .start: return ("start", "starting", "started")
+        case .stop: return ("stop", "stopping", "stopped")
+        case .restart: return ("restart", "restarting", "restarted")
+        case .pause: return ("pause", "pausing", "paused")
+        case .unpause: return ("unpause", "unpausing", "unpaused")
+        case .kill: return ("kill", "killing", "killed")
+        case .remove: return ("remove", "removing", "removed")
         }
     }
 
-    /// Past tense for status messages.
-    public var pastTense: String {
-        switch self {
-        case .start: return "started"
-        case .stop: return "stopped"
-        case .restart: return "restarted"
-        case .pause: return "paused"
-        case .unpause: return "unpaused"
-        case .kill: return "killed"
-        case .remove: return "removed"
-        }
-    }
+    public var description: String { wording.verb }
+    public var progressive: String { wording.progressive }
+    public var pastTense: String { wording.past }
 }
 
 extension DockerClient {

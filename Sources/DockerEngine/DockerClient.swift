@@ -28,6 +28,11 @@ public final class DockerClient: Sendable {
     /// Connects, pings and negotiates: min(engine's maximum, newest version swtop is tested with).
     /// Throws `.unreachable` with the address tried when nothing answers.
     public static func connect(_ endpoint: EngineEndpoint, pinnedVersion: APIVersion? = nil) async throws -> DockerClient {
+        // A missing or refused unix socket is known at once; AsyncHTTPClient would retry it until its
+        // connect timeout (5 s) before saying so.
+        if case let .unix(path) = endpoint.address, let reason = UnixSocketProbe.failure(path) {
+            throw DockerError.unreachable(address: endpoint.address.description, reason: reason)
+        }
         let transport = try HTTPTransport(endpoint: endpoint)
         do {
             let ping = try await Self.ping(transport)
@@ -65,10 +70,22 @@ public final class DockerClient: Sendable {
         return text
     }
 
+    /// Percent-encodes everything but RFC 3986's unreserved ASCII characters, byte by byte of the UTF-8
+    /// (so a non-ASCII letter in a name is encoded, not sent raw).
     static func escape(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func filtersJSON(_ filters: [String: [String]]) -> String {

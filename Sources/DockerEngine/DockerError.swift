@@ -17,9 +17,8 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .unreachable(address, reason):
             return "cannot reach the Docker engine at \(address): \(reason)"
-        case let .api(status, message, path):
-            let text = message.isEmpty ? HTTPStatusText.phrase(status) : message
-            return "engine error \(status) on \(path): \(text)"
+        case let .api(status, _, path):
+            return "engine error \(status) on \(path): \(userMessage)"
         case let .malformed(what, detail):
             return "unexpected \(what) from the engine: \(detail)"
         case let .invalidHost(text):
@@ -27,6 +26,13 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .protocolViolation(text):
             return "engine stream broken: \(text)"
         }
+    }
+
+    /// What to show a user: for an API error the engine's own message (or the status's phrase when it
+    /// sent none), without the path; otherwise the whole description.
+    public var userMessage: String {
+        if case let .api(status, message, _) = self { return message.isEmpty ? HTTPStatusText.phrase(status) : message }
+        return description
     }
 
     /// The HTTP status when this is an API error.

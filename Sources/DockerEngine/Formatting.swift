@@ -59,19 +59,24 @@ public enum RelativeTime {
         return span(now.timeIntervalSince1970 - Double(unixSeconds)) + " ago"
     }
 
-    /// "5 seconds", "3 minutes", "2 hours", "4 days", "3 weeks", "7 months", "2 years".
+    /// A duration worded as the docker CLI words it ("Up 3 minutes", "5 days ago"): "Less than a
+    /// second", "1 second", "N seconds", "About a minute", "N minutes", "About an hour", "N hours"
+    /// (up to 2 days), then days, weeks, months, years.
     public static func span(_ seconds: Double) -> String {
-        let s = max(0, Int(seconds))
-        func plural(_ n: Int, _ unit: String) -> String { n == 1 ? "1 \(unit)" : "\(n) \(unit)s" }
-        switch s {
-        case ..<60: return s < 1 ? "Less than a second" : plural(s, "second")
-        case ..<3600: return plural(s / 60, "minute")
-        case ..<(48 * 3600): return plural(s / 3600, "hour")
-        case ..<(14 * 86400): return plural(s / 86400, "day")
-        case ..<(60 * 86400): return plural(s / (7 * 86400), "week")
-        case ..<(730 * 86400): return plural(s / (30 * 86400), "month")
-        default: return plural(s / (365 * 86400), "year")
-        }
+        let s = seconds.isFinite ? max(0, seconds) : 0
+        if s < 1 { return "Less than a second" }
+        if s < 2 { return "1 second" }
+        if s < 60 { return "\(Int(s)) seconds" }
+        let minutes = Int(s / 60)
+        if minutes == 1 { return "About a minute" }
+        if minutes < 60 { return "\(minutes) minutes" }
+        let hours = Int((s / 3600).rounded())
+        if hours == 1 { return "About an hour" }
+        if hours < 48 { return "\(hours) hours" }
+        if hours < 24 * 7 * 2 { return "\(hours / 24) days" }
+        if hours < 24 * 30 * 2 { return "\(hours / 24 / 7) weeks" }
+        if hours < 24 * 365 * 2 { return "\(hours / 24 / 30) months" }
+        return "\(hours / 24 / 365) years"
     }
 
     /// Unix seconds of an RFC 3339 timestamp with optional fractional seconds, as the engine writes them.
