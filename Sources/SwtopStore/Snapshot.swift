@@ -15,8 +15,11 @@ public struct StoreSnapshot: Sendable {
     public var networks: [Network] = []
     public var stats: [String: ContainerStats] = [:]
     public var details: [String: ContainerDetails] = [:]
-    /// Actions under way, by container id ("stopping").
-    public var pending: [String: String] = [:]
+    /// Actions under way, by container id.
+    public var pending: [String: ContainerAction] = [:]
+    /// When each container started and stopped, from the engine's timestamps (events and inspect):
+    /// uptime and "exited … ago" are computed from these against the clock, so they stay current.
+    public var timing: [String: ContainerTiming] = [:]
     public var lastResult: ActionResult?
     /// How stats are read: "cgroup files" or "engine API".
     public var statsSource: String = ""
@@ -25,7 +28,7 @@ public struct StoreSnapshot: Sendable {
 
     public init() {}
 
-    public var runningCount: Int { containers.filter { $0.state == "running" }.count }
+    public var runningCount: Int { containers.filter { $0.state == .running }.count }
 }
 
 public enum ConnectionState: Sendable, Equatable {
@@ -42,7 +45,7 @@ public struct ContainerItem: Sendable, Hashable, Identifiable {
     public var image: String
     public var imageID: String
     public var command: String
-    public var state: String
+    public var state: ContainerRunState
     public var status: String
     public var created: Int64
     public var ports: [PortBinding]
@@ -56,7 +59,7 @@ public struct ContainerItem: Sendable, Hashable, Identifiable {
         image = summary.Image ?? ""
         imageID = summary.ImageID ?? ""
         command = summary.Command ?? ""
-        state = summary.State ?? "unknown"
+        state = ContainerRunState(engine: summary.State)
         status = summary.Status ?? ""
         created = summary.Created ?? 0
         ports = summary.Ports ?? []
@@ -90,11 +93,57 @@ public struct ContainerStats: Sendable, Hashable {
 public struct ActionResult: Sendable, Equatable {
     public var text: String
     public var isError: Bool
-    public var at: Date
 
-    public init(text: String, isError: Bool, at: Date = Date()) {
+    public init(text: String, isError: Bool) {
         self.text = text
         self.isError = isError
-        self.at = at
+    }
+}
+
+/// A container's state as the engine names it (`State` in lists, `State.Status` in inspect).
+public enum ContainerRunState: String, Sendable, Hashable, CaseIterable {
+    case created, running, paused, restarting, removing, exited, dead, unknown
+
+    public init(engine: String?) {
+        self = engine.flatMap { ContainerRunState(rawValue: $0.lowercased()) } ?? .unknown
+    }
+
+    /// Has processes: running, paused or restarting (what "hide stopped" keeps).
+    public var isActive: Bool { self == .running || self == .paused || self == .restarting }
+
+    /// The state a container is in once the engine has sent this event; nil for events that do not
+    /// say (kill may be ignored, exec and attach change nothing).
+    public init?(afterEvent verb: String) {
+        switch verb {
+        case "create": self = .created
+        case "start", "restart", "unpause": self = .running
+        case "pause": self = .paused
+        case "die", "stop": self = .exited
+        default: return nil
+        }
+    }
+}
+
+/// The engine's timestamps for one container.
+public struct ContainerTiming: Sendable, Hashable {
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var exitCode: Int?
+    /// "healthy", "unhealthy", "starting"; nil without a health check.
+    public var health: String?
+
+    public init(startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, health: String? = nil) {
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.exitCode = exitCode
+        self.health = health
+    }
+
+    public init(_ details: ContainerDetails) {
+        let state = details.State
+        startedAt = state?.StartedAt.flatMap(RelativeTime.parse)
+        finishedAt = state?.FinishedAt.flatMap(RelativeTime.parse)
+        exitCode = state?.ExitCode
+        health = state?.Health?.Status
     }
 }

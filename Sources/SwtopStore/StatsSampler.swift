@@ -107,7 +107,7 @@ extension SwtopStore {
 
     func sampleOnce() async {
         guard let client else { return }
-        let running = containers.values.filter { $0.state == "running" }.map(\.id)
+        let running = containers.values.filter { $0.state == .running }.map(\.id)
         let runningSet = Set(running)
         for id in stats.current.keys where !runningSet.contains(id) { stats.forget(id) }
         guard !running.isEmpty else {

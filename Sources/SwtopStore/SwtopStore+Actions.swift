@@ -11,7 +11,7 @@ extension SwtopStore {
             return
         }
         guard !targets.isEmpty else { return }
-        for target in targets { snapshot.pending[target.id] = Self.progressive(action) }
+        for target in targets { snapshot.pending[target.id] = action }
         publish()
         Task {
             let failures = await withTaskGroup(of: String?.self) { group in
@@ -49,21 +49,6 @@ extension SwtopStore {
 
     /// The engine's own message for an API error, without the path noise.
     static func message(_ error: Error) -> String {
-        if let docker = error as? DockerError, case let .api(status, message, _) = docker {
-            return message.isEmpty ? "HTTP \(status)" : message
-        }
-        return String(describing: error)
-    }
-
-    static func progressive(_ action: ContainerAction) -> String {
-        switch action {
-        case .start: return "starting"
-        case .stop: return "stopping"
-        case .restart: return "restarting"
-        case .pause: return "pausing"
-        case .unpause: return "unpausing"
-        case .kill: return "killing"
-        case .remove: return "removing"
-        }
+        (error as? DockerError)?.userMessage ?? String(describing: error)
     }
 }

@@ -9,10 +9,12 @@ extension SwtopStore {
         logger.debug("event \(event.Type ?? "?") \(event.Action ?? "?") \(id.prefix(12)) refreshing=\(refreshing)")
         switch event.Type ?? "" {
         case "container":
+            recordTiming(event, id)
             switch event.verb {
             case "destroy":
                 containers[id] = nil
                 snapshot.details[id] = nil
+                snapshot.timing[id] = nil
                 stats.forget(id)
                 publish()
                 return
@@ -24,7 +26,7 @@ extension SwtopStore {
                 // /containers/json reads, so a list right after the event may still show the old state.
                 // The event itself says what the state now is: show that at once, and keep asking
                 // until the list agrees (see `refresh`).
-                if let state = Self.stateAfter(event.verb) {
+                if let state = ContainerRunState(afterEvent: event.verb) {
                     expectedState[id] = (state, attempts: 0)
                     if var item = containers[id], item.state != state {
                         item.state = state
@@ -49,7 +51,7 @@ extension SwtopStore {
     }
 
     func scheduleRefresh() {
-        guard !refreshing, !dirty.isEmpty, client != nil else { return }
+        guard !refreshing, !dirty.isEmpty, client != nil, !stopped else { return }
         refreshing = true
         Task { await self.refreshLoop() }
     }
@@ -76,7 +78,7 @@ extension SwtopStore {
     private func refresh(_ work: Dirty, _ client: DockerClient) async throws {
         if work.allContainers || work.containerIDs.count > 50 {
             let list = try await client.containers(all: true)
-            containers = Dictionary(list.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
+            replaceContainers(list)
             stats.forgetAllBut(Set(containers.keys))
         } else if !work.containerIDs.isEmpty {
             let list = try await client.containers(all: true, filters: ["id": Array(work.containerIDs)])
@@ -86,6 +88,7 @@ extension SwtopStore {
                 guard var item = found[id] else {
                     containers[id] = nil
                     expectedState[id] = nil
+                    snapshot.timing[id] = nil
                     stats.forget(id)
                     continue
                 }
@@ -101,46 +104,77 @@ extension SwtopStore {
                 }
                 containers[id] = item
             }
-            if !lagging.isEmpty {
-                Task {
-                    try? await Task.sleep(for: .milliseconds(50))
-                    self.retry(lagging)
-                }
-            }
+            if !lagging.isEmpty { retryLater(lagging) }
         }
         if work.images { snapshot.images = try await client.images() }
         if work.volumes { snapshot.volumes = try await client.volumes() }
         if work.networks { snapshot.networks = try await client.networks() }
         for id in work.details where containers[id] != nil {
-            snapshot.details[id] = try? await client.inspectContainer(id)
+            // A failed inspect keeps what the pane showed; the next event or resync asks again.
+            do {
+                let details = try await client.inspectContainer(id)
+                snapshot.details[id] = details
+                snapshot.timing[id] = ContainerTiming(details)
+            } catch {
+                logger.debug("inspect \(id.prefix(12)) failed: \(error)")
+            }
         }
     }
 
     static let maximumLagRetries = 40
 
-    private func retry(_ ids: Set<String>) {
-        dirty.containerIDs.formUnion(ids.filter { containers[$0] != nil })
-        scheduleRefresh()
-    }
-
-    /// The state a container is in once the engine has sent this event; nil for events that do not
-    /// say (kill may be ignored, exec and attach change nothing).
-    static func stateAfter(_ verb: String) -> String? {
-        switch verb {
-        case "create": return "created"
-        case "start", "restart", "unpause": return "running"
-        case "pause": return "paused"
-        case "die", "stop": return "exited"
-        default: return nil
+    /// One pending retry at a time gathers every lagging container; `stop()` cancels it.
+    private func retryLater(_ ids: Set<String>) {
+        lagging.formUnion(ids)
+        guard lagRetry == nil else { return }
+        lagRetry = Task {
+            try? await Task.sleep(for: .milliseconds(50))
+            self.retryLagging()
         }
     }
 
-    /// Fetches the full inspect of one container for the detail pane.
+    private func retryLagging() {
+        lagRetry = nil
+        guard !stopped else { return }
+        dirty.containerIDs.formUnion(lagging.filter { containers[$0] != nil })
+        lagging.removeAll()
+        scheduleRefresh()
+    }
+
+    /// Start and die events carry the engine's own time: uptime and "exited … ago" follow from them
+    /// without asking the engine again.
+    private func recordTiming(_ event: EngineEvent, _ id: String) {
+        let seconds = event.timeNano.map { Double($0) / 1e9 } ?? event.time.map(Double.init)
+        guard let seconds else { return }
+        let at = Date(timeIntervalSince1970: seconds)
+        switch event.verb {
+        case "start":
+            var timing = snapshot.timing[id] ?? ContainerTiming()
+            timing.startedAt = at
+            snapshot.timing[id] = timing
+        case "die":
+            var timing = snapshot.timing[id] ?? ContainerTiming()
+            timing.finishedAt = at
+            timing.exitCode = event.Actor?.Attributes?["exitCode"].flatMap { Int($0) } ?? timing.exitCode
+            snapshot.timing[id] = timing
+        case "health_status":
+            guard var timing = snapshot.timing[id], let colon = event.Action?.firstIndex(of: ":") else { return }
+            timing.health = event.Action.map { String($0[$0.index(after: colon)...]).trimmingCharacters(in: .whitespaces) }
+            snapshot.timing[id] = timing
+        default:
+            return
+        }
+    }
+
+    /// Fetches the full inspect of one container for the detail pane. A failure keeps what was shown.
     public func requestDetails(_ id: String) {
         guard let client else { return }
         Task {
-            if let details = try? await client.inspectContainer(id) {
+            do {
+                let details = try await client.inspectContainer(id)
                 self.storeDetails(id, details)
+            } catch {
+                self.logger.debug("inspect \(id.prefix(12)) failed: \(error)")
             }
         }
     }
@@ -148,6 +182,42 @@ extension SwtopStore {
     private func storeDetails(_ id: String, _ details: ContainerDetails) {
         guard containers[id] != nil else { return }
         snapshot.details[id] = details
+        snapshot.timing[id] = ContainerTiming(details)
+        publish()
+    }
+
+    /// The engine's timestamps of visible containers that have none yet (first sight, or a state change
+    /// seen only in a list), a few inspects at a time: off-screen rows cost the engine nothing.
+    func fetchMissingTiming() {
+        guard timingFetch == nil, let client, !stopped else { return }
+        let wanted = visible.filter { snapshot.timing[$0] == nil && containers[$0] != nil }
+        guard !wanted.isEmpty else { return }
+        timingFetch = Task {
+            await withTaskGroup(of: (String, ContainerDetails?).self) { group in
+                var next = 0
+                func add() {
+                    guard next < wanted.count else { return }
+                    let id = wanted[next]
+                    next += 1
+                    group.addTask { (id, try? await client.inspectContainer(id)) }
+                }
+                for _ in 0..<4 { add() }
+                for await (id, details) in group {
+                    if let details { self.recordInspected(id, details) }
+                    add()
+                }
+            }
+            self.timingFetched()
+        }
+    }
+
+    private func recordInspected(_ id: String, _ details: ContainerDetails) {
+        guard containers[id] != nil else { return }
+        snapshot.timing[id] = ContainerTiming(details)
+    }
+
+    private func timingFetched() {
+        timingFetch = nil
         publish()
     }
 }

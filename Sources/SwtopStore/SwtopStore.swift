@@ -17,9 +17,14 @@ public actor SwtopStore {
     var containers: [String: ContainerItem] = [:]
     var dirty = Dirty()
     /// Containers whose last event said which state they are in, until a list agrees.
-    var expectedState: [String: (state: String, attempts: Int)] = [:]
+    var expectedState: [String: (state: ContainerRunState, attempts: Int)] = [:]
     var refreshing = false
+    var stopped = false
     var tasks: [Task<Void, Never>] = []
+    /// Containers whose list lags their event, and the one task that asks again for them.
+    var lagging: Set<String> = []
+    var lagRetry: Task<Void, Never>?
+    var timingFetch: Task<Void, Never>?
     var visible: [String] = []
     var stats = StatsSampler()
     /// Where the next tick's API sampling continues among the rows that are not visible.
@@ -33,6 +38,8 @@ public actor SwtopStore {
         public var apiStatsConcurrency: Int = 4
         /// Read stats from cgroup files when the engine is local; off forces the API path.
         public var useCgroupFiles: Bool = true
+        /// Speak this API version instead of negotiating (`--api-version`).
+        public var pinnedVersion: APIVersion?
 
         public init() {}
     }
@@ -57,8 +64,11 @@ public actor SwtopStore {
     }
 
     public func stop() async {
-        for task in tasks { task.cancel() }
+        stopped = true
+        for task in tasks + [lagRetry, timingFetch].compactMap({ $0 }) { task.cancel() }
         tasks.removeAll()
+        lagRetry = nil
+        timingFetch = nil
         await client?.shutdown()
         client = nil
         continuation.finish()
@@ -67,6 +77,19 @@ public actor SwtopStore {
     /// The rows the UI shows now: their stats are sampled first when the API path is used.
     public func setVisible(_ ids: [String]) {
         visible = ids
+        fetchMissingTiming()
+    }
+
+    /// A whole new list: timestamps are kept for containers whose state the list confirms and dropped
+    /// (asked again when visible) for those whose state changed without an event swtop saw.
+    func replaceContainers(_ list: [ContainerSummary]) {
+        let fresh = Dictionary(list.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
+        snapshot.timing = snapshot.timing.filter { id, _ in
+            guard let now = fresh[id] else { return false }
+            return containers[id]?.state == now.state
+        }
+        containers = fresh
+        fetchMissingTiming()
     }
 
     func publish() {
@@ -82,7 +105,7 @@ public actor SwtopStore {
         var backoff = 1.0
         while !Task.isCancelled {
             do {
-                let client = try await DockerClient.connect(endpoint)
+                let client = try await DockerClient.connect(endpoint, pinnedVersion: settings.pinnedVersion)
                 self.client = client
                 let events = try await client.subscribeEvents(filters: ["type": ["container", "image", "volume", "network"]])
                 try await fullResync(client)
@@ -120,7 +143,7 @@ public actor SwtopStore {
         snapshot.engineVersion = v.Version
         snapshot.apiVersion = client.apiVersion.description
         snapshot.hostMemory = i.MemTotal.map { UInt64(max(0, $0)) }
-        containers = Dictionary(c.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
+        replaceContainers(c)
         snapshot.details = snapshot.details.filter { containers[$0.key] != nil }
         snapshot.connection = .connected
         snapshot.loaded = true

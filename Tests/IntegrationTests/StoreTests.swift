@@ -50,11 +50,11 @@ final class StoreTests: EngineTestCase {
                 XCTAssertEqual(Set(loaded.containers.map(\.id)), reference, engine.name)
 
                 let id = try makeContainer(engine, "swtop-store-outside")
-                _ = try await waitFor(store, seconds: 5, "created container appears") { $0.containers.contains { $0.id == id && $0.state == "created" } }
+                _ = try await waitFor(store, seconds: 5, "created container appears") { $0.containers.contains { $0.id == id && $0.state == .created } }
                 try engine.docker("start", id)
-                _ = try await waitFor(store, seconds: 5, "running") { $0.containers.contains { $0.id == id && $0.state == "running" } }
+                _ = try await waitFor(store, seconds: 5, "running") { $0.containers.contains { $0.id == id && $0.state == .running } }
                 try engine.docker("pause", id)
-                _ = try await waitFor(store, seconds: 5, "paused") { $0.containers.contains { $0.id == id && $0.state == "paused" } }
+                _ = try await waitFor(store, seconds: 5, "paused") { $0.containers.contains { $0.id == id && $0.state == .paused } }
                 try engine.docker("rm", "-f", id)
                 _ = try await waitFor(store, seconds: 5, "removed") { !$0.containers.contains { $0.id == id } }
             }
@@ -70,7 +70,7 @@ final class StoreTests: EngineTestCase {
                 _ = try await waitFor(store, "container listed") { $0.containers.contains { $0.id == id } }
                 await store.perform(.start, on: [(id, name)])
                 let started = try await waitFor(store, "started") { s in
-                    s.lastResult?.text == "started \(name)" && s.containers.contains { $0.id == id && $0.state == "running" }
+                    s.lastResult?.text == "started \(name)" && s.containers.contains { $0.id == id && $0.state == .running }
                 }
                 XCTAssertEqual(started.pending[id], nil)
                 XCTAssertEqual(try engineState(engine, id), "running")
@@ -86,21 +86,36 @@ final class StoreTests: EngineTestCase {
         }
     }
 
-    func testStatsFromCgroupFilesAndFromTheAPI() async throws {
+    /// A busy loop's CPU % from the store, both ways, against the container's own cgroup counter over
+    /// the same seconds: the figure must be the one the kernel accounts, not merely "between 0 and 200".
+    func testStatsFromCgroupFilesAndFromTheAPIMatchTheKernelsCounter() async throws {
         for engine in try TestEngine.all() {
+            let id = try makeContainer(engine, "swtop-busy", command: "while :; do :; done")
+            try engine.docker("start", id)
+            let counter = try XCTUnwrap(CgroupCounter(containerID: id), "[\(engine.name)] no cpuacct.usage for \(id)")
             for useCgroups in [true, false] {
                 var settings = SwtopStore.Settings()
                 settings.useCgroupFiles = useCgroups
                 try await withStore(engine, settings: settings) { store in
-                    let snapshot = try await waitFor(store, "stats with a CPU rate (cgroups: \(useCgroups))") { s in
-                        guard let running = s.containers.first(where: { $0.name == "swtop-running" }) else { return false }
-                        return s.stats[running.id]?.cpuPercent != nil && (s.stats[running.id]?.memoryUsed ?? 0) > 0
+                    let first = try await waitFor(store, "a CPU rate for the busy loop (cgroups: \(useCgroups))") { s in
+                        s.stats[id]?.cpuPercent != nil && (s.stats[id]?.memoryUsed ?? 0) > 0
                     }
-                    XCTAssertEqual(snapshot.statsSource, useCgroups ? "cgroup files" : "engine API", engine.name)
-                    let stopped = snapshot.containers.filter { $0.state != "running" }
-                    XCTAssertFalse(stopped.contains { snapshot.stats[$0.id] != nil }, "stopped containers have no stats")
-                    let cpu = snapshot.stats[snapshot.containers.first { $0.name == "swtop-running" }!.id]!.cpuPercent!
-                    XCTAssertTrue((0...200).contains(cpu), "a sleeping busybox loop uses little CPU: \(cpu)")
+                    let startSamples = first.stats[id]?.cpuHistory.count ?? 0
+                    let start = try counter.read()
+                    // Four more samples of the store, then the kernel's figure over the same window.
+                    let later = try await waitFor(store, "four more samples") { s in
+                        (s.stats[id]?.cpuHistory.count ?? 0) >= startSamples + 4
+                    }
+                    let end = try counter.read()
+                    let kernel = Double(end.nanoseconds - start.nanoseconds) / Double(end.at - start.at) * 100
+                    let samples = Array(later.stats[id]!.cpuHistory.suffix(4))
+                    let store = samples.reduce(0, +) / Double(samples.count)
+                    XCTAssertGreaterThan(kernel, 50, "[\(engine.name)] the busy loop is busy")
+                    XCTAssertEqual(store, kernel, accuracy: 15,
+                                   "[\(engine.name)] cgroups: \(useCgroups): store \(samples) vs kernel \(kernel)")
+                    XCTAssertEqual(later.statsSource, useCgroups ? "cgroup files" : "engine API", engine.name)
+                    let stopped = later.containers.filter { $0.state != .running }
+                    XCTAssertFalse(stopped.contains { later.stats[$0.id] != nil }, "stopped containers have no stats")
                 }
             }
         }
@@ -124,5 +139,30 @@ final class StoreTests: EngineTestCase {
         let up = try await waitFor(store, seconds: 30, "reconnected") { $0.connection == .connected && $0.loaded }
         XCTAssertGreaterThanOrEqual(up.containers.count, 10)
         await store.stop()
+    }
+}
+
+/// A container's cumulative CPU time, read straight from its cgroup v1 cpuacct folder (the engines
+/// under test use the cgroupfs driver).
+struct CgroupCounter {
+    let path: String
+
+    init?(containerID id: String) {
+        let found = ["/sys/fs/cgroup/cpuacct/docker/\(id)", "/sys/fs/cgroup/cpu,cpuacct/docker/\(id)",
+                     "/sys/fs/cgroup/system.slice/docker-\(id).scope"]
+            .map { $0 + ($0.hasSuffix(".scope") ? "/cpu.stat" : "/cpuacct.usage") }
+            .first { FileManager.default.fileExists(atPath: $0) }
+        guard let found else { return nil }
+        path = found
+    }
+
+    func read() throws -> (nanoseconds: UInt64, at: UInt64) {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let at = DispatchTime.now().uptimeNanoseconds
+        if path.hasSuffix("cpu.stat") {
+            let usec = text.split(separator: "\n").first { $0.hasPrefix("usage_usec ") }.flatMap { UInt64($0.split(separator: " ")[1]) }
+            return (try XCTUnwrap(usec) * 1000, at)
+        }
+        return (try XCTUnwrap(UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines))), at)
     }
 }
