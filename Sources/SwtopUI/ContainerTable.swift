@@ -8,7 +8,8 @@ enum ContainerTable {
         var columns: [Table.Column] = [
             .init("NAME", width: .flex(min: 12, weight: 2)),
             .init("IMAGE", width: .flex(min: 8, weight: 2)),
-            .init("STATE", width: .fixed(10)),
+            // "restarting…" (a restart under way) is the longest state text.
+            .init("STATE", width: .fixed(11)),
             .init("STATUS", width: .flex(min: 10, weight: 2)),
             .init("CPU%", width: .fixed(6), alignment: .right),
             .init("MEM / LIMIT", width: .fixed(15), alignment: .right),
@@ -17,10 +18,10 @@ enum ContainerTable {
         return columns
     }
 
-    static func draw(into buffer: ScreenBuffer, _ rect: Rect, _ snapshot: StoreSnapshot, _ state: UIState) -> Frame {
+    static func draw(into buffer: ScreenBuffer, _ rect: Rect, _ snapshot: StoreSnapshot, _ state: UIState, now: Date) -> Frame {
         var buffer = buffer
         let rows = ContainerRows.build(snapshot, state)
-        let columns = columns(width: rect.width)
+        let columns = Layout.markSorted(columns(width: rect.width), .containers, state)
         let selected = rows.firstIndex { $0.key == state.selection[.containers] } ?? (rows.isEmpty ? nil : 0)
         let tableRows = rows.map { row -> Table.Row in
             switch row {
@@ -29,7 +30,7 @@ enum ContainerTable {
                 return Table.Row([label, "compose", "", "\(running)/\(total) running", "", "", ""].prefix(columns.count).map { $0 },
                                  style: Style(.accent, bold: true))
             case let .container(item, grouped):
-                return containerRow(item, grouped: grouped, snapshot, state, columns: columns.count)
+                return containerRow(item, grouped: grouped, snapshot, state, columns: columns.count, now: now)
             }
         }
         let empty: String
@@ -49,18 +50,19 @@ enum ContainerTable {
     }
 
     static func containerRow(_ item: ContainerItem, grouped: Bool, _ snapshot: StoreSnapshot, _ state: UIState,
-                             columns: Int) -> Table.Row {
+                             columns: Int, now: Date) -> Table.Row {
         let stats = snapshot.stats[item.id]
         let pending = snapshot.pending[item.id]
-        let running = item.state == "running"
-        let cpu = running ? stats?.cpuPercent.map { String(format: "%.1f", $0) } ?? "…" : "-"
+        let running = item.state == .running
+        let cpu = running ? stats?.cpuPercent.map { Decimal1.text($0) } ?? "…" : "-"
         var memory = "-"
-        if running || item.state == "paused", let used = stats?.memoryUsed {
+        if running || item.state == .paused, let used = stats?.memoryUsed {
             memory = ByteCount.binary(used) + (stats?.memoryLimit.map { " / " + ByteCount.binary($0) } ?? "")
         }
         let name = (grouped ? "  " : "") + item.name
-        let stateText = pending.map { $0 + "…" } ?? item.state
-        var cells = [name, item.image, stateText, item.status, cpu, memory]
+        let stateText = pending.map { $0.progressive + "…" } ?? item.state.rawValue
+        let status = StatusText.of(item, snapshot.timing[item.id], now: now)
+        var cells = [name, item.image, stateText, status, cpu, memory]
         if columns > 6 { cells.append(PortText.summary(item.ports, arrow: "→", showIP: false)) }
         var roles: [ColorRole?] = Array(repeating: nil, count: cells.count)
         roles[2] = pending != nil ? .warning : stateRole(item.state)
@@ -68,13 +70,13 @@ enum ContainerTable {
         return Table.Row(cells, cellRoles: roles, isMarked: state.marked.contains(item.id))
     }
 
-    static func stateRole(_ state: String) -> ColorRole {
+    static func stateRole(_ state: ContainerRunState) -> ColorRole {
         switch state {
-        case "running": return .running
-        case "paused": return .paused
-        case "created": return .created
-        case "restarting": return .restarting
-        default: return .exited
+        case .running: return .running
+        case .paused: return .paused
+        case .created: return .created
+        case .restarting: return .restarting
+        case .exited, .dead, .removing, .unknown: return .exited
         }
     }
 }

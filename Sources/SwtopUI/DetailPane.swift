@@ -16,8 +16,8 @@ enum DetailPane {
         var lines: [(String, String)] = [
             ("Id", ShortID.container(item.id) + "  image " + item.image),
             ("Command", details.map(command) ?? item.command),
-            ("Created", createdText(details, item, now: now)),
-            ("State", stateText(details, item)),
+            ("Created", RelativeTime.ago(item.created, now: now)),
+            ("State", stateText(details, item, snapshot.timing[item.id], now: now)),
             ("Restart", details?.HostConfig?.RestartPolicy.map(restartText) ?? "…"),
             ("Ports", item.ports.isEmpty ? "none published" : PortText.summary(item.ports, arrow: "→", showIP: false)),
             ("Mounts", mountsText(item)),
@@ -46,7 +46,8 @@ enum DetailPane {
         var x = inner.x + labelWidth + 1
         x += Sparkline(values: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), style: .accent)
             .draw(into: &buffer, x: x, y: cpuY, width: graphWidth)
-        buffer.put(" " + (stats?.cpuPercent.map { String(format: "%.1f%% of one core", $0) } ?? "no sample yet"),
+        let source = snapshot.statsSource.isEmpty ? "" : " · from \(snapshot.statsSource)"
+        buffer.put(" " + (stats?.cpuPercent.map { "\(Decimal1.text($0))% of one core" + source } ?? "no sample yet"),
                    x: x, y: cpuY, maxWidth: inner.maxX - x)
         let memY = inner.maxY - 1
         buffer.put("Memory", x: inner.x, y: memY, style: Style(.header, bold: true), maxWidth: labelWidth)
@@ -67,14 +68,11 @@ enum DetailPane {
             .joined(separator: " ")
     }
 
-    static func createdText(_ details: ContainerDetails?, _ item: ContainerItem, now: Date) -> String {
-        let created = details?.Created.flatMap(RelativeTime.parse).map { Int64($0.timeIntervalSince1970) } ?? item.created
-        return RelativeTime.ago(created, now: now)
-    }
-
-    static func stateText(_ details: ContainerDetails?, _ item: ContainerItem) -> String {
-        var text = item.status.isEmpty ? item.state : item.status
-        if let health = details?.State?.Health?.Status { text += " · health: \(health)" }
+    /// The list's STATUS text (one derivation for both), then what only inspect tells.
+    static func stateText(_ details: ContainerDetails?, _ item: ContainerItem, _ timing: ContainerTiming?, now: Date) -> String {
+        let status = StatusText.of(item, timing, now: now)
+        var text = status.isEmpty ? item.state.rawValue : status
+        if let health = details?.State?.Health?.Status, timing?.health == nil { text += " · health: \(health)" }
         if details?.State?.OOMKilled == true { text += " · OOM killed" }
         if let error = details?.State?.Error, !error.isEmpty { text += " · \(error)" }
         return text

@@ -5,7 +5,16 @@ enum Layout {
     /// Rows of the list area: all but the title bar, the message line and the key hints.
     static func listHeight(_ state: UIState) -> Int { max(1, state.height - 3) }
 
-    static func sortColumns(_ view: ViewKind) -> [String] {
+    /// Rows PgUp/PgDn move: the body rows on screen (the list's share when the detail pane is open).
+    static func pageSize(_ state: UIState) -> Int {
+        var height = listHeight(state)
+        if state.showDetails, state.view == .containers {
+            height = splitForDetails(Rect(x: 0, y: 0, width: state.width, height: height)).list.height
+        }
+        return max(1, height - 1)
+    }
+
+    static func sortColumns(_ view: ViewKind) -> [SortColumn] {
         switch view {
         case .containers: return ContainerRows.sortColumns
         case .images: return ResourceRows.imageSortColumns
@@ -20,5 +29,16 @@ enum Layout {
         let detailHeight = min(16, max(9, area.height * 45 / 100))
         let (list, details) = area.splitBottom(detailHeight)
         return (list, details)
+    }
+
+    /// The sorted column's title carries ▲ or ▼.
+    static func markSorted(_ columns: [Table.Column], _ view: ViewKind, _ state: UIState) -> [Table.Column] {
+        let order = state.sort[view] ?? SortOrder()
+        let all = sortColumns(view)
+        let sorted = all[min(max(order.column, 0), all.count - 1)]
+        guard columns.indices.contains(sorted.tableColumn) else { return columns }
+        var marked = columns
+        marked[sorted.tableColumn].title += sorted.marker(reversed: order.reversed)
+        return marked
     }
 }

@@ -20,6 +20,10 @@ public enum Reducer {
             return (state, [])
         }
         guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
+        guard binding.applies(to: state.view) else {
+            state.notice = ActionResult(text: notHere(binding, state.view), isError: false)
+            return (state, [])
+        }
         if binding.mutating {
             if state.readOnly {
                 state.notice = ActionResult(text: "read-only: \(binding.keyText) (\(binding.description)) refused, nothing sent",
@@ -36,17 +40,15 @@ public enum Reducer {
     static func navigate(_ state: UIState, _ command: Command, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
         let keys = RowKeys.of(snapshot, state)
-        let index = keys.firstIndex(of: state.selection[state.view] ?? "") ?? 0
+        let index = state.selection[state.view].flatMap { keys.firstIndex(of: $0) } ?? 0
         func select(_ i: Int) -> [Effect] {
             guard !keys.isEmpty else { return [] }
             let clamped = min(max(i, 0), keys.count - 1)
             state.selection[state.view] = keys[clamped]
-            if state.showDetails, state.view == .containers, snapshot.containers.contains(where: { $0.id == keys[clamped] }) {
-                return [.inspect(keys[clamped])]
-            }
+            if state.showDetails, let id = keys[clamped].containerID { return [.inspect(id)] }
             return []
         }
-        let page = max(1, Layout.listHeight(state) - 1)
+        let page = Layout.pageSize(state)
         let target: Int?
         switch command {
         case .moveDown: target = index + 1
@@ -72,13 +74,14 @@ public enum Reducer {
             state.view = view
             state.showDetails = false
         case .details:
-            let key = keys.indices.contains(index) ? keys[index] : nil
-            if let key, key.hasPrefix("group:") {
-                let name = String(key.dropFirst("group:".count))
+            switch keys.indices.contains(index) ? keys[index] : nil {
+            case let .composeGroup(name)?:
                 if state.collapsedGroups.contains(name) { state.collapsedGroups.remove(name) } else { state.collapsedGroups.insert(name) }
-            } else if state.view == .containers, let key {
+            case let .container(id)?:
                 state.showDetails.toggle()
-                if state.showDetails { return (state, [.inspect(key)]) }
+                if state.showDetails { return (state, [.inspect(id)]) }
+            default:
+                break
             }
         case .back:
             if state.showDetails {
@@ -90,18 +93,23 @@ public enum Reducer {
             }
         case .filter:
             state.editingFilter = true
-        case .sortNext:
+        case .sortNext, .sortReverse:
             var order = state.currentSort
-            order.column = (order.column + 1) % Layout.sortColumns(state.view).count
+            let columns = Layout.sortColumns(state.view)
+            if command == .sortNext {
+                order.column = (order.column + 1) % columns.count
+                order.reversed = false
+            } else {
+                order.reversed.toggle()
+            }
             state.sort[state.view] = order
-            state.notice = ActionResult(text: "sorted by \(Layout.sortColumns(state.view)[order.column])", isError: false)
-        case .sortReverse:
-            var order = state.currentSort
-            order.reversed.toggle()
-            state.sort[state.view] = order
+            let column = columns[min(order.column, columns.count - 1)]
+            let direction = column.ascendingFirst != order.reversed ? "ascending" : "descending"
+            state.notice = ActionResult(text: "sorted by \(column.name) \(column.marker(reversed: order.reversed)) \(direction)"
+                                            + (order.reversed ? " (reversed; O again restores)" : ""), isError: false)
         case .mark:
-            guard state.view == .containers, keys.indices.contains(index), !keys[index].hasPrefix("group:") else { break }
-            if state.marked.contains(keys[index]) { state.marked.remove(keys[index]) } else { state.marked.insert(keys[index]) }
+            guard keys.indices.contains(index), let id = keys[index].containerID else { break }
+            if state.marked.contains(id) { state.marked.remove(id) } else { state.marked.insert(id) }
             let effects = select(index + 1)
             return (state, effects)
         case .toggleStopped:
@@ -118,6 +126,14 @@ public enum Reducer {
             break
         }
         return (state, [])
+    }
+
+    /// What a key that acts elsewhere says in this view, instead of doing nothing.
+    static func notHere(_ binding: Binding, _ view: ViewKind) -> String {
+        if binding.command == .details {
+            return "Enter: no detail pane for \(view.title.lowercased()) yet (layers and inspect views come next)"
+        }
+        return "\(binding.keyText) (\(binding.description)) acts on containers: press 1 for the containers view"
     }
 
     // MARK: - Filter editing
@@ -154,17 +170,13 @@ public enum Reducer {
 
     static func act(_ state: UIState, _ binding: Binding, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        guard state.view == .containers else {
-            state.notice = ActionResult(text: "\(binding.description) acts on containers: switch with 1", isError: true)
-            return (state, [])
-        }
         let targets = Targets.of(state, snapshot)
         guard !targets.isEmpty else {
             state.notice = ActionResult(text: "no container selected", isError: true)
             return (state, [])
         }
-        let running = targets.filter { ["running", "restarting"].contains($0.state) }
-        let paused = targets.filter { $0.state == "paused" }
+        let running = targets.filter { $0.state == .running || $0.state == .restarting }
+        let paused = targets.filter { $0.state == .paused }
         let action: ContainerAction
         switch binding.command {
         case .startStop:
@@ -190,7 +202,7 @@ public enum Reducer {
         }
         var chosen = targets
         switch action {
-        case .start: chosen = targets.filter { !["running", "paused", "restarting"].contains($0.state) }
+        case .start: chosen = targets.filter { !$0.state.isActive }
         case .pause: chosen = running
         case .unpause: chosen = paused
         case .kill: chosen = running + paused
@@ -232,27 +244,29 @@ public enum Reducer {
 
 /// Row keys of the current view, in display order.
 enum RowKeys {
-    static func of(_ snapshot: StoreSnapshot, _ state: UIState) -> [String] {
+    static func of(_ snapshot: StoreSnapshot, _ state: UIState) -> [RowKey] {
         switch state.view {
         case .containers: return ContainerRows.build(snapshot, state).map(\.key)
-        case .images: return ResourceRows.images(snapshot, state).map(\.key)
+        case .images: return ResourceRows.imageKeys(snapshot, state)
         case .volumes: return ResourceRows.volumes(snapshot, state).map(\.key)
         case .networks: return ResourceRows.networks(snapshot, state).map(\.key)
         }
     }
 }
 
-/// The containers an action applies to: the marked ones, else the selected one.
+/// The containers an action applies to: the marked ones, else the selected one (or its whole group).
 enum Targets {
     static func of(_ state: UIState, _ snapshot: StoreSnapshot) -> [ContainerItem] {
         if !state.marked.isEmpty {
             return snapshot.containers.filter { state.marked.contains($0.id) }.sorted { $0.name < $1.name }
         }
-        guard let selected = state.selection[.containers] ?? ContainerRows.build(snapshot, state).first?.key else { return [] }
-        if selected.hasPrefix("group:") {
-            let name = String(selected.dropFirst("group:".count))
+        switch state.selection[.containers] ?? ContainerRows.build(snapshot, state).first?.key {
+        case let .composeGroup(name)?:
             return snapshot.containers.filter { $0.composeProject == name }.sorted { $0.name < $1.name }
+        case let .container(id)?:
+            return snapshot.containers.filter { $0.id == id }
+        default:
+            return []
         }
-        return snapshot.containers.filter { $0.id == selected }
     }
 }

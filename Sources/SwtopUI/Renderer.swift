@@ -14,7 +14,9 @@ public struct Frame: Sendable {
 
 /// Draws a snapshot and the view state into a cell buffer. Pure: the same inputs give the same cells.
 public enum Renderer {
-    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date = Date(),
+    /// `now` is the clock the caller read for this frame: uptimes, "… ago" and the retry countdown
+    /// are computed from it, so the same inputs always draw the same cells.
+    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date,
                               keymap: [Binding] = Keymap.defaults) -> Frame {
         var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
         guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
@@ -39,13 +41,13 @@ public enum Renderer {
         var frame = Frame(buffer: buffer, scrollOffset: 0, visibleContainerIDs: [])
         if state.view == .containers, state.showDetails {
             let (listPart, detailPart) = Layout.splitForDetails(list)
-            frame = ContainerTable.draw(into: buffer, listPart, snapshot, state)
-            if let id = state.selection[.containers], let item = snapshot.containers.first(where: { $0.id == id }) {
+            frame = ContainerTable.draw(into: buffer, listPart, snapshot, state, now: now)
+            if let id = state.selection[.containers]?.containerID, let item = snapshot.containers.first(where: { $0.id == id }) {
                 DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now)
             }
         } else {
             switch state.view {
-            case .containers: frame = ContainerTable.draw(into: buffer, list, snapshot, state)
+            case .containers: frame = ContainerTable.draw(into: buffer, list, snapshot, state, now: now)
             case .images, .volumes, .networks: frame = ResourceTable.draw(into: buffer, list, snapshot, state, now: now)
             }
         }
@@ -116,7 +118,8 @@ enum StatusLines {
             let shown = DisplayWidth.truncate(right, toColumns: room)
             buffer.put(shown, x: message.maxX - DisplayWidth.of(shown) - 1, y: message.y, style: .dimmed)
         }
-        let hints = keymap.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        let hints = keymap.filter { $0.hinted(in: state.view, readOnly: state.readOnly) }
+            .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: hintsRow)
     }
 }

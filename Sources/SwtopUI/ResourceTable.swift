@@ -26,7 +26,7 @@ enum ResourceTable {
         let selected = rows.firstIndex { $0.key == state.selection[state.view] } ?? (rows.isEmpty ? nil : 0)
         let empty = !snapshot.loaded ? "connecting to \(snapshot.endpoint)…"
             : state.currentFilter.isEmpty ? "no \(state.view.title.lowercased())" : "nothing matches “\(state.currentFilter)”"
-        let table = Table(columns: columns, rows: rows.map { Table.Row($0.cells, cellRoles: $0.roles) },
+        let table = Table(columns: Layout.markSorted(columns, state.view, state), rows: rows.map { Table.Row($0.cells, cellRoles: $0.roles) },
                           selectedIndex: selected, scrollOffset: state.scroll[state.view] ?? 0, showsScrollIndicators: true,
                           emptyMessage: empty)
         let offset = table.draw(into: &buffer, in: rect)

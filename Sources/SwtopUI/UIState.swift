@@ -15,6 +15,28 @@ public enum ViewKind: Int, CaseIterable, Sendable, Hashable {
     }
 }
 
+/// What a row stands for, so a selection survives rows moving around. Typed, never a rendered text
+/// or a prefixed string; the fleet work adds the engine to each case.
+public enum RowKey: Sendable, Hashable {
+    case container(String)
+    case composeGroup(String)
+    case image(String)
+    case volume(String)
+    case network(String)
+
+    public var containerID: String? {
+        if case let .container(id) = self { return id }
+        return nil
+    }
+
+    /// The engine's id (or name, for volumes and compose projects) of what the row stands for.
+    public var id: String {
+        switch self {
+        case let .container(id), let .composeGroup(id), let .image(id), let .volume(id), let .network(id): return id
+        }
+    }
+}
+
 public struct SortOrder: Sendable, Hashable {
     public var column: Int
     public var reversed: Bool
@@ -45,9 +67,8 @@ public struct Target: Sendable, Hashable {
 /// View state only: what is selected, scrolled, filtered, open. The data lives in the snapshot.
 public struct UIState: Sendable {
     public var view: ViewKind = .containers
-    /// Selected row key per view (a container id, "group:NAME", an image id...), so a selection
-    /// survives rows moving around.
-    public var selection: [ViewKind: String] = [:]
+    /// Selected row per view.
+    public var selection: [ViewKind: RowKey] = [:]
     public var scroll: [ViewKind: Int] = [:]
     public var filter: [ViewKind: String] = [:]
     public var editingFilter = false

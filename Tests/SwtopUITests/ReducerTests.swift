@@ -1,7 +1,7 @@
 import DockerEngine
 import Foundation
 import SwtopStore
-import SwtopUI
+@testable import SwtopUI
 import TermCanvas
 import XCTest
 
@@ -24,12 +24,13 @@ final class ReducerTests: XCTestCase {
     }
 
     func id(_ name: String) -> String { snapshot.containers.first { $0.name == name }!.id }
-    func rowKeys(_ state: UIState) -> [String] { ContainerRows.build(snapshot, state).map(\.key) }
+    func key(_ name: String) -> RowKey { .container(id(name)) }
+    func rowKeys(_ state: UIState) -> [RowKey] { ContainerRows.build(snapshot, state).map(\.key) }
 
     func testMovesFollowTheDisplayedOrder() {
         let start = UIState(width: 80, height: 24)
         let keys = rowKeys(start)
-        XCTAssertEqual(keys.first, "group:demo", "compose groups come first")
+        XCTAssertEqual(keys.first, .composeGroup("demo"), "compose groups come first")
         var (state, _) = press([.char("j"), .char("j"), .down], start)
         XCTAssertEqual(state.selection[.containers], keys[3])
         (state, _) = press([.char("k")], state)
@@ -48,12 +49,12 @@ final class ReducerTests: XCTestCase {
         var (state, effects) = press([.enter], UIState(width: 80, height: 24))
         XCTAssertTrue(state.collapsedGroups.contains("demo"))
         XCTAssertEqual(effects, [])
-        XCTAssertFalse(rowKeys(state).contains(id("swtop-demo-web")))
+        XCTAssertFalse(rowKeys(state).contains(key("swtop-demo-web")))
         (state, effects) = press([.char("j"), .enter], state)
         XCTAssertTrue(state.showDetails)
-        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!)])
+        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!.id)])
         (state, effects) = press([.char("j")], state)
-        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!)], "moving with details open fetches the next one")
+        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!.id)], "moving with details open fetches the next one")
         (state, _) = press([.escape], state)
         XCTAssertFalse(state.showDetails)
     }
@@ -61,8 +62,8 @@ final class ReducerTests: XCTestCase {
     func testFilterEnterKeepsEscClears() {
         var (state, _) = press([.char("/"), .char("K"), .char("o"), .char("r")], UIState(width: 80, height: 24))
         XCTAssertTrue(state.editingFilter)
-        XCTAssertEqual(rowKeys(state), [id("swtop-korean")], "case-insensitive substring")
-        XCTAssertEqual(state.selection[.containers], id("swtop-korean"))
+        XCTAssertEqual(rowKeys(state), [key("swtop-korean")], "case-insensitive substring")
+        XCTAssertEqual(state.selection[.containers], key("swtop-korean"))
         (state, _) = press([.enter], state)
         XCTAssertFalse(state.editingFilter)
         XCTAssertEqual(state.currentFilter, "Kor")
@@ -75,16 +76,16 @@ final class ReducerTests: XCTestCase {
 
     func testStartStopChoosesByState() {
         var state = UIState(width: 80, height: 24)
-        state.selection[.containers] = id("swtop-running")
+        state.selection[.containers] = key("swtop-running")
         XCTAssertEqual(press([.char("s")], state).1, [.perform(.stop(timeoutSeconds: nil), [Target(id: id("swtop-running"), name: "swtop-running")])])
-        state.selection[.containers] = id("swtop-exited")
+        state.selection[.containers] = key("swtop-exited")
         XCTAssertEqual(press([.char("s")], state).1, [.perform(.start, [Target(id: id("swtop-exited"), name: "swtop-exited")])])
-        state.selection[.containers] = id("swtop-paused")
+        state.selection[.containers] = key("swtop-paused")
         XCTAssertEqual(press([.char("p")], state).1, [.perform(.unpause, [Target(id: id("swtop-paused"), name: "swtop-paused")])])
-        state.selection[.containers] = id("swtop-web")
+        state.selection[.containers] = key("swtop-web")
         XCTAssertEqual(press([.char("p")], state).1, [.perform(.pause, [Target(id: id("swtop-web"), name: "swtop-web")])])
         XCTAssertEqual(press([.char("r")], state).1, [.perform(.restart(timeoutSeconds: nil), [Target(id: id("swtop-web"), name: "swtop-web")])])
-        state.selection[.containers] = id("swtop-created")
+        state.selection[.containers] = key("swtop-created")
         let (refused, effects) = press([.char("p")], state)
         XCTAssertEqual(effects, [])
         XCTAssertEqual(refused.notice?.isError, true)
@@ -109,7 +110,7 @@ final class ReducerTests: XCTestCase {
 
     func testKillAsksFirst() {
         var state = UIState(width: 80, height: 24)
-        state.selection[.containers] = id("swtop-web")
+        state.selection[.containers] = key("swtop-web")
         let (asking, effects) = press([.ctrl("k")], state)
         XCTAssertEqual(effects, [])
         XCTAssertEqual(asking.confirm?.action, .kill(signal: nil))
@@ -118,7 +119,7 @@ final class ReducerTests: XCTestCase {
 
     func testReadOnlyRefusesEveryMutatingKeyAndSendsNothing() {
         var state = UIState(width: 80, height: 24, readOnly: true)
-        state.selection[.containers] = id("swtop-web")
+        state.selection[.containers] = key("swtop-web")
         for binding in Keymap.defaults where binding.mutating {
             let (next, effects) = press([binding.keys[0]], state)
             XCTAssertEqual(effects, [], binding.description)
@@ -134,14 +135,19 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.view, .networks)
         (state, _) = press([.backTab], state)
         XCTAssertEqual(state.view, .volumes)
-        (state, _) = press([.char("1"), .char("o"), .char("o"), .char("o")], state)
-        XCTAssertEqual(state.currentSort, SortOrder(column: 3, reversed: false))
-        let byCPU = ContainerRows.build(snapshot, state).compactMap(\.container).filter { $0.state == "running" && $0.composeProject == nil }
+        (state, _) = press([.char("1"), .char("o"), .char("o"), .char("o"), .char("o")], state)
+        XCTAssertEqual(state.currentSort, SortOrder(column: 4, reversed: false))
+        XCTAssertEqual(state.notice?.text, "sorted by cpu ▼ descending")
+        let byCPU = ContainerRows.build(snapshot, state).compactMap(\.container).filter { $0.state == .running && $0.composeProject == nil }
         let cpus = byCPU.map { snapshot.stats[$0.id]?.cpuPercent ?? -1 }
         XCTAssertEqual(cpus, cpus.sorted(by: >), "cpu sorts busiest first")
         (state, _) = press([.char("O")], state)
         XCTAssertTrue(state.currentSort.reversed)
-        let images = ResourceRows.images(snapshot, UIState(width: 80, height: 24))
+        XCTAssertEqual(state.notice?.text, "sorted by cpu ▲ ascending (reversed; O again restores)", "O says what it did")
+        let header = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines()[1]
+        XCTAssertTrue(header.contains("CPU%▲"), "the sorted column is marked: \(header)")
+        XCTAssertFalse(header.contains("NAME▲"), header)
+        let images = ResourceRows.images(snapshot, UIState(width: 80, height: 24), now: RecordedSnapshot.now)
         XCTAssertTrue(images.contains { $0.cells[0] == "<none> (untagged)" && $0.cells[5] == "dangling" })
     }
 
@@ -174,5 +180,86 @@ final class ReducerTests: XCTestCase {
             }
         }
         XCTAssertTrue(frame.buffer.plainLines().joined().contains("evilname"))
+    }
+
+    /// The filter is a substring of what names a container (name, image, compose project and service,
+    /// id), not of its status text, and letters scattered over a name do not match.
+    func testFilterMatchesSubstringsOfNamesNotStatusOrScatteredLetters() {
+        var state = UIState(width: 80, height: 24)
+        for statusWord in ["ago", "Up ", "minutes"] {
+            state.filter[.containers] = statusWord
+            XCTAssertEqual(ContainerRows.build(snapshot, state).count, 0, "“\(statusWord)” is status text, not a name")
+        }
+        state.filter[.containers] = "swtp"
+        XCTAssertEqual(ContainerRows.build(snapshot, state).count, 0, "scattered letters do not match")
+        state.filter[.containers] = "EXITED"
+        XCTAssertEqual(ContainerRows.build(snapshot, state).compactMap(\.container).map(\.name), ["swtop-exited"])
+        state.filter[.containers] = String(id("swtop-web").prefix(6))
+        XCTAssertEqual(ContainerRows.build(snapshot, state).compactMap(\.container).map(\.name), ["swtop-web"], "an id prefix")
+    }
+
+    /// Images filter on their tags and id, not on the "… ago" text the renderer words from the clock.
+    func testImageFilterUsesDataNotRenderedTime() {
+        var state = UIState(width: 80, height: 24)
+        state.view = .images
+        state.filter[.images] = "ago"
+        XCTAssertEqual(ResourceRows.images(snapshot, state, now: RecordedSnapshot.now).count, 0)
+        state.filter[.images] = "untagged"
+        XCTAssertFalse(ResourceRows.images(snapshot, state, now: RecordedSnapshot.now).isEmpty)
+    }
+
+    /// PgDn moves by the rows on screen: fewer with the detail pane open.
+    func testPageDownMovesByTheVisibleRows() {
+        var state = UIState(width: 80, height: 40)
+        state.selection[.containers] = rowKeys(state).first
+        let keys = rowKeys(state)
+        let (plain, _) = press([.pageDown], state)
+        XCTAssertEqual(plain.selection[.containers], keys[min(keys.count - 1, 40 - 3 - 1)])
+        state.showDetails = true
+        state.selection[.containers] = keys[0]
+        let (detailed, _) = press([.pageDown], state)
+        let body = Layout.splitForDetails(Rect(x: 0, y: 0, width: 80, height: 37)).list.height - 1
+        XCTAssertEqual(detailed.selection[.containers], keys[min(keys.count - 1, body)], "page = \(body) rows")
+        XCTAssertLessThan(body, 37 - 1)
+    }
+
+    /// --read-only hides the hints of keys it refuses; Enter's hint shows only where Enter opens something.
+    func testHintsFollowTheViewAndReadOnly() {
+        func hints(_ state: UIState) -> String { Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines().last ?? "" }
+        var state = UIState(width: 200, height: 30)
+        XCTAssertTrue(hints(state).contains("s start/stop"), hints(state))
+        XCTAssertTrue(hints(state).contains("Enter details"), hints(state))
+        state.readOnly = true
+        XCTAssertFalse(hints(state).contains("start/stop"), hints(state))
+        XCTAssertFalse(hints(state).contains("remove"), hints(state))
+        state.view = .images
+        state.readOnly = false
+        XCTAssertFalse(hints(state).contains("details"), hints(state))
+        let (next, effects) = press([.enter], state)
+        XCTAssertEqual(effects, [])
+        XCTAssertTrue(next.notice?.text.contains("no detail pane for images") ?? false, next.notice?.text ?? "")
+    }
+
+    /// STATUS comes from the engine's timestamps against the frame's clock, and agrees with the pane.
+    func testStatusIsComputedFromTimestampsAndKeepsCounting() {
+        let item = snapshot.containers.first { $0.name == "swtop-running" }!
+        let started = Date(timeIntervalSince1970: 1_700_000_000)
+        let timing = ContainerTiming(startedAt: started)
+        XCTAssertEqual(StatusText.of(item, timing, now: started.addingTimeInterval(0.4)), "Up Less than a second")
+        XCTAssertEqual(StatusText.of(item, timing, now: started.addingTimeInterval(42)), "Up 42 seconds")
+        XCTAssertEqual(StatusText.of(item, timing, now: started.addingTimeInterval(3 * 60 + 5)), "Up 3 minutes")
+        XCTAssertEqual(StatusText.of(item, timing, now: started.addingTimeInterval(3 * 86400)), "Up 3 days")
+        var exited = snapshot.containers.first { $0.name == "swtop-exited" }!
+        XCTAssertEqual(StatusText.of(exited, ContainerTiming(finishedAt: started, exitCode: 3), now: started.addingTimeInterval(90)),
+                       "Exited (3) About a minute ago")
+        exited.status = "Exited (3) 2 weeks ago"
+        XCTAssertEqual(StatusText.of(exited, nil, now: started), "Exited (3) 2 weeks ago", "no timestamps yet: the engine's text")
+        var state = UIState(width: 200, height: 50)
+        state.selection[.containers] = .container(item.id)
+        state.showDetails = true
+        var withTiming = snapshot!
+        withTiming.timing[item.id] = timing
+        let screen = Renderer.render(withTiming, state, now: started.addingTimeInterval(42)).buffer.plainLines()
+        XCTAssertEqual(screen.filter { $0.contains("Up 42 seconds") }.count, 2, "list and pane agree:\n\(screen.joined(separator: "\n"))")
     }
 }

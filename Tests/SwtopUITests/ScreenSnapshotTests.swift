@@ -27,7 +27,7 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testContainersWithDetails() throws {
         try draw("details") { state, snapshot in
-            state.selection[.containers] = snapshot.containers.first { $0.name == "swtop-running" }?.id
+            state.selection[.containers] = snapshot.containers.first { $0.name == "swtop-running" }.map { .container($0.id) }
             state.showDetails = true
         }
     }
@@ -63,7 +63,7 @@ final class ScreenSnapshotTests: XCTestCase {
     func testConfirmDialog() throws {
         try draw("confirm-remove") { state, snapshot in
             let item = snapshot.containers.first { $0.name == "swtop-web" }!
-            state.selection[.containers] = item.id
+            state.selection[.containers] = .container(item.id)
             (state, _) = Reducer.reduce(state, .char("d"), snapshot)
         }
     }
@@ -101,7 +101,7 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testKoreanComposeGroupAndLabelsAlign() throws {
         try draw("korean", state: { state, snapshot in
-            state.selection[.containers] = snapshot.containers.first { $0.name == "swtop-korean" }?.id
+            state.selection[.containers] = snapshot.containers.first { $0.name == "swtop-korean" }.map { .container($0.id) }
             state.showDetails = true
         }, snapshot: { snapshot in
             for index in snapshot.containers.indices where snapshot.containers[index].name.hasPrefix("swtop-demo") {
@@ -127,7 +127,7 @@ final class ScreenSnapshotTests: XCTestCase {
     func testZeroSizeDoesNotCrash() throws {
         let snapshot = try RecordedSnapshot.make()
         for (width, height) in [(0, 0), (1, 1), (0, 24), (80, 0)] {
-            let frame = Renderer.render(snapshot, UIState(width: width, height: height))
+            let frame = Renderer.render(snapshot, UIState(width: width, height: height), now: RecordedSnapshot.now)
             XCTAssertEqual(frame.buffer.width, width)
         }
     }

@@ -59,7 +59,16 @@ enum RecordedSnapshot {
             """#.utf8))
         let running = try load(ContainerDetails.self, "container-inspect-running.json")
         snapshot.details[running.Id] = running
-        for (index, item) in snapshot.containers.enumerated() where item.state == "running" {
+        // The engine's timestamps as events and inspect give them: started a minute after creation,
+        // stopped half a minute after that (exit 3 for swtop-exited); swtop-created has none.
+        for item in snapshot.containers where item.state != .created {
+            let created = Date(timeIntervalSince1970: Double(item.created))
+            let stopped = !item.state.isActive
+            snapshot.timing[item.id] = ContainerTiming(startedAt: created.addingTimeInterval(60),
+                                                       finishedAt: stopped ? created.addingTimeInterval(90) : nil,
+                                                       exitCode: stopped ? (item.name == "swtop-exited" ? 3 : 0) : nil)
+        }
+        for (index, item) in snapshot.containers.enumerated() where item.state == .running {
             var stats = ContainerStats(cpuPercent: Double(index) * 1.5, memoryUsed: UInt64(index + 1) * 1_048_576,
                                        memoryLimit: 2 * 1_073_741_824)
             stats.cpuHistory = (0..<60).map { Double(($0 * 7 + index) % 40) }

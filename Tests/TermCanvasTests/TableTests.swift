@@ -81,4 +81,19 @@ final class TableTests: XCTestCase {
         XCTAssertEqual(other[11, 1].character, "▲")
         XCTAssertEqual(other[11, 2].character, "▼")
     }
+
+    /// The markers take a column of their own: every row's text is whole beside them.
+    func testScrollIndicatorsNeverCoverARowsText() {
+        let columns = [Table.Column("NAME", width: .flex(min: 1, weight: 1))]
+        let rows = (0..<10).map { Table.Row(["row-\($0)-abcdefghijk"]) }
+        let table = Table(columns: columns, rows: rows, selectedIndex: 5, scrollOffset: 0, showsScrollIndicators: true)
+        var buffer = ScreenBuffer(width: 12, height: 3)
+        table.draw(into: &buffer, in: buffer.bounds)
+        XCTAssertEqual(buffer.plainLines()[1], "row-4-abcd…▲")
+        XCTAssertEqual(buffer.plainLines()[2], "row-5-abcd…▼")
+        let unscrolled = Table(columns: columns, rows: Array(rows.prefix(2)), selectedIndex: 0, showsScrollIndicators: true)
+        var whole = ScreenBuffer(width: 12, height: 3)
+        unscrolled.draw(into: &whole, in: whole.bounds)
+        XCTAssertEqual(whole.plainLines()[1], "row-0-abcde…", "no markers, no column kept for them")
+    }
 }

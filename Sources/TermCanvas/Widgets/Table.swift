@@ -115,14 +115,16 @@ public struct Table: Sendable {
     @discardableResult
     public func draw(into buffer: inout ScreenBuffer, in rect: Rect) -> Int {
         guard !rect.isEmpty else { return 0 }
-        let widths = columnWidths(totalWidth: rect.width)
+        let visible = visibleRowCount(in: rect)
+        // ▲/▼ get a column of their own, so they never cover a row's last character.
+        let indicators = showsScrollIndicators && rows.count > visible && visible > 0 && rect.width > 1
+        let widths = columnWidths(totalWidth: rect.width - (indicators ? 1 : 0))
         var y = rect.y
         if showsHeader {
             buffer.fill(rect.row(0), style: .header)
             drawCells(columns.map(\.title), roles: [], widths: widths, y: y, x: rect.x, style: .header, into: &buffer)
             y += 1
         }
-        let visible = visibleRowCount(in: rect)
         let offset = Self.scrollOffset(selected: selectedIndex, current: scrollOffset,
                                        visibleRows: visible, rowCount: rows.count)
         buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: visible), style: .normal)
@@ -144,13 +146,9 @@ public struct Table: Sendable {
             drawCells(row.cells, roles: selected ? [] : row.cellRoles, widths: widths, y: y + line,
                       x: rect.x, style: style, into: &buffer)
         }
-        if showsScrollIndicators, rect.width > 0 {
-            if offset > 0, visible > 0 {
-                buffer.put("▲", x: rect.maxX - 1, y: y, style: .accent)
-            }
-            if offset + visible < rows.count, visible > 0 {
-                buffer.put("▼", x: rect.maxX - 1, y: y + visible - 1, style: .accent)
-            }
+        if indicators {
+            if offset > 0 { buffer.put("▲", x: rect.maxX - 1, y: y, style: .accent) }
+            if offset + visible < rows.count { buffer.put("▼", x: rect.maxX - 1, y: y + visible - 1, style: .accent) }
         }
         return offset
     }

@@ -1,0 +1,119 @@
+import DockerEngine
+import Foundation
+import SwtopStore
+import TermCanvas
+
+/// Rows of the images, volumes and networks views: a key, cells and a role per cell.
+public struct SimpleRow: Sendable, Hashable {
+    public var key: RowKey
+    public var cells: [String]
+    public var roles: [ColorRole?]
+}
+
+public enum ResourceRows {
+    public static let imageSortColumns = [
+        SortColumn(name: "tag", tableColumn: 0, ascendingFirst: true),
+        SortColumn(name: "size", tableColumn: 2, ascendingFirst: false),
+        SortColumn(name: "created", tableColumn: 3, ascendingFirst: false),
+        SortColumn(name: "containers", tableColumn: 4, ascendingFirst: false),
+    ]
+    public static let volumeSortColumns = [
+        SortColumn(name: "name", tableColumn: 0, ascendingFirst: true),
+        SortColumn(name: "driver", tableColumn: 1, ascendingFirst: true),
+        SortColumn(name: "used by", tableColumn: 2, ascendingFirst: false),
+    ]
+    public static let networkSortColumns = [
+        SortColumn(name: "name", tableColumn: 0, ascendingFirst: true),
+        SortColumn(name: "driver", tableColumn: 1, ascendingFirst: true),
+        SortColumn(name: "containers", tableColumn: 3, ascendingFirst: false),
+    ]
+
+    /// One row before sorting: its cells, and the values it sorts by (never parsed back from the cells).
+    struct Entry {
+        var row: SimpleRow
+        var text: [String]
+        var number: [Int64]
+    }
+
+    /// Rows and keys of the images view. `now` only words the CREATED cell; filtering and sorting use
+    /// the data (tags, id, size, created time, use count).
+    public static func images(_ snapshot: StoreSnapshot, _ state: UIState, now: Date) -> [SimpleRow] {
+        imageEntries(snapshot, state, now: now).map(\.row)
+    }
+
+    static func imageKeys(_ snapshot: StoreSnapshot, _ state: UIState) -> [RowKey] {
+        imageEntries(snapshot, state, now: nil).map(\.row.key)
+    }
+
+    static func imageEntries(_ snapshot: StoreSnapshot, _ state: UIState, now: Date?) -> [Entry] {
+        var useCount: [String: Int] = [:]
+        for c in snapshot.containers { useCount[c.imageID, default: 0] += 1 }
+        let filter = state.filter[.images] ?? ""
+        var entries: [Entry] = []
+        for image in snapshot.images {
+            let tags = image.tags
+            let used = useCount[image.Id] ?? 0
+            let name = tags.isEmpty ? "<none> (untagged)" : tags.joined(separator: ", ")
+            guard Filter.matches(filter, [name, ShortID.image(image.Id)]) else { continue }
+            let dangling = tags.isEmpty && used == 0
+            let created = now.map { RelativeTime.ago(image.Created ?? 0, now: $0) } ?? ""
+            let cells = [name, ShortID.image(image.Id), ByteCount.text(image.Size ?? 0), created,
+                         used == 0 ? "-" : String(used), dangling ? "dangling" : ""]
+            entries.append(Entry(row: SimpleRow(key: .image(image.Id), cells: cells,
+                                                roles: tags.isEmpty ? [.warning, nil, nil, nil, nil, .warning] : []),
+                                 text: [name, "", "", ""], number: [0, image.Size ?? 0, image.Created ?? 0, Int64(used)]))
+        }
+        return sorted(entries, view: .images, columns: imageSortColumns, state)
+    }
+
+    public static func volumes(_ snapshot: StoreSnapshot, _ state: UIState) -> [SimpleRow] {
+        var users: [String: [String]] = [:]
+        for c in snapshot.containers {
+            for mount in c.mounts where mount.Type == "volume" {
+                if let name = mount.Name { users[name, default: []].append(c.name) }
+            }
+        }
+        let filter = state.filter[.volumes] ?? ""
+        let entries = snapshot.volumes.compactMap { volume -> Entry? in
+            let usedBy = (users[volume.Name] ?? []).sorted()
+            let driver = volume.Driver ?? ""
+            guard Filter.matches(filter, [volume.Name, driver] + usedBy) else { return nil }
+            let row = SimpleRow(key: .volume(volume.Name),
+                                cells: [volume.Name, driver, usedBy.isEmpty ? "-" : usedBy.joined(separator: ", ")],
+                                roles: usedBy.isEmpty ? [nil, nil, .dim] : [])
+            return Entry(row: row, text: [volume.Name, driver, ""], number: [0, 0, Int64(usedBy.count)])
+        }
+        return sorted(entries, view: .volumes, columns: volumeSortColumns, state).map(\.row)
+    }
+
+    public static func networks(_ snapshot: StoreSnapshot, _ state: UIState) -> [SimpleRow] {
+        var users: [String: [String]] = [:]
+        for c in snapshot.containers {
+            for network in c.networks { users[network, default: []].append(c.name) }
+        }
+        let filter = state.filter[.networks] ?? ""
+        let entries = snapshot.networks.compactMap { network -> Entry? in
+            let name = network.Name ?? ShortID.container(network.Id)
+            let members = (users[name] ?? []).sorted()
+            let driver = network.Driver ?? ""
+            guard Filter.matches(filter, [name, driver] + members) else { return nil }
+            let row = SimpleRow(key: .network(network.Id),
+                                cells: [name, driver, network.Scope ?? "", members.isEmpty ? "-" : members.joined(separator: ", ")],
+                                roles: members.isEmpty ? [nil, nil, nil, .dim] : [])
+            return Entry(row: row, text: [name, driver, ""], number: [0, 0, Int64(members.count)])
+        }
+        return sorted(entries, view: .networks, columns: networkSortColumns, state).map(\.row)
+    }
+
+    /// Text columns A to Z, number columns biggest first; ties by the first column, then the key.
+    static func sorted(_ entries: [Entry], view: ViewKind, columns: [SortColumn], _ state: UIState) -> [Entry] {
+        let order = state.sort[view] ?? SortOrder()
+        let column = min(max(order.column, 0), columns.count - 1)
+        let result = entries.sorted { a, b in
+            if columns[column].ascendingFirst, a.text[column] != b.text[column] { return a.text[column] < b.text[column] }
+            if !columns[column].ascendingFirst, a.number[column] != b.number[column] { return a.number[column] > b.number[column] }
+            return a.text[0] == b.text[0] ? a.row.key.id < b.row.key.id : a.text[0] < b.text[0]
+        }
+        return order.reversed ? result.reversed() : result
+    }
+}
