@@ -4,11 +4,50 @@ import Foundation
 
 @main
 struct Swtop: AsyncParsableCommand {
+    static let version = "0.3.0"
+
     static let configuration = CommandConfiguration(
         commandName: "swtop",
         abstract: "A terminal dashboard for Docker engines.",
+        version: "swtop \(version) (commit \(swtopCommit))",
         subcommands: [DashboardCommand.self, PsCommand.self, ImagesCommand.self, EngineCommand.self],
         defaultSubcommand: DashboardCommand.self)
+
+    /// Global options work before the subcommand too (`swtop -H URL ps`), as with the docker CLI.
+    static func main() async {
+        await main(GlobalOptions.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+/// `-H/--host` and `--api-version` are declared on each command; given before the subcommand they
+/// are moved after it, so ArgumentParser sees them where it expects them.
+enum GlobalOptions {
+    static let withValue: Set<String> = ["-H", "--host", "--api-version"]
+    static let subcommands: Set<String> = ["dashboard", "ps", "images", "engine", "help"]
+
+    static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
+        var globals: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if subcommands.contains(argument) {
+                guard !globals.isEmpty else { return arguments }
+                return [argument] + globals + arguments[(index + 1)...]
+            }
+            if withValue.contains(argument), index + 1 < arguments.count {
+                globals += [argument, arguments[index + 1]]
+                index += 2
+            } else if let name = argument.split(separator: "=", maxSplits: 1).first, argument.contains("="),
+                      withValue.contains(String(name)) {
+                globals.append(argument)
+                index += 1
+            } else {
+                // Anything else (a dashboard flag, a value) means there is no subcommand to move past.
+                return arguments
+            }
+        }
+        return arguments
+    }
 }
 
 /// Options every command takes.
@@ -31,18 +70,21 @@ struct EngineOptions: ParsableArguments {
         } catch {
             throw CLIFailure(message: String(describing: error))
         }
-        var pinned: APIVersion?
-        if let apiVersion {
-            guard let parsed = APIVersion(apiVersion) else {
-                throw CLIFailure(message: "--api-version '\(apiVersion)' is not of the form 1.NN")
-            }
-            pinned = parsed
-        }
+        let pinned = try pinnedVersion()
         do {
             return try await DockerClient.connect(endpoint, pinnedVersion: pinned)
         } catch {
             throw CLIFailure(message: Self.unreachableText(error, endpoint: endpoint))
         }
+    }
+
+    /// The version `--api-version` pins, nil to negotiate.
+    func pinnedVersion() throws -> APIVersion? {
+        guard let apiVersion else { return nil }
+        guard let parsed = APIVersion(apiVersion) else {
+            throw CLIFailure(message: "--api-version '\(apiVersion)' is not of the form 1.NN")
+        }
+        return parsed
     }
 
     static func unreachableText(_ error: Error, endpoint: EngineEndpoint) -> String {

@@ -39,14 +39,19 @@ final class DashboardEndToEndTests: XCTestCase {
         screen.split(separator: "\n").map(String.init).first { $0.contains(name + " ") || $0.hasSuffix(name) }
     }
 
-    func state(_ engine: TestEngine, _ id: String) -> String {
-        (try? engine.docker("inspect", "-f", "{{.State.Status}}", id).trimmingCharacters(in: .whitespacesAndNewlines)) ?? "gone"
+    /// The container's state as the engine reports it; "gone" only when the engine says there is no
+    /// such container. Any other CLI failure fails the test.
+    func state(_ engine: TestEngine, _ id: String) throws -> String {
+        let result = try engine.dockerResult(["inspect", "-f", "{{.State.Status}}", id])
+        if result.status == 0 { return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if result.stderr.contains("No such object") || result.stderr.contains("No such container") { return "gone" }
+        throw TestFailure("docker inspect \(id) failed (\(result.status)): \(result.stderr)")
     }
 
-    func waitForEngine(_ what: String, seconds: Double = 20, _ predicate: () -> Bool) throws {
+    func waitForEngine(_ what: String, seconds: Double = 20, _ predicate: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if predicate() { return }
+            if try predicate() { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw TestFailure("engine never reached: \(what)")
@@ -129,26 +134,26 @@ final class DashboardEndToEndTests: XCTestCase {
         try filter(pane, to: name)
 
         try pane.send("s")
-        try waitForEngine("stopped by s") { state(engine, id) == "exited" }
+        try waitForEngine("stopped by s") { try state(engine, id) == "exited" }
         try pane.waitFor("shown exited") { self.line($0, name)?.contains(" exited ") ?? false }
         try pane.send("s")
-        try waitForEngine("started by s") { state(engine, id) == "running" }
+        try waitForEngine("started by s") { try state(engine, id) == "running" }
         try pane.send("p")
-        try waitForEngine("paused by p") { state(engine, id) == "paused" }
+        try waitForEngine("paused by p") { try state(engine, id) == "paused" }
         try pane.waitFor("shown paused") { self.line($0, name)?.contains(" paused ") ?? false }
         try pane.send("p")
-        try waitForEngine("unpaused by p") { state(engine, id) == "running" }
+        try waitForEngine("unpaused by p") { try state(engine, id) == "running" }
         let before = try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id)
         try pane.send("r")
-        try waitForEngine("restarted by r") { (try? engine.docker("inspect", "-f", "{{.State.StartedAt}}", id)) != before }
+        try waitForEngine("restarted by r") { try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id) != before }
         try pane.waitFor(text: "restarted \(name)")
 
         try pane.send("d")
         let dialog = try pane.waitFor("confirmation") { $0.contains("Confirm") && $0.contains("Remove \(name)?") }
         XCTAssertTrue(dialog.contains("[y] yes"), dialog)
-        XCTAssertEqual(state(engine, id), "running", "nothing is removed before the answer")
+        XCTAssertEqual(try state(engine, id), "running", "nothing is removed before the answer")
         try pane.send("y")
-        try waitForEngine("removed by d, y") { state(engine, id) == "gone" }
+        try waitForEngine("removed by d, y") { try state(engine, id) == "gone" }
         try pane.waitFor(text: "removed \(name)")
     }
 
@@ -164,7 +169,7 @@ final class DashboardEndToEndTests: XCTestCase {
         try pane.send("s")
         try pane.waitFor(text: "read-only: s")
         Thread.sleep(forTimeInterval: 1)
-        XCTAssertEqual(state(engine, id), "running")
+        XCTAssertEqual(try state(engine, id), "running")
     }
 
     func testFilterNarrowsAndEscClears() throws {

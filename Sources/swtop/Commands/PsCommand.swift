@@ -40,7 +40,7 @@ struct ContainerRecord: Encodable {
         image = c.image
         imageId = c.imageID
         command = c.command
-        state = c.state
+        state = summary.State ?? c.state.rawValue
         status = c.status
         created = c.created
         ports = c.ports.map { PortText.one($0) }

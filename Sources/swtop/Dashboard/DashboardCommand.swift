@@ -33,6 +33,12 @@ struct DashboardCommand: AsyncParsableCommand {
             return handler
         }
         var settings = SwtopStore.Settings()
+        do {
+            settings.pinnedVersion = try engine.pinnedVersion()
+        } catch {
+            FileHandle.standardError.write(Data("swtop: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         settings.useCgroupFiles = !apiStats
         settings.resyncInterval = max(1, resyncSeconds)
         let store = SwtopStore(endpoint: endpoint, settings: settings)
