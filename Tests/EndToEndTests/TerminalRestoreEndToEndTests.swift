@@ -27,8 +27,10 @@ final class TerminalRestoreEndToEndTests: XCTestCase {
         return pane
     }
 
-    func startSwtop(_ pane: TmuxSession, _ engine: TestEngine) throws {
-        try pane.sendLiteral("\(Repo.swtopBinary) -H \(engine.host) --log-file \(folder)/swtop.log")
+    /// With `reportExit`, the shell prints `SWTOP-EXIT=<status>` once swtop has ended.
+    func startSwtop(_ pane: TmuxSession, _ engine: TestEngine, reportExit: Bool = false) throws {
+        try pane.sendLiteral("\(Repo.swtopBinary) -H \(engine.host) --log-file \(folder)/swtop.log"
+            + (reportExit ? "; echo SWTOP-EXIT=$?" : ""))
         try pane.send("Enter")
         try pane.waitFor(text: "swtop-logger")
         try pane.waitFor(format: "#{alternate_on}", toBe: "1")
@@ -74,16 +76,17 @@ final class TerminalRestoreEndToEndTests: XCTestCase {
         for term in ["xterm", "screen", "tmux-256color"] {
             let pane = try shellPane(term: term)
             for way in ["q", "C-c", "TERM", "HUP", "SEGV"] {
-                try startSwtop(pane, engine)
-                if way.count <= 3 && (way == "q" || way == "C-c") {
+                try startSwtop(pane, engine, reportExit: true)
+                if way == "q" || way == "C-c" {
                     try pane.send(way)
                 } else {
                     let pid = try pane.format("#{pane_pid}")
                     try Shell.check(["pkill", "-\(way)", "-P", pid, "-x", "swtop"])
                 }
+                let screen = try pane.waitFor(text: "SWTOP-EXIT=")
+                let status = screen.split(separator: "\n").first { $0.hasPrefix("SWTOP-EXIT=") } ?? ""
+                XCTAssertEqual(status, "SWTOP-EXIT=" + (way == "SEGV" ? "139" : "0"), "\(term), \(way): exit status")
                 try assertShellHasTheTerminal(pane, "\(term), \(way)", token: "STTY-\(term)-\(way)")
-                let status = try pane.shell("echo \"EXIT-\(way) $?\"", until: "EXIT-\(way) ")
-                XCTAssertEqual(status, "EXIT-\(way) " + (way == "SEGV" ? "139" : "0"), "\(term), \(way)")
                 _ = try pane.shell("clear; echo CLEARED", until: "CLEARED")
             }
             pane.kill()
