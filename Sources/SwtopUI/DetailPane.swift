@@ -39,7 +39,8 @@ enum DetailPane {
             y += 1
         }
         guard graphs > 0 else { return }
-        let graphWidth = max(0, inner.width - labelWidth - 1 - 26)
+        // The figure and its source are worth more than a longer graph: they keep 46 columns.
+        let graphWidth = max(0, min(60, inner.width - labelWidth - 1 - 46))
         let cpuY = inner.maxY - 2
         buffer.put("CPU", x: inner.x, y: cpuY, style: Style(.header, bold: true), maxWidth: labelWidth)
         let cpuHistory = stats?.cpuHistory ?? []

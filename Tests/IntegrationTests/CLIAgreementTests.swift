@@ -51,6 +51,35 @@ final class CLIAgreementTests: EngineTestCase {
         }
     }
 
+    /// -H before the subcommand works as after it (as with the docker CLI), for every subcommand.
+    func testGlobalOptionsBeforeTheSubcommand() throws {
+        let engine = try XCTUnwrap(try TestEngine.all().last)
+        let after = try Shell.check([Repo.swtopBinary, "ps", "--json", "-H", engine.host])
+        let before = try Shell.check([Repo.swtopBinary, "-H", engine.host, "ps", "--json"])
+        let names = { (text: String) in try JSONDecoder().decode([PsRecord].self, from: Data(text.utf8)).map(\.name).sorted() }
+        XCTAssertEqual(try names(before), try names(after))
+        let engineText = try Shell.check([Repo.swtopBinary, "--host=\(engine.host)", "--api-version", "1.41", "engine"])
+        XCTAssertTrue(engineText.contains("API version     1.41"), "--api-version pins the version:\n\(engineText)")
+    }
+
+    /// --version names the version and the commit it was built from.
+    func testVersionNamesTheCommit() throws {
+        let text = try Shell.check([Repo.swtopBinary, "--version"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = try Shell.check(["git", "-C", Repo.root.path, "rev-parse", "--short=12", "HEAD"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(text.hasPrefix("swtop 0."), text)
+        XCTAssertTrue(text.contains("(commit \(head)"), "\(text) should name \(head)")
+    }
+
+    /// An absent socket is reported at once, not after a connect timeout.
+    func testAMissingSocketFailsAtOnce() throws {
+        let started = Date()
+        let result = try Shell.run([Repo.swtopBinary, "-H", "unix:///nonexistent/docker.sock", "ps"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("no socket there"), result.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 2, "reported at once (AsyncHTTPClient alone took 5 s)")
+    }
+
     func testNoEngineIsOneClearLineAndExitOne() throws {
         let socket = NSTemporaryDirectory() + "swtop-nothing-\(UUID().uuidString.prefix(6)).sock"
         let result = try Shell.run([Repo.swtopBinary, "ps", "-H", "unix://\(socket)"])

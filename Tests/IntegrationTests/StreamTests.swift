@@ -29,12 +29,14 @@ final class StreamTests: EngineTestCase {
             let id = try makeContainer(engine, "swtop-ttylog", command: "echo 'tty line one'; echo '한국어 줄'; sleep 300",
                                        extra: ["-t"])
             try await client.start(id)
-            var lines: [LogLine] = []
-            for _ in 0..<50 {
-                lines = []
-                for try await line in client.logs(id) { lines.append(line) }
-                if lines.count >= 2 { break }
-                try await Task.sleep(for: .milliseconds(100))
+            // Follow until both lines are in (the stream stays open: the container sleeps on), bounded.
+            let lines = try await withTimeout(seconds: 30) { () -> [LogLine] in
+                var lines: [LogLine] = []
+                for try await line in client.logs(id, options: LogOptions(follow: true)) {
+                    lines.append(line)
+                    if lines.count >= 2 { break }
+                }
+                return lines
             }
             let reference = try engine.docker("logs", id).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .init(charactersIn: "\r")) }
             XCTAssertEqual(lines.map(\.text), reference, engine.name)
@@ -47,9 +49,12 @@ final class StreamTests: EngineTestCase {
             let id = try makeContainer(engine, "swtop-follow",
                                        command: "i=0; while [ $i -lt 3 ]; do i=$((i+1)); echo tick-$i; echo tock-$i >&2; sleep 0.3; done")
             try await client.start(id)
-            var seen: [String] = []
-            for try await line in client.logs(id, options: LogOptions(follow: true)) {
-                seen.append("\(line.stream == .stderr ? "E" : "O"):\(line.text)")
+            let seen = try await withTimeout(seconds: 30) { () -> [String] in
+                var seen: [String] = []
+                for try await line in client.logs(id, options: LogOptions(follow: true)) {
+                    seen.append("\(line.stream == .stderr ? "E" : "O"):\(line.text)")
+                }
+                return seen
             }
             XCTAssertEqual(seen.filter { $0.hasPrefix("O:") }, ["O:tick-1", "O:tick-2", "O:tick-3"], engine.name)
             XCTAssertEqual(seen.filter { $0.hasPrefix("E:") }, ["E:tock-1", "E:tock-2", "E:tock-3"], engine.name)
@@ -59,7 +64,8 @@ final class StreamTests: EngineTestCase {
     func testStartAndStopProduceTheirEvents() async throws {
         try await forEachEngine { engine, client in
             let id = try makeContainer(engine, "swtop-events")
-            let events = client.events(filters: ["container": [id], "type": ["container"]])
+            // Returns once the engine has answered the subscription: no event can be missed after it.
+            let events = try await client.subscribeEvents(filters: ["container": [id], "type": ["container"]])
             let collector = Task { () -> [String] in
                 var verbs: [String] = []
                 for try await event in events {
@@ -70,7 +76,6 @@ final class StreamTests: EngineTestCase {
                 }
                 return verbs
             }
-            try await Task.sleep(for: .milliseconds(300))  // the subscription is open before we act
             try await client.start(id)
             try await client.stop(id, timeoutSeconds: 5)
             let verbs = try await withTimeout(seconds: 30) { try await collector.value }
