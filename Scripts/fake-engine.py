@@ -5,7 +5,8 @@ Serves just enough of API 1.41 on a unix socket to drive swtop, and misbehaves o
 - /containers/json holds one element of the wrong shape between two good ones;
 - /events sends one good event, then a line that is not JSON, then holds the connection open;
 - /containers/{id}/stats answers with truncated JSON;
-- /containers/{id}/stop fails with HTTP 500 and an engine message.
+- /containers/{id}/stop fails with HTTP 500 and an engine message;
+- /containers/{good-one}/json (inspect) answers once, then fails with HTTP 500.
 GET /__counts returns how often each path was asked for, so a test can see the resyncs.
 
 Usage: fake-engine.py SOCKET_PATH
@@ -75,6 +76,14 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, {"Volumes": None})
         elif key.endswith("/stats"):
             self.send_json(200, None, raw=b'{"cpu_stats": {"cpu_usage": ')
+        elif key == "/containers/" + "a" * 64 + "/json":
+            if COUNTS[key] == 1:
+                self.send_json(200, {"Id": "a" * 64, "Name": "/good-one", "Path": "sleep", "Args": ["3600"],
+                                     "State": {"Status": "running", "Running": True,
+                                               "StartedAt": "2023-11-14T22:13:20.123456789Z"},
+                                     "HostConfig": {"RestartPolicy": {"Name": "always"}}})
+            else:
+                self.send_json(500, {"message": "fake engine: inspect failed"})
         elif key.endswith("/json"):
             self.send_json(404, {"message": "No such container: fake"})
         elif key == "/events":

@@ -105,4 +105,21 @@ final class EndpointResolverTests: XCTestCase {
         XCTAssertEqual(SHA256.hex(Array(String(repeating: "a", count: 1000).utf8)),
                        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
+
+    /// Paths carry names byte-exact: everything but unreserved ASCII is percent-encoded, non-ASCII too.
+    func testPathEscapingEncodesEveryNonUnreservedByte() {
+        XCTAssertEqual(DockerClient.escape("web-1_a.b~c"), "web-1_a.b~c")
+        XCTAssertEqual(DockerClient.escape("한"), "%ED%95%9C")
+        XCTAssertEqual(DockerClient.escape("é/x y?&"), "%C3%A9%2Fx%20y%3F%26")
+        XCTAssertEqual(DockerClient.escape("{\"a\":[1]}"), "%7B%22a%22%3A%5B1%5D%7D")
+    }
+
+    /// Durations are worded as the docker CLI words them, so STATUS reads like `docker ps`.
+    func testDurationsReadLikeTheDockerCLI() {
+        let cases: [(Double, String)] = [(0.3, "Less than a second"), (1, "1 second"), (59, "59 seconds"), (60, "About a minute"),
+                                         (119, "About a minute"), (120, "2 minutes"), (3599, "59 minutes"), (3600, "About an hour"),
+                                         (5400, "2 hours"), (47 * 3600, "47 hours"), (3 * 86400, "3 days"), (20 * 86400, "2 weeks"),
+                                         (90 * 86400, "3 months"), (800 * 86400, "2 years")]
+        for (seconds, text) in cases { XCTAssertEqual(RelativeTime.span(seconds), text, "\(seconds) s") }
+    }
 }

@@ -74,4 +74,38 @@ final class FakeEngineTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(final["/containers/\(String(repeating: "a", count: 64))/stats"] ?? 0, 1,
                                     "truncated stats were asked for and survived: \(final)")
     }
+
+    /// A failed inspect keeps what the detail pane showed: the fake answers inspect once, then 500,
+    /// and the start event it sends on every reconnect asks for the details again.
+    func testAFailedInspectKeepsTheDetails() async throws {
+        let store = SwtopStore(endpoint: EngineEndpoint(address: .unix(path: socket), source: "test"))
+        await store.start()
+        let id = String(repeating: "a", count: 64)
+        let inspectPath = "/containers/\(id)/json"
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(20))
+            await store.stop()
+        }
+        var asked = false
+        var withDetails: StoreSnapshot?
+        var afterFailure: StoreSnapshot?
+        for await snapshot in store.snapshots {
+            if snapshot.loaded, !asked {
+                asked = true
+                await store.requestDetails(id)
+            }
+            if snapshot.details[id] != nil, withDetails == nil { withDetails = snapshot }
+            if withDetails != nil, (try? counts())?[inspectPath] ?? 0 >= 2 {
+                // The failed inspect has been answered; the next snapshot is after it.
+                afterFailure = snapshot
+                if snapshot.generation > withDetails!.generation + 1 { break }
+            }
+        }
+        watchdog.cancel()
+        await store.stop()
+        XCTAssertEqual(withDetails?.details[id]?.HostConfig?.RestartPolicy?.Name, "always", "the first inspect arrived")
+        XCTAssertGreaterThanOrEqual(try counts()[inspectPath] ?? 0, 2, "inspect was asked again (and failed)")
+        XCTAssertEqual(afterFailure?.details[id]?.HostConfig?.RestartPolicy?.Name, "always", "kept after the failure")
+        XCTAssertNotNil(afterFailure?.timing[id]?.startedAt, "the start time came from inspect")
+    }
 }

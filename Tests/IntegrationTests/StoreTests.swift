@@ -121,6 +121,17 @@ final class StoreTests: EngineTestCase {
         }
     }
 
+    /// --api-version reaches the dashboard's store: it speaks the pinned version, not the negotiated one.
+    func testPinnedAPIVersionIsSpoken() async throws {
+        let engine = try XCTUnwrap(try TestEngine.all().last)
+        var settings = SwtopStore.Settings()
+        settings.pinnedVersion = APIVersion("1.41")
+        try await withStore(engine, settings: settings) { store in
+            let loaded = try await waitFor(store, "first list") { $0.loaded }
+            XCTAssertEqual(loaded.apiVersion, "1.41", "[\(engine.name)] negotiation would give 1.45")
+        }
+    }
+
     /// The store starts against an address where nothing listens, says so, and connects and resyncs
     /// by itself once the engine appears there.
     func testUnreachableThenReconnects() async throws {

@@ -262,4 +262,16 @@ final class ReducerTests: XCTestCase {
         let screen = Renderer.render(withTiming, state, now: started.addingTimeInterval(42)).buffer.plainLines()
         XCTAssertEqual(screen.filter { $0.contains("Up 42 seconds") }.count, 2, "list and pane agree:\n\(screen.joined(separator: "\n"))")
     }
+
+    /// The STATE column holds the longest state text whole: a restart under way.
+    func testStateColumnHoldsRestarting() {
+        var pending = snapshot!
+        let item = pending.containers.first { $0.name == "swtop-web" }!
+        pending.pending[item.id] = .restart(timeoutSeconds: nil)
+        for width in [80, 200] {
+            let lines = Renderer.render(pending, UIState(width: width, height: 30), now: RecordedSnapshot.now).buffer.plainLines()
+            let row = lines.first { $0.hasPrefix("swtop-web ") } ?? ""
+            XCTAssertTrue(row.contains(" restarting… "), "\(width) columns: \(row)")
+        }
+    }
 }
