@@ -1,5 +1,10 @@
 import DockerEngine
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SwtopStore
 
 /// The STATUS text, worded as `docker ps` words it, but computed from the engine's timestamps against

@@ -1,6 +1,11 @@
 import ArgumentParser
 import DockerEngine
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 @main
 struct Swtop: AsyncParsableCommand {
@@ -121,7 +126,7 @@ extension AsyncParsableCommand {
         do {
             try await body()
         } catch let failure as CLIFailure {
-            FileHandle.standardError.write(Data("swtop: \(failure.message)\n".utf8))
+            Console.error("swtop: \(failure.message)\n")
             throw ExitCode(1)
         }
     }

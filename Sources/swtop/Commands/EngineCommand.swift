@@ -1,6 +1,10 @@
 import ArgumentParser
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 struct EngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "engine", abstract: "Show the engine's version, API version, OS, storage driver and counts.")

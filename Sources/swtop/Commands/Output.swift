@@ -1,12 +1,17 @@
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Glibc
 import TermCanvas
 
 func printJSON<T: Encodable>(_ value: T) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let data = (try? encoder.encode(value)) ?? Data("null".utf8)
-    FileHandle.standardOutput.write(data + Data("\n".utf8))
+    Console.out(String(decoding: data, as: UTF8.self) + "\n")
 }
 
 /// Columns padded by display width (Korean names take two columns a character), every cell made safe
@@ -24,9 +29,25 @@ func printTable(header: [String], rows: [[String]]) {
     }
     var out = line(header) + "\n"
     for row in safeRows { out += line(row) + "\n" }
-    FileHandle.standardOutput.write(Data(out.utf8))
+    Console.out(out)
 }
 
 enum CLIText {
     static func safe(_ text: String) -> String { TerminalSafe.sanitize(text) }
+}
+
+/// stdout and stderr with write(2): no FileHandle, so no Foundation beyond FoundationEssentials.
+enum Console {
+    static func out(_ text: String) { write(1, text) }
+    static func error(_ text: String) { write(2, text) }
+
+    private static func write(_ fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n <= 0 { if errno == EINTR { continue } else { return } }
+            offset += n
+        }
+    }
 }

@@ -1,6 +1,10 @@
 import ArgumentParser
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SwtopStore
 import TermCanvas
 

@@ -1,8 +1,14 @@
 import DockerEngine
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import NCursesBackend
 import SwtopStore
 import SwtopUI
+import Synchronization
 import TermCanvas
 
 /// Runs the screen on a thread of its own: ncurses is single-threaded and its reads block, which must
@@ -27,12 +33,9 @@ final class DashboardApp: Sendable {
             for await snapshot in store.snapshots { mailbox.post(snapshot) }
         }
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-            let thread = Thread { [self] in
+            OSThread.start(stackSize: 4 << 20) { [self] in
                 continuation.resume(returning: ScreenLoop(app: self).run())
             }
-            thread.name = "swtop-screen"
-            thread.stackSize = 4 << 20
-            thread.start()
         }
         feeder.cancel()
         return outcome
@@ -57,9 +60,8 @@ final class DashboardApp: Sendable {
 }
 
 /// The newest snapshot, and a pipe whose read end the screen thread polls next to stdin.
-final class SnapshotMailbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var latest: StoreSnapshot?
+final class SnapshotMailbox: Sendable {
+    private let latest = Mutex<StoreSnapshot?>(nil)
     let readFD: Int32
     let writeFD: Int32
 
@@ -72,9 +74,7 @@ final class SnapshotMailbox: @unchecked Sendable {
     }
 
     func post(_ snapshot: StoreSnapshot) {
-        lock.lock()
-        latest = snapshot
-        lock.unlock()
+        latest.withLock { $0 = snapshot }
         wake()
     }
 
@@ -86,10 +86,37 @@ final class SnapshotMailbox: @unchecked Sendable {
     func take() -> StoreSnapshot? {
         var sink = [UInt8](repeating: 0, count: 64)
         while read(readFD, &sink, sink.count) > 0 {}
-        lock.lock()
-        defer { lock.unlock() }
-        let value = latest
-        latest = nil
-        return value
+        return latest.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
+
+/// A plain thread with a stack size of its own (Foundation's Thread without Foundation): the screen
+/// loop blocks in poll(2) and ncurses, which must never hold a task of the concurrency pool.
+enum OSThread {
+    private final class Body {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
+    }
+
+    static func start(stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackSize)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let context = Unmanaged.passRetained(Body(body)).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, &attributes, { raw in
+            let body = Unmanaged<Body>.fromOpaque(raw!).takeRetainedValue()
+            body.run()
+            return nil
+        }, context)
+        if rc != 0 {
+            // No thread: run here rather than never (the caller awaits the result either way).
+            Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
+        }
     }
 }

@@ -1,6 +1,11 @@
 import ArgumentParser
 import DockerEngine
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import SwtopStore
 
@@ -19,11 +24,11 @@ struct DashboardCommand: AsyncParsableCommand {
         do {
             endpoint = try engine.endpoint()
         } catch {
-            FileHandle.standardError.write(Data("swtop: \(error)\n".utf8))
+            Console.error("swtop: \(error)\n")
             throw ExitCode(1)
         }
         guard isatty(0) != 0, isatty(1) != 0 else {
-            FileHandle.standardError.write(Data("swtop: the dashboard needs a terminal; for scripts use `swtop ps`, `swtop images` or `swtop engine`\n".utf8))
+            Console.error("swtop: the dashboard needs a terminal; for scripts use `swtop ps`, `swtop images` or `swtop engine`\n")
             throw ExitCode(1)
         }
         let redirect = try StderrRedirect(logFile: logFile)
@@ -36,7 +41,7 @@ struct DashboardCommand: AsyncParsableCommand {
         do {
             settings.pinnedVersion = try engine.pinnedVersion()
         } catch {
-            FileHandle.standardError.write(Data("swtop: \(error)\n".utf8))
+            Console.error("swtop: \(error)\n")
             throw ExitCode(1)
         }
         settings.useCgroupFiles = !apiStats
@@ -47,7 +52,7 @@ struct DashboardCommand: AsyncParsableCommand {
         await store.stop()
         redirect.restore()
         if case let .failure(message) = outcome {
-            FileHandle.standardError.write(Data("swtop: \(message)\n".utf8))
+            Console.error("swtop: \(message)\n")
             throw ExitCode(1)
         }
     }

@@ -1,5 +1,10 @@
 import DockerEngine
+import Glibc
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import NCursesBackend
 import SwtopStore
 import SwtopUI
