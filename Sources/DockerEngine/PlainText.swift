@@ -42,12 +42,41 @@ enum PercentEncoding {
 }
 
 enum DecimalText {
-    /// `value` with `digits` (0 or 1) decimals, rounded half to even like printf's `%.1f`.
+    /// `value` with `digits` decimals (0 to 6), rounded half to even like printf's `%.Nf`.
     static func fixed(_ value: Double, digits: Int) -> String {
-        if digits <= 0 { return String(Int64(value.rounded(.toNearestOrEven))) }
-        let tenths = Int64((value * 10).rounded(.toNearestOrEven))
-        let sign = tenths < 0 ? "-" : ""
-        let magnitude = tenths.magnitude
-        return "\(sign)\(magnitude / 10).\(magnitude % 10)"
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        let digits = min(max(digits, 0), 6)
+        var scale: Double = 1
+        for _ in 0..<digits { scale *= 10 }
+        let product = value * scale
+        var scaled = product.rounded(.toNearestOrEven)
+        if (product - product.rounded(.towardZero)).magnitude == 0.5 {
+            // A tie after the multiplication's rounding: decide by the exact product (its rounding error
+            // is exactly representable), as printf decides by the exact binary value.
+            let exactError = Self.productError(value, scale, product)
+            if exactError > 0 { scaled = product.rounded(.up) } else if exactError < 0 { scaled = product.rounded(.down) }
+        }
+        guard scaled.magnitude < 9e18 else { return String(value) }
+        let units = Int64(scaled)
+        let sign = units < 0 ? "-" : ""
+        let magnitude = units.magnitude
+        if digits == 0 { return sign + String(magnitude) }
+        let divisor = UInt64(scale)
+        var fraction = String(magnitude % divisor)
+        if fraction.count < digits { fraction = String(repeating: "0", count: digits - fraction.count) + fraction }
+        return "\(sign)\(magnitude / divisor).\(fraction)"
+    }
+
+    /// value × scale − product, exactly (a fused multiply-add rounds only once).
+    static func productError(_ value: Double, _ scale: Double, _ product: Double) -> Double {
+        (-product).addingProduct(value, scale)
+    }
+}
+
+/// Fixed-point text of a number without Foundation's String(format:): `FixedPoint.text(12.345, decimals: 1)`
+/// is "12.3", rounded half to even like printf's `%.1f`. For the UI's CPU column and detail pane.
+public enum FixedPoint {
+    public static func text(_ value: Double, decimals: Int) -> String {
+        DecimalText.fixed(value, digits: decimals)
     }
 }

@@ -40,3 +40,16 @@ final class PlainTextTests: XCTestCase {
         XCTAssertEqual(PlainPath.join("/", "x"), "/x")
     }
 }
+
+final class FixedPointTests: XCTestCase {
+    func testFixedPoint() {
+        XCTAssertEqual(FixedPoint.text(12.345, decimals: 1), "12.3")
+        XCTAssertEqual(FixedPoint.text(0.05, decimals: 1), "0.1", "0.05 is a little above a half in binary, as printf sees it")
+        XCTAssertEqual(FixedPoint.text(0.25, decimals: 1), "0.2")
+        XCTAssertEqual(FixedPoint.text(150, decimals: 1), "150.0")
+        XCTAssertEqual(FixedPoint.text(-1.25, decimals: 1), "-1.2")
+        XCTAssertEqual(FixedPoint.text(3.14159, decimals: 3), "3.142")
+        XCTAssertEqual(FixedPoint.text(1.005, decimals: 2), "1.00", "1.005 is 1.00499999... in binary")
+        XCTAssertEqual(FixedPoint.text(2.5, decimals: 0), "2")
+    }
+}
