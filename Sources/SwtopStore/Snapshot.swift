@@ -29,7 +29,11 @@ public struct StoreSnapshot: Sendable {
 
     public init() {}
 
-    public var runningCount: Int { containers.filter { $0.state == "running" }.count }
+    public var runningCount: Int {
+        var count = 0
+        for item in containers where item.state == "running" { count += 1 }
+        return count
+    }
 }
 
 public enum ConnectionState: Sendable, Equatable {

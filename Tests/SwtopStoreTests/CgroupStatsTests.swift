@@ -160,10 +160,13 @@ final class CgroupStatsTests: XCTestCase {
         _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 1)
         try remove(a + "memory.stat")
         _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 2)
-        XCTAssertEqual(sampler.current[idA]?.memoryUsed, 62_914_560, "usage unchanged: the last inactive figure stands")
+        XCTAssertEqual(sampler.current[idA]?.memoryUsed, 62_914_560, "usage unchanged: the last inactive figure stands (memory.stat is gone)")
+        try write(a + "memory.current", "105000000\n")  // moved by 142 kB: not enough to read memory.stat again
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 3)
+        XCTAssertEqual(sampler.current[idA]?.memoryUsed, 105_000_000 - 41_943_040)
         try write(a + "memory.current", "209715200\n")
         try write(a + "memory.stat", "inactive_file 9715200\n")
-        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 3)
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 4)
         XCTAssertEqual(sampler.current[idA]?.memoryUsed, 200_000_000)
     }
 
