@@ -44,6 +44,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "TestSupport"]),
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
+        .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore"]),
         // Snapshots and fixtures are read from (and recorded into) the source tree, not bundled.
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "TermCanvas", "SwtopStore", "DockerEngine", "TestSupport"],
                     exclude: ["Snapshots"]),

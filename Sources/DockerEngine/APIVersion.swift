@@ -9,7 +9,7 @@ public struct APIVersion: Comparable, Hashable, Sendable, CustomStringConvertibl
     }
 
     public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ".")
+        let parts = text.trimmedWhitespace.split(separator: ".")
         guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
         self.init(major, minor)
     }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Every failure the engine client reports, with text a user can act on.
 public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -67,7 +71,7 @@ extension DockerError {
         if let decoded = try? JSONDecoder().decode(EngineErrorBody.self, from: Data(body)), let text = decoded.message {
             message = text
         } else {
-            message = String(decoding: body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            message = String(decoding: body.prefix(512), as: UTF8.self).trimmedWhitespace
         }
         return .api(status: status, message: message, path: path)
     }

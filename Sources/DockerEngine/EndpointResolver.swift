@@ -1,15 +1,22 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Chooses the engine the way the docker CLI does: `--host`, else `DOCKER_HOST`, else `DOCKER_CONTEXT`,
 /// else `currentContext` in `$DOCKER_CONFIG/config.json` (default `~/.docker`), else the default socket.
 public enum EndpointResolver {
     public static func resolve(explicitHost: String?,
                                environment: [String: String] = ProcessInfo.processInfo.environment,
-                               homeDirectory: String = NSHomeDirectory()) throws -> EngineEndpoint {
+                               homeDirectory: String = EndpointResolver.homeDirectory()) throws -> EngineEndpoint {
         let tlsVerify = isSet(environment["DOCKER_TLS_VERIFY"])
         let tlsWanted = tlsVerify || isSet(environment["DOCKER_TLS"])
         let configDir = environment["DOCKER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (homeDirectory as NSString).appendingPathComponent(".docker")
+            ?? PlainPath.join(homeDirectory, ".docker")
         let certDir = environment["DOCKER_CERT_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? configDir
 
         func fromHost(_ host: String, source: String) throws -> EngineEndpoint {
@@ -42,10 +49,30 @@ public enum EndpointResolver {
     }
 
     static func currentContext(configDir: String) -> String? {
-        let path = (configDir as NSString).appendingPathComponent("config.json")
+        let path = PlainPath.join(configDir, "config.json")
         guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["currentContext"] as? String
+              let config = try? JSONDecoder().decode(CLIConfig.self, from: data) else { return nil }
+        return config.currentContext
+    }
+
+    /// `$HOME`, else the passwd entry's home folder (what NSHomeDirectory does).
+    public static func homeDirectory() -> String {
+        if let home = getenv("HOME"), home.pointee != 0 { return String(cString: home) }
+        if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { return String(cString: dir) }
+        return "/"
+    }
+
+    /// The parts of the CLI's config.json and a context's meta.json that swtop reads.
+    struct CLIConfig: Decodable {
+        var currentContext: String?
+    }
+
+    struct ContextMeta: Decodable {
+        struct Endpoint: Decodable {
+            var Host: String?
+            var SkipTLSVerify: Bool?
+        }
+        var Endpoints: [String: Endpoint]?
     }
 
     /// Contexts live under `contexts/meta/<sha256 of the name>/meta.json`, TLS files under
@@ -56,13 +83,11 @@ public enum EndpointResolver {
         guard let data = FileManager.default.contents(atPath: metaPath) else {
             throw DockerError.invalidHost("docker context '\(name)' (from \(source)) not found at \(metaPath)")
         }
-        guard let meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let endpoints = meta["Endpoints"] as? [String: Any],
-              let docker = endpoints["docker"] as? [String: Any],
-              let host = docker["Host"] as? String else {
+        guard let meta = try? JSONDecoder().decode(ContextMeta.self, from: data),
+              let docker = meta.Endpoints?["docker"], let host = docker.Host else {
             throw DockerError.invalidHost("docker context '\(name)' has no docker endpoint in \(metaPath)")
         }
-        let skipVerify = docker["SkipTLSVerify"] as? Bool ?? false
+        let skipVerify = docker.SkipTLSVerify ?? false
         let tlsDir = "\(configDir)/contexts/tls/\(digest)/docker"
         let hasTLS = FileManager.default.fileExists(atPath: tlsDir)
         let address = try EngineAddress(parsing: host, tlsRequested: hasTLS)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where an engine listens.
 public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
@@ -12,12 +16,12 @@ public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
     /// Parses what `DOCKER_HOST` or `--host` may hold: `unix:///path`, `/path`, `tcp://host[:port]`,
     /// `http://`, `https://`, `ssh://[user@]host[:port]`.
     public init(parsing raw: String, tlsRequested: Bool = false) throws {
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmedWhitespace
         if text.hasPrefix("/") {
             self = .unix(path: text)
             return
         }
-        guard let schemeEnd = text.range(of: "://") else {
+        guard let schemeEnd = text.firstRange(of: "://") else {
             throw DockerError.invalidHost("'\(raw)' has no scheme; use unix:///path/to/docker.sock or tcp://host:port")
         }
         let scheme = text[..<schemeEnd.lowerBound].lowercased()
@@ -99,7 +103,7 @@ public struct TLSMaterial: Sendable, Equatable {
     /// The files the docker CLI looks for in a certificate folder, those that exist.
     static func fromFolder(_ folder: String, verify: Bool) -> TLSMaterial {
         func existing(_ name: String) -> String? {
-            let path = (folder as NSString).appendingPathComponent(name)
+            let path = PlainPath.join(folder, name)
             return FileManager.default.fileExists(atPath: path) ? path : nil
         }
         return TLSMaterial(caFile: existing("ca.pem"), certFile: existing("cert.pem"), keyFile: existing("key.pem"),

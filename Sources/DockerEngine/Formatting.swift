@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Short forms users know from the docker CLI.
 public enum ShortID {
@@ -30,7 +34,7 @@ public enum ByteCount {
             unit += 1
         }
         if unit == 0 { return "\(Int(value))B" }
-        return value < 10 ? String(format: "%.1f%@", value, units[unit]) : String(format: "%.0f%@", value, units[unit])
+        return value < 10 ? DecimalText.fixed(value, digits: 1) + units[unit] : DecimalText.fixed(value, digits: 0) + units[unit]
     }
 }
 
@@ -79,19 +83,73 @@ public enum RelativeTime {
         return "\(hours / 24 / 365) years"
     }
 
-    /// Unix seconds of an RFC 3339 timestamp with optional fractional seconds, as the engine writes them.
+    /// Unix seconds of an RFC 3339 timestamp with optional fractional seconds, as the engine writes them
+    /// (`2026-11-29T10:37:29.123456789Z`, `...+01:00`); nil for the engine's zero time `0001-01-01T00:00:00Z`.
     public static func parse(_ text: String) -> Date? {
         guard !text.isEmpty, !text.hasPrefix("0001-01-01") else { return nil }
-        var trimmed = text
-        // Foundation's formatter takes at most milliseconds; the engine writes nanoseconds.
-        if let dot = text.firstIndex(of: ".") {
-            let rest = text[text.index(after: dot)...]
-            let digits = rest.prefix { $0.isNumber }
-            let zone = rest.dropFirst(digits.count)
-            trimmed = String(text[..<dot]) + "." + String(digits.prefix(3)).padding(toLength: 3, withPad: "0", startingAt: 0) + zone
+        return RFC3339.seconds(Array(text.utf8)).map { Date(timeIntervalSince1970: $0) }
+    }
+}
+
+/// A strict RFC 3339 parser (`YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`), in place of ISO8601DateFormatter.
+enum RFC3339 {
+    static func seconds(_ b: [UInt8]) -> Double? {
+        var i = 0
+        func digits(_ count: Int) -> Int? {
+            guard i + count <= b.count else { return nil }
+            var value = 0
+            for _ in 0..<count {
+                let d = Int(b[i]) - 48
+                guard d >= 0 && d <= 9 else { return nil }
+                value = value * 10 + d
+                i += 1
+            }
+            return value
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = trimmed.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        return formatter.date(from: trimmed)
+        func expect(_ chars: String) -> Bool {
+            guard i < b.count, chars.utf8.contains(b[i]) else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
+              expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+              let second = digits(2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var fraction = 0.0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            var scale = 0.1
+            let start = i
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                fraction += Double(b[i] - 48) * scale
+                scale /= 10
+                i += 1
+            }
+            guard i > start else { return nil }
+        }
+        var offset = 0
+        guard i < b.count else { return nil }
+        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+            i += 1
+        } else {
+            let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
+            guard expect("+-"), let oh = digits(2), expect(":"), let om = digits(2), oh < 24, om < 60 else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+        }
+        guard i == b.count else { return nil }
+        let days = daysFromCivil(year, month, day)
+        let whole = days * 86400 + hour * 3600 + minute * 60 + second - offset
+        return Double(whole) + fraction
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (the well-known era-based computation).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
     }
 }

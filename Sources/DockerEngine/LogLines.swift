@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One line of container output, split from the stream it came on.
 public struct LogLine: Sendable, Equatable {

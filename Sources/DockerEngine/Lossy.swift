@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Decodes a JSON array element by element, keeping the elements that decode, so one odd entry
 /// (a field of an unexpected type from a newer engine) never hides the whole list.

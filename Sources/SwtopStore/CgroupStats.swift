@@ -1,4 +1,3 @@
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,6 +5,10 @@ import Glibc
 /// Reads a local container's CPU and memory from its cgroup files: no engine request at all.
 /// Works with cgroup v1 and v2, cgroupfs (`docker/<id>`) and systemd (`system.slice/docker-<id>.scope`)
 /// layouts; a container whose folder is not found is left to the API sampler.
+///
+/// Each figure has its own read (`cpu`, `usage`, `inactive`, `limit`) so the sampler reads only the files
+/// a figure needs; every read goes through one caller-owned scratch buffer, so a tick allocates nothing
+/// per file.
 public struct CgroupStatsReader: Sendable {
     public enum Version: Sendable { case v1, v2 }
 
@@ -15,10 +18,9 @@ public struct CgroupStatsReader: Sendable {
     /// nil when this machine has no readable cgroup tree.
     public init?(root: String = "/sys/fs/cgroup") {
         self.root = root
-        let fm = FileManager.default
-        if fm.fileExists(atPath: root + "/cgroup.controllers") {
+        if Self.exists(root + "/cgroup.controllers") {
             version = .v2
-        } else if fm.isReadableFile(atPath: root + "/memory") || fm.fileExists(atPath: root + "/memory") {
+        } else if Self.exists(root + "/memory") {
             version = .v1
         } else {
             return nil
@@ -40,76 +42,142 @@ public struct CgroupStatsReader: Sendable {
 
     /// Where one container's files are; found once per container, then reused every tick.
     public struct Location: Sendable, Equatable {
-        var cpuDir: String
-        var memoryDir: String
+        public var version: Version
+        public var cpuDir: String
+        public var memoryDir: String
+        let cpuFile: String
+        let usageFile: String
+        let statFile: String
+        let limitFile: String
+
+        init(version: Version, cpuDir: String, memoryDir: String) {
+            self.version = version
+            self.cpuDir = cpuDir
+            self.memoryDir = memoryDir
+            switch version {
+            case .v1:
+                cpuFile = cpuDir + "/cpuacct.usage"
+                usageFile = memoryDir + "/memory.usage_in_bytes"
+                statFile = memoryDir + "/memory.stat"
+                limitFile = memoryDir + "/memory.limit_in_bytes"
+            case .v2:
+                cpuFile = cpuDir + "/cpu.stat"
+                usageFile = memoryDir + "/memory.current"
+                statFile = memoryDir + "/memory.stat"
+                limitFile = memoryDir + "/memory.max"
+            }
+        }
     }
 
     public func locate(containerID id: String) -> Location? {
         switch version {
         case .v1:
-            let cpuBase = ["cpuacct", "cpu,cpuacct", "cpuacct,cpu"].map { "\(root)/\($0)" }
-                .first { FileManager.default.fileExists(atPath: $0) }
+            let cpuBase = ["cpuacct", "cpu,cpuacct", "cpuacct,cpu"].map { "\(root)/\($0)" }.first { Self.exists($0) }
             guard let cpuBase, let cpu = firstExisting(cpuBase, id), let memory = firstExisting("\(root)/memory", id) else { return nil }
-            return Location(cpuDir: cpu, memoryDir: memory)
+            return Location(version: .v1, cpuDir: cpu, memoryDir: memory)
         case .v2:
             guard let dir = firstExisting(root, id) else { return nil }
-            return Location(cpuDir: dir, memoryDir: dir)
+            return Location(version: .v2, cpuDir: dir, memoryDir: dir)
         }
     }
 
-    /// nil when the files are gone (the container stopped, or moved cgroup).
+    /// A buffer the reads share; its size bounds what a read sees of a file (memory.stat is ~1–2 KiB).
+    public static func makeScratch() -> [UInt8] { [UInt8](repeating: 0, count: 16 * 1024) }
+
+    /// Every figure at once. nil when the files are gone (the container stopped, or moved cgroup).
     public func read(_ location: Location) -> Reading? {
-        switch version {
-        case .v1:
-            guard let cpu = Self.number(location.cpuDir + "/cpuacct.usage"),
-                  let usage = Self.number(location.memoryDir + "/memory.usage_in_bytes") else { return nil }
-            let inactive = Self.keyed(location.memoryDir + "/memory.stat", only: "total_inactive_file") ?? 0
-            let limit = Self.number(location.memoryDir + "/memory.limit_in_bytes")
-            return Reading(cpuNanoseconds: cpu, memoryUsed: inactive < usage ? usage - inactive : usage,
-                           memoryLimit: limit.flatMap { $0 >= (1 << 62) ? nil : $0 })
-        case .v2:
-            guard let usec = Self.keyed(location.cpuDir + "/cpu.stat", only: "usage_usec"),
-                  let usage = Self.number(location.memoryDir + "/memory.current") else { return nil }
-            let inactive = Self.keyed(location.memoryDir + "/memory.stat", only: "inactive_file") ?? 0
-            return Reading(cpuNanoseconds: usec * 1000, memoryUsed: inactive < usage ? usage - inactive : usage,
-                           memoryLimit: Self.number(location.memoryDir + "/memory.max"))
+        var scratch = Self.makeScratch()
+        return read(location, scratch: &scratch)
+    }
+
+    public func read(_ location: Location, scratch: inout [UInt8]) -> Reading? {
+        guard let cpu = cpu(location, scratch: &scratch), let usage = usage(location, scratch: &scratch) else { return nil }
+        let inactive = inactive(location, scratch: &scratch) ?? 0
+        return Reading(cpuNanoseconds: cpu, memoryUsed: Self.used(usage: usage, inactive: inactive),
+                       memoryLimit: limit(location, scratch: &scratch) ?? nil)
+    }
+
+    /// Cumulative CPU time in nanoseconds (v1 `cpuacct.usage`, v2 `usage_usec` of `cpu.stat`).
+    public func cpu(_ location: Location, scratch: inout [UInt8]) -> UInt64? {
+        switch location.version {
+        case .v1: return Self.number(location.cpuFile, scratch: &scratch)
+        case .v2: return Self.keyed(location.cpuFile, Self.usageUsecKey, scratch: &scratch).map { $0 &* 1000 }
         }
+    }
+
+    /// Memory charged to the cgroup, page cache included (v1 `memory.usage_in_bytes`, v2 `memory.current`).
+    public func usage(_ location: Location, scratch: inout [UInt8]) -> UInt64? {
+        Self.number(location.usageFile, scratch: &scratch)
+    }
+
+    /// The inactive file cache that `docker stats` subtracts (v1 `total_inactive_file`, v2 `inactive_file`).
+    public func inactive(_ location: Location, scratch: inout [UInt8]) -> UInt64? {
+        Self.keyed(location.statFile, location.version == .v1 ? Self.totalInactiveKey : Self.inactiveKey, scratch: &scratch)
+    }
+
+    /// nil when the file cannot be read; .some(nil) when unlimited (v2 "max", v1 the huge page-rounded maximum).
+    public func limit(_ location: Location, scratch: inout [UInt8]) -> UInt64?? {
+        guard let count = Self.load(location.limitFile, into: &scratch) else { return nil }
+        guard let value = Self.parseNumber(scratch, 0, count) else { return .some(nil) }
+        return .some(value >= (1 << 62) ? nil : value)
+    }
+
+    static func used(usage: UInt64, inactive: UInt64) -> UInt64 {
+        inactive < usage ? usage - inactive : usage
     }
 
     private func firstExisting(_ base: String, _ id: String) -> String? {
         for sub in Self.candidates(id) {
             let path = "\(base)/\(sub)"
-            if FileManager.default.fileExists(atPath: path) { return path }
+            if Self.exists(path) { return path }
         }
         return nil
     }
 
-    /// A small file's bytes with plain open/read: this runs for every container every second.
-    static func bytes(_ path: String) -> [UInt8]? {
+    static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    static let usageUsecKey = Array("usage_usec ".utf8)
+    static let inactiveKey = Array("inactive_file ".utf8)
+    static let totalInactiveKey = Array("total_inactive_file ".utf8)
+
+    /// Reads a small file into `buffer` with plain open/read; returns the byte count, nil when it cannot be opened.
+    static func load(_ path: String, into buffer: inout [UInt8]) -> Int? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
-            if n <= 0 { break }
-            result.append(contentsOf: chunk[0..<n])
-            if result.count > 1 << 20 { break }
+        var total = 0
+        let capacity = buffer.count
+        let ok = buffer.withUnsafeMutableBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return false }
+            while total < capacity {
+                let n = Glibc.read(fd, base + total, capacity - total)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                if n == 0 { break }
+                total += n
+            }
+            return true
         }
-        return result
+        return ok ? total : nil
     }
 
     /// A file holding one number ("max" reads as nil).
-    static func number(_ path: String) -> UInt64? {
-        guard let data = bytes(path) else { return nil }
-        return parseNumber(data[...])
+    static func number(_ path: String, scratch: inout [UInt8]) -> UInt64? {
+        guard let count = load(path, into: &scratch) else { return nil }
+        return parseNumber(scratch, 0, count)
     }
 
-    static func parseNumber(_ digits: ArraySlice<UInt8>) -> UInt64? {
+    /// The decimal number in `bytes[start..<end]`, up to a newline or space; nil if anything else is there.
+    static func parseNumber(_ bytes: [UInt8], _ start: Int, _ end: Int) -> UInt64? {
         var value: UInt64 = 0
         var seen = false
-        for byte in digits {
+        var i = start
+        while i < end {
+            let byte = bytes[i]
             if byte >= 0x30 && byte <= 0x39 {
                 let (times, o1) = value.multipliedReportingOverflow(by: 10)
                 let (sum, o2) = times.addingReportingOverflow(UInt64(byte - 0x30))
@@ -121,19 +189,29 @@ public struct CgroupStatsReader: Sendable {
             } else {
                 return nil
             }
+            i += 1
         }
         return seen ? value : nil
     }
 
-    /// One key of a `key value` file (memory.stat, cpu.stat).
-    static func keyed(_ path: String, only key: String) -> UInt64? {
-        guard let data = bytes(path) else { return nil }
-        let wanted = Array(key.utf8) + [0x20]
+    /// One key of a `key value` file (memory.stat, cpu.stat); `key` includes the trailing space.
+    static func keyed(_ path: String, _ key: [UInt8], scratch: inout [UInt8]) -> UInt64? {
+        guard let count = load(path, into: &scratch) else { return nil }
+        return keyedValue(scratch, count, key)
+    }
+
+    static func keyedValue(_ data: [UInt8], _ count: Int, _ key: [UInt8]) -> UInt64? {
         var lineStart = 0
-        while lineStart < data.count {
-            let lineEnd = data[lineStart...].firstIndex(of: 0x0A) ?? data.count
-            if lineEnd - lineStart > wanted.count, Array(data[lineStart..<lineStart + wanted.count]) == wanted {
-                return parseNumber(data[(lineStart + wanted.count)..<lineEnd])
+        while lineStart < count {
+            var lineEnd = lineStart
+            while lineEnd < count && data[lineEnd] != 0x0A { lineEnd += 1 }
+            if lineEnd - lineStart > key.count {
+                var matches = true
+                for k in 0..<key.count where data[lineStart + k] != key[k] {
+                    matches = false
+                    break
+                }
+                if matches { return parseNumber(data, lineStart + key.count, lineEnd) }
             }
             lineStart = lineEnd + 1
         }
@@ -160,5 +238,12 @@ public enum StatsMath {
     public static func memoryUsed(usage: UInt64, stats: [String: UInt64]) -> UInt64 {
         let inactive = stats["total_inactive_file"] ?? stats["inactive_file"] ?? 0
         return inactive < usage ? usage - inactive : usage
+    }
+
+    /// Monotonic nanoseconds (CLOCK_MONOTONIC), for CPU rates between two cgroup readings.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 }

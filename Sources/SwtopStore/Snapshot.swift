@@ -1,5 +1,9 @@
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What the UI draws from: an immutable picture of one engine at one moment.
 public struct StoreSnapshot: Sendable {
@@ -28,7 +32,11 @@ public struct StoreSnapshot: Sendable {
 
     public init() {}
 
-    public var runningCount: Int { containers.filter { $0.state == .running }.count }
+    public var runningCount: Int {
+        var count = 0
+        for item in containers where item.state == .running { count += 1 }
+        return count
+    }
 }
 
 public enum ConnectionState: Sendable, Equatable {
@@ -78,16 +86,38 @@ public struct ContainerStats: Sendable, Hashable {
     public var cpuPercent: Double?
     public var memoryUsed: UInt64?
     public var memoryLimit: UInt64?
+    /// Where the newest figures came from; nil before the first sample.
+    public var source: StatsSource?
     public var cpuHistory: [Double] = []
     public var memoryHistory: [Double] = []
 
-    public init(cpuPercent: Double? = nil, memoryUsed: UInt64? = nil, memoryLimit: UInt64? = nil) {
+    public init(cpuPercent: Double? = nil, memoryUsed: UInt64? = nil, memoryLimit: UInt64? = nil,
+                source: StatsSource? = nil) {
         self.cpuPercent = cpuPercent
         self.memoryUsed = memoryUsed
         self.memoryLimit = memoryLimit
+        self.source = source
     }
 
     public static let historyLength = 120
+}
+
+/// Where one container's figures were read.
+public enum StatsSource: Sendable, Hashable, CustomStringConvertible {
+    /// The container's cgroup v1 files (`cpuacct.usage`, `memory.usage_in_bytes`, `memory.stat`).
+    case cgroupV1
+    /// The container's cgroup v2 files (`cpu.stat`, `memory.current`, `memory.stat`).
+    case cgroupV2
+    /// A one-shot `GET /containers/{id}/stats` sample.
+    case engineAPI
+
+    public var description: String {
+        switch self {
+        case .cgroupV1: return "cgroup v1 files"
+        case .cgroupV2: return "cgroup v2 files"
+        case .engineAPI: return "engine API"
+        }
+    }
 }
 
 public struct ActionResult: Sendable, Equatable {

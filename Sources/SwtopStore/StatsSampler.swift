@@ -1,63 +1,150 @@
 import DockerEngine
-import Foundation
 
 /// Keeps the previous counters of every running container and turns them into rates.
+///
+/// The cost of a tick is what it reads: rows on screen are read every tick, the others every
+/// `othersInterval` ticks, spread evenly over the ticks (their figures still feed totals and sorting).
+/// A reading opens only the files its figures need: the CPU counter and the memory usage every time,
+/// `memory.stat` when the usage moved by more than `statSlack` since it was last read (or every
+/// `statInterval` ticks), the limit every `limitInterval`. Reading memory.stat makes the kernel flush
+/// the memory cgroup statistics (css_rstat_flush): at N=1000 that flush was half of the sampler's time.
 struct StatsSampler {
     var cgroups: CgroupStatsReader?
     var current: [String: ContainerStats] = [:]
-    /// Each container's cgroup folders, found once; a container not found is retried every 30 ticks.
-    private var locations: [String: CgroupStatsReader.Location] = [:]
+    /// `current` changed since the last `markPublished()`.
+    private(set) var changed = false
+    var othersInterval: UInt64 = 10
+    static let statInterval: UInt64 = 60
+    /// Usage moves this much (bytes, or 1/32 of the usage when more) before memory.stat is read again.
+    static let statSlack: UInt64 = 1 << 20
+    static let limitInterval: UInt64 = 30
+    /// Ticks before a container whose folder was not found is looked for again.
+    static let notFoundRetry = 30
+
+    private var tick: UInt64 = 0
+    private var phase: UInt64 = 0
+    private var entries: [String: Entry] = [:]
     private var notFound: [String: Int] = [:]
-    private var previousCgroup: [String: (cpu: UInt64, at: UInt64)] = [:]
     private var previousAPI: [String: (total: UInt64, system: UInt64)] = [:]
+    private var scratch = CgroupStatsReader.makeScratch()
+
+    /// One container's cgroup folders (found once, reused every tick) and its last counters.
+    struct Entry {
+        var location: CgroupStatsReader.Location
+        var sampled = false
+        var cpu: UInt64 = 0
+        var at: UInt64 = 0
+        var usage: UInt64 = 0
+        /// The usage when memory.stat was last read.
+        var statUsage: UInt64 = 0
+        var inactive: UInt64 = 0
+        var statTick: UInt64 = 0
+        /// nil when unlimited (the host's memory is shown).
+        var limit: UInt64?
+        var limitTick: UInt64 = 0
+        var nextDue: UInt64 = 0
+
+        init(location: CgroupStatsReader.Location) { self.location = location }
+    }
+
+    mutating func markPublished() { changed = false }
 
     mutating func forget(_ id: String) {
-        locations[id] = nil
+        entries[id] = nil
         notFound[id] = nil
-        current[id] = nil
-        previousCgroup[id] = nil
         previousAPI[id] = nil
+        if current.removeValue(forKey: id) != nil { changed = true }
     }
 
     mutating func forgetAllBut(_ ids: Set<String>) {
-        let known = Set(current.keys).union(previousCgroup.keys).union(previousAPI.keys)
-            .union(locations.keys).union(notFound.keys)
+        let known = Set(current.keys).union(entries.keys).union(previousAPI.keys).union(notFound.keys)
         for id in known.subtracting(ids) { forget(id) }
     }
 
-    /// Reads the cgroup files; returns the ids it could not read (left to the API).
-    mutating func sampleCgroups(_ ids: [String], hostMemory: UInt64?) -> [String] {
+    /// Reads the cgroup files of the containers due this tick; returns the ids it could not read (left
+    /// to the API). `visible` rows are due every tick.
+    mutating func sampleCgroups(_ ids: [String], visible: Set<String>, hostMemory: UInt64?,
+                                now: UInt64 = StatsMath.monotonicNanoseconds()) -> [String] {
         guard let cgroups else { return ids }
+        tick += 1
         var missing: [String] = []
-        let now = DispatchTime.now().uptimeNanoseconds
         for id in ids {
-            if let skips = notFound[id], skips > 0 {
-                notFound[id] = skips - 1
+            if let skips = notFound[id] {
+                if skips > 0 {
+                    notFound[id] = skips - 1
+                    missing.append(id)
+                    continue
+                }
+                notFound[id] = nil
+            }
+            let onScreen = visible.contains(id)
+            if let index = entries.index(forKey: id) {
+                if !onScreen && entries.values[index].nextDue > tick { continue }
+                if let figures = Self.sample(cgroups, &entries.values[index], scratch: &scratch, tick: tick, now: now,
+                                             interval: othersInterval) {
+                    record(id, figures, hostMemory: hostMemory)
+                    continue
+                }
+                // The folder is gone; a restart can move it: look again below.
+            }
+            guard let location = cgroups.locate(containerID: id) else {
+                entries[id] = nil
+                notFound[id] = Self.notFoundRetry
                 missing.append(id)
                 continue
             }
-            var location = locations[id]
-            var reading = location.flatMap(cgroups.read)
-            if reading == nil {
-                // First sight, or the folder moved (a restart can change it): look again.
-                location = cgroups.locate(containerID: id)
-                reading = location.flatMap(cgroups.read)
-            }
-            guard let location, let reading else {
-                locations[id] = nil
-                notFound[id] = 30
+            var entry = Entry(location: location)
+            guard let figures = Self.sample(cgroups, &entry, scratch: &scratch, tick: tick, now: now, interval: othersInterval) else {
+                entries[id] = nil
+                notFound[id] = Self.notFoundRetry
                 missing.append(id)
                 continue
             }
-            locations[id] = location
-            var cpu: Double?
-            if let previous = previousCgroup[id] {
-                cpu = StatsMath.cpuPercent(previous: previous.cpu, current: reading.cpuNanoseconds, wallNanoseconds: now - previous.at)
-            }
-            previousCgroup[id] = (reading.cpuNanoseconds, now)
-            record(id, cpu: cpu, used: reading.memoryUsed, limit: reading.memoryLimit ?? hostMemory)
+            // Spread the first readings over the interval so later ticks read about the same number of files.
+            entry.nextDue = tick + 1 + phase % othersInterval
+            phase &+= 1
+            entries[id] = entry
+            record(id, figures, hostMemory: hostMemory)
         }
         return missing
+    }
+
+    struct Figures {
+        var cpu: Double?
+        var used: UInt64
+        var limit: UInt64?
+        var source: StatsSource
+    }
+
+    static func sample(_ reader: CgroupStatsReader, _ e: inout Entry, scratch: inout [UInt8], tick: UInt64, now: UInt64,
+                       interval: UInt64) -> Figures? {
+        guard let cpuNanoseconds = reader.cpu(e.location, scratch: &scratch),
+              let usage = reader.usage(e.location, scratch: &scratch) else { return nil }
+        let moved = usage > e.statUsage ? usage - e.statUsage : e.statUsage - usage
+        if !e.sampled || moved > max(statSlack, e.statUsage / 32) || tick &- e.statTick >= statInterval {
+            e.inactive = reader.inactive(e.location, scratch: &scratch) ?? 0
+            e.statTick = tick
+            e.statUsage = usage
+        }
+        if !e.sampled || tick &- e.limitTick >= limitInterval {
+            if let limit = reader.limit(e.location, scratch: &scratch) { e.limit = limit }
+            e.limitTick = tick
+        }
+        var cpu: Double?
+        if e.sampled {
+            cpu = StatsMath.cpuPercent(previous: e.cpu, current: cpuNanoseconds, wallNanoseconds: now &- e.at)
+        }
+        e.sampled = true
+        e.cpu = cpuNanoseconds
+        e.at = now
+        e.usage = usage
+        e.nextDue = tick + interval
+        return Figures(cpu: cpu, used: CgroupStatsReader.used(usage: usage, inactive: e.inactive), limit: e.limit,
+                       source: e.location.version == .v1 ? .cgroupV1 : .cgroupV2)
+    }
+
+    private mutating func record(_ id: String, _ figures: Figures, hostMemory: UInt64?) {
+        record(id, cpu: figures.cpu, used: figures.used, limit: figures.limit ?? hostMemory, source: figures.source)
     }
 
     mutating func recordAPI(_ id: String, _ sample: StatsSample, hostMemory: UInt64?) {
@@ -73,22 +160,28 @@ struct StatsSampler {
         let used = sample.memory_stats?.usage.map { StatsMath.memoryUsed(usage: $0, stats: sample.memory_stats?.stats ?? [:]) }
         var limit = sample.memory_stats?.limit
         if let l = limit, l >= (1 << 62) { limit = nil }
-        record(id, cpu: cpu, used: used, limit: limit ?? hostMemory)
+        record(id, cpu: cpu, used: used, limit: limit ?? hostMemory, source: .engineAPI)
     }
 
-    private mutating func record(_ id: String, cpu: Double?, used: UInt64?, limit: UInt64?) {
-        var entry = current[id] ?? ContainerStats()
-        entry.cpuPercent = cpu ?? entry.cpuPercent
-        entry.memoryUsed = used
-        entry.memoryLimit = limit
-        if let cpu { Self.push(&entry.cpuHistory, cpu) }
-        if let used { Self.push(&entry.memoryHistory, Double(used)) }
-        current[id] = entry
+    private mutating func record(_ id: String, cpu: Double?, used: UInt64?, limit: UInt64?, source: StatsSource) {
+        changed = true
+        current[id, default: ContainerStats()].update(cpu: cpu, used: used, limit: limit, source: source)
+    }
+}
+
+extension ContainerStats {
+    mutating func update(cpu: Double?, used: UInt64?, limit: UInt64?, source: StatsSource) {
+        cpuPercent = cpu ?? cpuPercent
+        memoryUsed = used
+        memoryLimit = limit
+        self.source = source
+        if let cpu { Self.push(&cpuHistory, cpu) }
+        if let used { Self.push(&memoryHistory, Double(used)) }
     }
 
     private static func push(_ history: inout [Double], _ value: Double) {
+        if history.count >= historyLength { history.removeFirst(history.count - historyLength + 1) }
         history.append(value)
-        if history.count > ContainerStats.historyLength { history.removeFirst(history.count - ContainerStats.historyLength) }
     }
 }
 
@@ -114,7 +207,7 @@ extension SwtopStore {
             publishIfStatsChanged(source: stats.cgroups == nil ? "engine API" : "cgroup files")
             return
         }
-        let missing = stats.sampleCgroups(running, hostMemory: snapshot.hostMemory)
+        let missing = stats.sampleCgroups(running, visible: Set(visible), hostMemory: snapshot.hostMemory)
         if !missing.isEmpty {
             // Visible rows every tick, the rest in turn from where the last tick stopped: a repeated
             // one-shot request waits for the engine's 1 s collector (seen on 20.10), so a tick reaches
@@ -148,7 +241,8 @@ extension SwtopStore {
     }
 
     private func publishIfStatsChanged(source: String) {
+        let sourceChanged = snapshot.statsSource != source
         snapshot.statsSource = source
-        if stats.current != snapshot.stats { publish() }
+        if stats.changed || sourceChanged { publish() }
     }
 }

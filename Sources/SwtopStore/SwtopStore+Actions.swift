@@ -1,5 +1,9 @@
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension SwtopStore {
     /// Runs an action on containers in the background; the result, or the engine's own message,

@@ -1,5 +1,9 @@
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension SwtopStore {
     /// Marks what an event changed and starts a refresh if none runs; a burst of events while a

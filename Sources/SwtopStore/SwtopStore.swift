@@ -1,5 +1,9 @@
 import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 
 /// The model: keeps one engine's containers, images, volumes, networks and stats current from the
@@ -14,7 +18,11 @@ public actor SwtopStore {
 
     var client: DockerClient?
     var snapshot = StoreSnapshot()
-    var containers: [String: ContainerItem] = [:]
+    var containers: [String: ContainerItem] = [:] {
+        didSet { containersSorted = false }
+    }
+    /// `snapshot.containers` is `containers` sorted by name.
+    var containersSorted = false
     var dirty = Dirty()
     /// Containers whose last event said which state they are in, until a list agrees.
     var expectedState: [String: (state: ContainerRunState, attempts: Int)] = [:]
@@ -94,8 +102,13 @@ public actor SwtopStore {
 
     func publish() {
         snapshot.generation += 1
-        snapshot.containers = containers.values.sorted { $0.name < $1.name }
+        if !containersSorted {
+            // Sorted again only after a change: a stats tick publishes 1000 rows as they were.
+            snapshot.containers = containers.values.sorted { $0.name < $1.name }
+            containersSorted = true
+        }
         snapshot.stats = stats.current
+        stats.markPublished()
         continuation.yield(snapshot)
     }
 

@@ -59,7 +59,7 @@ enum ContainerTable {
         let stats = snapshot.stats[item.id]
         let pending = snapshot.pending[item.id]
         let running = item.state == .running
-        let cpu = running ? stats?.cpuPercent.map { Decimal1.text($0) } ?? "…" : "-"
+        let cpu = running ? stats?.cpuPercent.map { FixedPoint.text($0, decimals: 1) } ?? "…" : "-"
         var memory = "-"
         if running || item.state == .paused, let used = stats?.memoryUsed {
             memory = ByteCount.binary(used) + (stats?.memoryLimit.map { " / " + ByteCount.binary($0) } ?? "")

@@ -52,8 +52,8 @@ enum DetailPane {
         var x = inner.x + labelWidth + 1
         x += Sparkline(values: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), style: .accent)
             .draw(into: &buffer, x: x, y: cpuY, width: graphWidth)
-        let source = snapshot.statsSource.isEmpty ? "" : " · from \(snapshot.statsSource)"
-        buffer.put(" " + (stats?.cpuPercent.map { "\(Decimal1.text($0))% of one core" + source } ?? "no sample yet"),
+        let source = stats?.source.map { " · from \($0)" } ?? ""
+        buffer.put(" " + (stats?.cpuPercent.map { "\(FixedPoint.text($0, decimals: 1))% of one core" + source } ?? "no sample yet"),
                    x: x, y: cpuY, maxWidth: inner.maxX - x)
         let memY = inner.maxY - 1
         buffer.put("Memory", x: inner.x, y: memY, style: Style(.header, bold: true), maxWidth: labelWidth)

@@ -40,12 +40,3 @@ public enum StatusText {
         }
     }
 }
-
-/// One decimal place without Foundation's String(format:) ("12.3").
-enum Decimal1 {
-    static func text(_ value: Double) -> String {
-        guard value.isFinite else { return "-" }
-        let tenths = Int((abs(value) * 10).rounded())
-        return (value < 0 && tenths > 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
-    }
-}

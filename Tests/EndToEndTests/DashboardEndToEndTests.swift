@@ -215,7 +215,7 @@ final class DashboardEndToEndTests: XCTestCase {
             let started = try engine.docker("inspect", "-f", "{{.State.Running}}", id).trimmingCharacters(in: .whitespacesAndNewlines)
             XCTAssertEqual(started, "true")
             XCTAssertTrue(screen.contains("Up "), "[\(engine.name)] uptime from the start time:\n\(screen)")
-            try pane.waitFor("CPU figure with its source") { $0.contains("of one core · from cgroup files") }
+            try pane.waitFor("CPU figure with its source") { $0.contains("of one core · from cgroup v1 files") }
             try pane.send("Escape")
             try pane.waitFor("pane closed") { !$0.contains("on-failure (at most 3 times)") }
             pane.kill()

@@ -71,6 +71,7 @@ enum RecordedSnapshot {
         for (index, item) in snapshot.containers.enumerated() where item.state == .running {
             var stats = ContainerStats(cpuPercent: Double(index) * 1.5, memoryUsed: UInt64(index + 1) * 1_048_576,
                                        memoryLimit: 2 * 1_073_741_824)
+            stats.source = .cgroupV1
             stats.cpuHistory = (0..<60).map { Double(($0 * 7 + index) % 40) }
             stats.memoryHistory = (0..<60).map { Double(1_000_000 + ($0 % 10) * 50_000) }
             snapshot.stats[item.id] = stats

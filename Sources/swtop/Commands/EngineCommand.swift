@@ -40,7 +40,7 @@ struct EngineCommand: AsyncParsableCommand {
                     ("Images", String(record.images)),
                 ]
                 for (key, value) in lines {
-                    print("\(key.padding(toLength: 15, withPad: " ", startingAt: 0)) \(CLIText.safe(value))")
+                    print(key + String(repeating: " ", count: max(0, 15 - key.count)) + " " + CLIText.safe(value))
                 }
             }
         }
