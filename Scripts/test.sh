@@ -7,11 +7,15 @@
 #                     (Scripts/engines.sh install), a UTF-8 locale for tmux
 #   2. build          swift build --build-tests (debug); compiler warnings are listed again
 #                     at the end of the phase
-#   3. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
-#                     each on a freshly wiped data-root, seeded with the sample objects
-#   4. tests          swift test --skip-build, serially (the engine tests share the engines),
+#   3. install        the release binary with the Swift runtime linked in (Scripts/install.sh into
+#                     a folder of this run), as a user installs it
+#   4. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
+#                     each on a freshly wiped data-root, seeded with the sample objects; then
+#                     Scripts/check-install.sh proves the installed binary runs with the toolchain
+#                     hidden (and talks to the 20.10 engine)
+#   5. tests          swift test --skip-build, serially (the engine tests share the engines),
 #                     with SWTOP_TEST_ENGINES naming both sockets; output unfiltered
-#   5. teardown       always (also on failure, Ctrl-C or TERM): both engines down, no dockerd,
+#   6. teardown       always (also on failure, Ctrl-C or TERM): both engines down, no dockerd,
 #                     containerd, shim or bridge of theirs left, the tests' tmux servers killed
 #
 # Exit code: swift test's; a failing earlier phase exits with its own code, and a teardown
@@ -84,6 +88,7 @@ export TMUX_TMPDIR="$TMUX_DIR"
 unset TMUX TMUX_PANE
 
 BUILD_LOG="$(mktemp /tmp/swtop-test-build.XXXXXX)"
+INSTALL_DIR="$(mktemp -d /tmp/swtop-test-install.XXXXXX)"
 TEST_LOG="$(mktemp /tmp/swtop-test-output.XXXXXX)"
 TESTS_RAN=0
 CLEANED=0
@@ -99,6 +104,7 @@ cleanup() {
     wait "$CHILD" 2>/dev/null || true
   fi
   rm -f "$BUILD_LOG"
+  rm -rf "$INSTALL_DIR"
   phase "teardown"
   local s
   for s in "$TMUX_DIR"/tmux-*/*; do
@@ -224,6 +230,12 @@ fi
 [[ -x .build/debug/swtop ]] || die ".build/debug/swtop was not built"
 
 # ---------------------------------------------------------------------------------------
+phase "install"
+rc=0
+run_child bash "$ROOT/Scripts/install.sh" --prefix "$INSTALL_DIR" || rc=$?
+(( rc == 0 )) || { say "Scripts/install.sh failed (exit $rc)"; exit "$rc"; }
+
+# ---------------------------------------------------------------------------------------
 phase "engines"
 ENGINES_TOUCHED=1
 specs=()
@@ -232,6 +244,10 @@ for e in "${ENGINES[@]}"; do
   run_child "${ENGINES_SH[@]}" seed "$e"
   specs+=("$e=unix://$("${ENGINES_SH[@]}" sock "$e")")
 done
+rc=0
+run_child bash "$ROOT/Scripts/check-install.sh" "$INSTALL_DIR/bin/swtop" \
+  --host "unix://$("${ENGINES_SH[@]}" sock bookworm)" || rc=$?
+(( rc == 0 )) || { say "the installed binary failed its checks (exit $rc)"; exit "$rc"; }
 SWTOP_TEST_ENGINES="$(IFS=,; printf '%s' "${specs[*]}")"
 export SWTOP_TEST_ENGINES
 say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
