@@ -200,9 +200,18 @@ extension SwtopStore {
 
     func sampleOnce() async {
         guard let client else { return }
-        let running = containers.values.filter { $0.state == .running }.map(\.id)
-        let runningSet = Set(running)
-        for id in stats.current.keys where !runningSet.contains(id) { stats.forget(id) }
+        let running: [String]
+        if let cached = runningIDs {
+            running = cached
+        } else {
+            // Rebuilt only after the containers changed: filtering 1000 rows copies every row each tick.
+            var ids: [String] = []
+            for (id, item) in containers where item.state == .running { ids.append(id) }
+            running = ids
+            runningIDs = ids
+            let runningSet = Set(ids)
+            for id in stats.current.keys where !runningSet.contains(id) { stats.forget(id) }
+        }
         guard !running.isEmpty else {
             publishIfStatsChanged(source: stats.cgroups == nil ? "engine API" : "cgroup files")
             return

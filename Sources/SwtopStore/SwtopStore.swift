@@ -19,8 +19,13 @@ public actor SwtopStore {
     var client: DockerClient?
     var snapshot = StoreSnapshot()
     var containers: [String: ContainerItem] = [:] {
-        didSet { containersSorted = false }
+        didSet {
+            containersSorted = false
+            runningIDs = nil
+        }
     }
+    /// The running containers' ids, kept until `containers` changes.
+    var runningIDs: [String]?
     /// `snapshot.containers` is `containers` sorted by name.
     var containersSorted = false
     var dirty = Dirty()
