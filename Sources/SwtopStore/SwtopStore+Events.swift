@@ -193,7 +193,12 @@ extension SwtopStore {
     /// The engine's timestamps of visible containers that have none yet (first sight, or a state change
     /// seen only in a list), a few inspects at a time: off-screen rows cost the engine nothing.
     func fetchMissingTiming() {
-        guard timingFetch == nil, let client, !stopped else { return }
+        guard timingFetch == nil else {
+            timingWanted = true  // rows came on screen while a fetch runs: look again when it ends
+            return
+        }
+        guard let client, !stopped else { return }
+        timingWanted = false
         let wanted = visible.filter { snapshot.timing[$0] == nil && containers[$0] != nil }
         guard !wanted.isEmpty else { return }
         timingFetch = Task {
@@ -223,5 +228,7 @@ extension SwtopStore {
     private func timingFetched() {
         timingFetch = nil
         publish()
+        // Only what the screen asked for meanwhile: a failed inspect is not retried in a loop.
+        if timingWanted { fetchMissingTiming() }
     }
 }

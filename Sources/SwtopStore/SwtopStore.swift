@@ -38,6 +38,8 @@ public actor SwtopStore {
     var lagging: Set<String> = []
     var lagRetry: Task<Void, Never>?
     var timingFetch: Task<Void, Never>?
+    /// Set when visible rows changed while `timingFetch` ran.
+    var timingWanted = false
     var visible: [String] = []
     var stats = StatsSampler()
     /// Where the next tick's API sampling continues among the rows that are not visible.
