@@ -199,17 +199,23 @@ public final class Terminal {
         needsFullRedraw = true
     }
 
-    /// Ctrl-Z: restores the terminal, stops this process, and resumes curses once continued.
+    /// Ctrl-Z: restores the terminal, stops this process's job, and resumes curses once continued.
     ///
-    /// The stop is sent to this thread, not the process: a process-directed signal may be taken by any
-    /// thread, and `kill` then returns here before the group stop reaches this one, so the screen was
-    /// drawn again (alternate screen, raw mode) under the shell's "Stopped" line. A thread-directed
-    /// SIGSTOP is taken by this thread on its way out of the system call, so nothing runs here until
-    /// SIGCONT. SIGSTOP rather than SIGTSTP: it cannot be caught or ignored, and an orphaned process
-    /// group does not discard it.
-    public func suspendProcess() {
+    /// The whole process group stops, as a terminal's own Ctrl-Z stops the foreground job: run from a
+    /// wrapper script (`bash Scripts/run.sh`), stopping swtop alone left the script in the foreground and
+    /// the shell never got the terminal back. The stop is process-directed, so it may reach this thread a
+    /// moment after `killpg` returns: the screen was once drawn again (alternate screen, raw mode) under
+    /// the shell's "Stopped" line. So nothing is drawn until `waitForContinue` has seen the SIGCONT that
+    /// ends the stop. SIGSTOP rather than SIGTSTP: it cannot be caught or ignored, and an orphaned process
+    /// group does not discard it. If the group cannot be signalled, this thread stops itself (a
+    /// thread-directed stop is taken before the call returns).
+    public func suspendProcess(waitForContinue: () -> Void) {
         suspend()
-        _ = pthread_kill(pthread_self(), SIGSTOP)
+        if killpg(getpgrp(), SIGSTOP) == 0 {
+            waitForContinue()
+        } else {
+            _ = pthread_kill(pthread_self(), SIGSTOP)
+        }
         resume()
     }
 

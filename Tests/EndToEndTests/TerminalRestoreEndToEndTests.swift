@@ -107,4 +107,27 @@ final class TerminalRestoreEndToEndTests: XCTestCase {
         try pane.send("q")
         try assertShellHasTheTerminal(pane, "after q", token: "STTY-END")
     }
+
+    /// Started by a wrapper script in the same job (as `bash Scripts/run.sh` does), Ctrl-Z stops the
+    /// whole job, so the shell gets the terminal back and `fg` resumes both.
+    func testCtrlZUnderAWrapperScriptStopsTheWholeJob() throws {
+        let engine = try XCTUnwrap(try TestEngine.all().first)
+        let pane = try shellPane()
+        let script = "\(folder)/wrapper.sh"
+        try "\(Repo.swtopBinary) -H \(engine.host) --log-file \(folder)/swtop.log\necho WRAPPER-DONE\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        try pane.sendLiteral("bash \(script)")
+        try pane.send("Enter")
+        try pane.waitFor(text: "swtop-logger")
+        try pane.send("C-z")
+        try assertShellHasTheTerminal(pane, "Ctrl-Z under a wrapper", token: "STTY-WRAPPED")
+        XCTAssertTrue(try pane.capture().contains("Stopped"), "the shell reports the job stopped")
+        try pane.sendLiteral("fg")
+        try pane.send("Enter")
+        try pane.waitFor("dashboard back") { $0.contains("swtop-logger") && $0.contains("NAME") }
+        try pane.waitFor(format: "#{alternate_on}", toBe: "1")
+        try pane.send("q")
+        try pane.waitFor(text: "WRAPPER-DONE")
+        try assertShellHasTheTerminal(pane, "after q", token: "STTY-END")
+    }
 }

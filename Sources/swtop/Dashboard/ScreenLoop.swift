@@ -99,8 +99,11 @@ struct ScreenLoop {
 
     /// Ctrl-Z or SIGTSTP: hand the terminal back to the shell, stop, and take it again on SIGCONT.
     private func suspend(_ terminal: Terminal, _ state: inout UIState) {
-        terminal.suspendProcess()
-        _ = Signals.take(.continued)  // our own continue: resume() has already taken the terminal back
+        _ = Signals.take(.continued)
+        terminal.suspendProcess {
+            // Until our SIGCONT (or a quit request, which a shell sends with one) has been seen.
+            while !Signals.take(.continued), !Signals.quitRequested { usleep(10_000) }
+        }
         let (w, h) = terminal.size()
         state.width = w
         state.height = h
