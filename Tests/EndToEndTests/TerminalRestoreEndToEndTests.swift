@@ -83,8 +83,10 @@ final class TerminalRestoreEndToEndTests: XCTestCase {
                     let pid = try pane.format("#{pane_pid}")
                     try Shell.check(["pkill", "-\(way)", "-P", pid, "-x", "swtop"])
                 }
-                let screen = try pane.waitFor(text: "SWTOP-EXIT=")
-                let status = screen.split(separator: "\n").first { $0.hasPrefix("SWTOP-EXIT=") } ?? ""
+                // A line of its own: the typed command line holds "SWTOP-EXIT=$?" too, and shows first.
+                func isStatus(_ line: Substring) -> Bool { line.hasPrefix("SWTOP-EXIT=") && line.dropFirst(11).first?.isNumber == true }
+                let screen = try pane.waitFor("swtop's exit status") { $0.split(separator: "\n").contains(where: isStatus) }
+                let status = screen.split(separator: "\n").first(where: isStatus).map(String.init) ?? ""
                 XCTAssertEqual(status, "SWTOP-EXIT=" + (way == "SEGV" ? "139" : "0"), "\(term), \(way): exit status")
                 try assertShellHasTheTerminal(pane, "\(term), \(way)", token: "STTY-\(term)-\(way)")
                 _ = try pane.shell("clear; echo CLEARED", until: "CLEARED")
