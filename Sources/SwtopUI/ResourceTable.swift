@@ -1,4 +1,3 @@
-import Glibc
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

@@ -1,5 +1,4 @@
 import DockerEngine
-import Glibc
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
