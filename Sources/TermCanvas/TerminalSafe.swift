@@ -64,3 +64,10 @@ public struct StyledRun: Hashable, Sendable {
         self.style = style
     }
 }
+
+extension Segment {
+    /// A sanitised log run as a drawable segment, its SGR look applied on top of `role`.
+    public init(_ run: StyledRun, role: ColorRole = .normal) {
+        self.init(run.text, Style(sgr: run.style, role: role))
+    }
+}
