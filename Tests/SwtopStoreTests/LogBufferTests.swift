@@ -76,3 +76,32 @@ final class LogBufferTests: XCTestCase {
         XCTAssertNil(LogTime.parse("2026-11-29T20:15:03.Z"))
     }
 }
+
+final class LogStitchTests: XCTestCase {
+    func t(_ n: Int64) -> LogTime { LogTime(nanoseconds: n) }
+
+    func testAResumedStreamRepeatsNoLineAndLosesNone() {
+        var stitch = LogStitch()
+        stitch.begin(resuming: false)
+        // First stream: lines at 1, 2, 3, 3 (two lines in the same nanosecond).
+        XCTAssertEqual([1, 2, 3, 3].map { stitch.admit(t($0)) }, [true, true, true, true])
+        XCTAssertEqual(stitch.last, t(3))
+        XCTAssertEqual(stitch.takenAtLast, 2)
+        // The engine's `since: 3` sends both lines stamped 3 again, then a third one stamped 3 that was
+        // written after the stream ended, then newer lines.
+        stitch.begin(resuming: true)
+        XCTAssertEqual([3, 3, 3, 4, 5].map { stitch.admit(t($0)) }, [false, false, true, true, true])
+        // An older line (the engine's `since` is a filter on a clock that may go back) is not taken twice.
+        stitch.begin(resuming: true)
+        XCTAssertEqual([4, 5, 6].map { stitch.admit(t($0)) }, [false, false, true])
+    }
+
+    func testTheFirstStreamTakesEverythingAndLinesWithoutTimesPass() {
+        var stitch = LogStitch()
+        stitch.begin(resuming: false)
+        XCTAssertEqual([5, 3, 3].map { stitch.admit(t($0)) }, [true, true, true])
+        XCTAssertTrue(stitch.admit(nil))
+        stitch.begin(resuming: true)
+        XCTAssertEqual(stitch.admit(nil), true)
+    }
+}

@@ -146,8 +146,7 @@ public final class LogSession: Sendable {
         if let ago = options.sinceSecondsAgo {
             options.since = LogTime(seconds: Date().timeIntervalSince1970 - ago)
         }
-        var last: LogTime?
-        var seenAtLast = 0
+        var stitch = LogStitch()
         var first = true
         var lastError = ""
         var backoff = 1.0
@@ -164,9 +163,9 @@ public final class LogSession: Sendable {
                     logOptions.tail = options.tail
                     logOptions.since = options.since?.engineSince
                 } else {
-                    logOptions.since = last?.engineSince ?? options.since?.engineSince
+                    logOptions.since = stitch.last?.engineSince ?? options.since?.engineSince
                 }
-                var skip = resuming ? seenAtLast : 0
+                stitch.begin(resuming: resuming)
                 var reader = try await client.openLogs(source.id, options: logOptions)
                 first = false
                 await setState(index, .following)
@@ -177,16 +176,7 @@ public final class LogSession: Sendable {
                     out.reserveCapacity(lines.count)
                     for line in lines {
                         let time = line.timestamp.flatMap { LogTime.parse($0) }
-                        if let time, let previous = last {
-                            if resuming, time < previous { continue }
-                            if resuming, time == previous, skip > 0 {
-                                skip -= 1
-                                continue
-                            }
-                        }
-                        if let time {
-                            if time == last { seenAtLast += 1 } else { last = time; seenAtLast = 1 }
-                        }
+                        guard stitch.admit(time) else { continue }
                         let kind: LogEntry.Kind
                         switch line.stream {
                         case .stderr: kind = .stderr
@@ -206,7 +196,7 @@ public final class LogSession: Sendable {
                 let events = try await client.subscribeEvents(filters: ["type": ["container"], "container": [source.id]])
                 let details = try await client.inspectContainer(source.id)
                 if details.State?.Running == true {
-                    await notice(index, "⟳ \(source.name) restarted — following again from \(last?.clockText ?? "its first line")")
+                    await notice(index, "⟳ \(source.name) restarted — following again from \(stitch.last?.clockText ?? "its first line")")
                     continue
                 }
                 let code = details.State?.ExitCode
@@ -226,7 +216,7 @@ public final class LogSession: Sendable {
                     break
                 }
                 if started {
-                    await notice(index, "▶ \(source.name) started again — following from \(last?.clockText ?? "its first line")")
+                    await notice(index, "▶ \(source.name) started again — following from \(stitch.last?.clockText ?? "its first line")")
                 }
             } catch is CancellationError {
                 return
@@ -245,5 +235,38 @@ public final class LogSession: Sendable {
                 backoff = min(backoff * 2, 5)
             }
         }
+    }
+}
+
+/// Where a follow stands, so that a stream opened again (after a restart, or a dropped connection) with
+/// `since` = the last timestamp seen repeats no line and loses none. The engine's `since` includes lines
+/// stamped exactly then: of those, as many as were already taken are skipped, no more.
+public struct LogStitch: Sendable, Equatable {
+    public private(set) var last: LogTime?
+    /// Lines taken that carry exactly `last`.
+    public private(set) var takenAtLast = 0
+    private var skip = 0
+    private var resuming = false
+
+    public init() {}
+
+    /// A new stream starts; `resuming` when it was asked for `since: last`.
+    public mutating func begin(resuming: Bool) {
+        self.resuming = resuming
+        skip = resuming ? takenAtLast : 0
+    }
+
+    /// Whether a line stamped `time` is new.
+    public mutating func admit(_ time: LogTime?) -> Bool {
+        guard let time else { return true }
+        if resuming, let last {
+            if time < last { return false }
+            if time == last, skip > 0 {
+                skip -= 1
+                return false
+            }
+        }
+        if time == last { takenAtLast += 1 } else { last = time; takenAtLast = 1 }
+        return true
     }
 }

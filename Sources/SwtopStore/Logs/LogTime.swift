@@ -61,7 +61,12 @@ public struct LogTime: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; nil when it is anything else.
     public static func parse<S: StringProtocol>(_ text: S) -> LogTime? {
-        let b = Array(text.utf8)
+        // Called for every line of a follow: read the bytes in place when the string is contiguous.
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ parse(bytes: $0) }) { return parsed }
+        return Array(text.utf8).withUnsafeBufferPointer { parse(bytes: $0) }
+    }
+
+    static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> LogTime? {
         guard b.count >= 20 else { return nil }
         func num(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= b.count else { return nil }

@@ -103,7 +103,7 @@ enum LogView {
             buffer.put(text, x: rect.x + 1, y: rect.y, style: .dimmed, maxWidth: rect.width - 1)
             return nil
         }
-        let prefix = prefixWidth(screen, model)
+        let prefix = prefixWidth(screen, model, total: rect.width)
         var rows: [[LogCell]] = []
         var firstPosition: Int?
         if screen.follow {
@@ -139,9 +139,14 @@ enum LogView {
         return firstPosition
     }
 
-    static func prefixWidth(_ screen: LogScreen, _ model: LogModel) -> Int {
+    /// Names keep up to a quarter of the width (at least 12 columns, at most 32).
+    static func nameWidth(_ screen: LogScreen, totalWidth: Int) -> Int {
+        min(max(12, min(32, totalWidth / 4)), screen.sources.map { DisplayWidth.of(TerminalSafe.sanitize($0.name)) }.max() ?? 0)
+    }
+
+    static func prefixWidth(_ screen: LogScreen, _ model: LogModel, total: Int) -> Int {
         var width = 1  // the stream gutter
-        if model.isMerged { width += min(20, screen.sources.map { DisplayWidth.of(TerminalSafe.sanitize($0.name)) }.max() ?? 0) + 1 }
+        if model.isMerged { width += nameWidth(screen, totalWidth: total) + 1 }
         if screen.timestamps { width += 13 }
         return width
     }
@@ -159,7 +164,7 @@ enum LogView {
         }
         if model.isMerged {
             let source = Int(entry.source) < screen.sources.count ? screen.sources[Int(entry.source)].name : "?"
-            let nameWidth = min(20, screen.sources.map { DisplayWidth.of(TerminalSafe.sanitize($0.name)) }.max() ?? 0)
+            let nameWidth = nameWidth(screen, totalWidth: width)
             let name = DisplayWidth.truncate(TerminalSafe.sanitize(source), toColumns: nameWidth)
             append(name + String(repeating: " ", count: max(0, nameWidth - DisplayWidth.of(name))) + " ",
                    Style(LogLayout.nameRole(source), bold: true), to: &head)
