@@ -103,6 +103,9 @@ public final class LogSession: Sendable {
         for task in running { task.cancel() }
     }
 
+    /// Whether anything arrived since the last `drain`.
+    public var hasNews: Bool { inbox.withLock { $0.woken } }
+
     /// What arrived since the last call, and every container's state now.
     public func drain() -> News {
         inbox.withLock { inbox in

@@ -37,6 +37,8 @@ struct LogSessions {
         for purpose in Array(open.keys) { close(purpose) }
     }
 
+    var hasNews: Bool { open.values.contains { $0.session.hasNews } }
+
     /// Takes what the sessions have for the models; true when something changed.
     func drain() -> Bool {
         var changed = false

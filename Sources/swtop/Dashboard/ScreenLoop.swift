@@ -39,6 +39,7 @@ struct ScreenLoop {
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
+        var lastLogDrain = 0.0
         while true {
             if Signals.quitRequested { return .quit }
             let now = ProcessInfo.processInfo.systemUptime
@@ -48,6 +49,12 @@ struct ScreenLoop {
             var timeout: Int32 = snapshot.loaded ? 1000 : -1
             if case .unreachable = snapshot.connection { timeout = 1000 }
             if dirty { timeout = Int32(max(0, (lastDraw + Self.frameInterval - now) * 1000)) }
+            // Log lines are taken at most once a frame: a flood then wakes this thread 30 times a second,
+            // not once per chunk the engine sends.
+            if logs.hasNews {
+                let wait = Int32(max(0, (lastLogDrain + Self.frameInterval - now) * 1000))
+                timeout = timeout < 0 ? wait : min(timeout, wait)
+            }
             var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: app.mailbox.readFD, events: Int16(POLLIN), revents: 0)]
             if poll(&fds, 2, timeout) == 0 { dirty = true }
@@ -56,7 +63,11 @@ struct ScreenLoop {
                 dirty = true
             }
             if case .unreachable = snapshot.connection { dirty = true }
-            if logs.drain() { dirty = true }
+            let drainClock = ProcessInfo.processInfo.systemUptime
+            if drainClock - lastLogDrain >= Self.frameInterval * 0.9 {
+                lastLogDrain = drainClock
+                if logs.drain() { dirty = true }
+            }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
