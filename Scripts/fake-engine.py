@@ -86,6 +86,24 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(500, {"message": "fake engine: inspect failed"})
         elif key.endswith("/json"):
             self.send_json(404, {"message": "No such container: fake"})
+        elif key.endswith("/logs"):
+            # A framed log whose engine reports an error inside the stream (stream 3), then is cut
+            # in the middle of a frame: each request sends the same, so a client that resumes from the
+            # last timestamp must not show "hello" twice.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.docker.multiplexed-stream")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            def frame(stream, payload):
+                return bytes([stream, 0, 0, 0]) + len(payload).to_bytes(4, "big") + payload
+            pieces = [frame(1, b"2023-11-14T22:13:20.000000001Z hello\n"),
+                      frame(3, b"2023-11-14T22:13:20.000000002Z Error grabbing logs: log file is corrupt\n"),
+                      frame(1, b"2023-11-14T22:13:20.000000003Z cut here\n")[:12]]
+            for piece in pieces:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
         elif key == "/events":
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

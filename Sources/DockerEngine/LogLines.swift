@@ -67,7 +67,11 @@ public struct LineAssembler: Sendable {
         var body = bytes[...]
         if body.last == UInt8(ascii: "\r") { body = body.dropLast() }
         var timestamp: String?
-        if timestamps, let space = body.firstIndex(of: UInt8(ascii: " ")), space - body.startIndex <= 40 {
+        // Only what looks like the engine's RFC 3339 stamp (`2024-01-02T…`): an error the engine writes
+        // into the stream may come without one, and its first word is text.
+        if timestamps, let space = body.firstIndex(of: UInt8(ascii: " ")), space - body.startIndex <= 40,
+           space - body.startIndex >= 20, body[body.startIndex + 10] == UInt8(ascii: "T"),
+           (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(body[body.startIndex]) {
             timestamp = String(decoding: body[body.startIndex..<space], as: UTF8.self)
             body = body[(space + 1)...]
         }

@@ -102,6 +102,9 @@ final class LineAssemblerTests: XCTestCase {
         var assembler = LineAssembler(timestamps: true)
         let lines = assembler.push(Array("2026-11-29T09:00:00.123456789Z hello there\n".utf8), stream: .stdout)
         XCTAssertEqual(lines, [LogLine(stream: .stdout, timestamp: "2026-11-29T09:00:00.123456789Z", text: "hello there")])
+        // An engine error in the stream may come without a stamp: its first word stays.
+        XCTAssertEqual(assembler.push(Array("Error grabbing logs: corrupt\n".utf8), stream: .system),
+                       [LogLine(stream: .system, text: "Error grabbing logs: corrupt")])
     }
 
     func testInvalidUTF8BecomesReplacementNotACrash() {

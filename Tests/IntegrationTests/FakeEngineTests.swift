@@ -108,4 +108,46 @@ final class FakeEngineTests: XCTestCase {
         XCTAssertEqual(afterFailure?.details[id]?.HostConfig?.RestartPolicy?.Name, "always", "kept after the failure")
         XCTAssertNotNil(afterFailure?.timing[id]?.startedAt, "the start time came from inspect")
     }
+
+    /// An engine error inside a log stream is shown, and a stream cut mid-frame is said, not dropped;
+    /// the follow then resumes from the last timestamp without repeating a line.
+    func testLogStreamErrorsAreShownAndTheResumeRepeatsNothing() async throws {
+        let client = try await DockerClient.connect(EngineEndpoint(address: .unix(path: socket), source: "test"))
+        let wakes = WakeCounter()
+        let session = LogSession(sources: [LogSession.Source(id: "a" + String(repeating: "a", count: 63), name: "good-one")],
+                                 options: LogSession.Options(tail: 10), client: { client }, wake: { wakes.bump() })
+        session.start()
+        var entries: [LogEntry] = []
+        let deadline = Date().addingTimeInterval(15)
+        // The first stream is cut; the session retries a second later, and the fake sends it all again.
+        let logsPath = "/containers/" + String(repeating: "a", count: 64) + "/logs"
+        while Date() < deadline, (try counts()[logsPath] ?? 0) < 2 {
+            entries += session.drain().entries
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        entries += session.drain().entries
+        XCTAssertGreaterThanOrEqual(try counts()[logsPath] ?? 0, 2, "the session did not resume")
+        session.stop()
+        await client.shutdown()
+        XCTAssertEqual(entries.filter { $0.text == "hello" }.count, 1, "hello repeated after the resume: \(entries)")
+        XCTAssertTrue(entries.contains { $0.kind == .error && $0.text == "Error grabbing logs: log file is corrupt" }, "\(entries)")
+        XCTAssertTrue(entries.contains { $0.kind == .error && $0.text.contains("stream ended inside a log frame") }, "\(entries)")
+        XCTAssertGreaterThan(wakes.value, 0)
+
+        // The CLI: the line on stdout, the engine's error on stderr, and the cut stream fails the command.
+        // (The fake stamps every line, as an engine does when asked with -t.)
+        let cli = try Shell.run([Repo.swtopBinary, "logs", "-t", "-H", "unix://\(socket)", "a" + String(repeating: "a", count: 63)])
+        XCTAssertEqual(cli.stdout, "2023-11-14T22:13:20.000000001Z hello\n")
+        XCTAssertTrue(cli.stderr.contains("Error grabbing logs: log file is corrupt"), cli.stderr)
+        XCTAssertTrue(cli.stderr.contains("stream ended inside a log frame"), cli.stderr)
+        XCTAssertEqual(cli.status, 1)
+    }
+}
+
+final class WakeCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func bump() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

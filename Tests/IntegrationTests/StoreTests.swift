@@ -112,9 +112,11 @@ final class StoreTests: EngineTestCase {
                     let kernel = Double(end.nanoseconds - start.nanoseconds) / Double(end.at - start.at) * 100
                     let samples = Array(later.stats[id]!.cpuHistory.suffix(4))
                     let store = samples.reduce(0, +) / Double(samples.count)
-                    // Busy enough that a figure of 0 (or of any other container) could not pass.
-                    XCTAssertGreaterThan(kernel, 20, "[\(engine.name)] the busy loop is busy")
-                    XCTAssertEqual(store, kernel, accuracy: max(15, kernel / 4),
+                    // On a loaded machine the loop gets what the scheduler leaves it (16 % was seen while a
+                    // benchmark flooded both cores), so the tolerance follows the kernel's figure: a store
+                    // figure of 0, or of any other container, still cannot pass.
+                    XCTAssertGreaterThan(kernel, 6, "[\(engine.name)] the busy loop is busy")
+                    XCTAssertEqual(store, kernel, accuracy: max(3, kernel / 3),
                                    "[\(engine.name)] cgroups: \(useCgroups): store \(samples) vs kernel \(kernel)")
                     XCTAssertEqual(later.stats[id]?.source, useCgroups ? .cgroupV1 : .engineAPI, engine.name)
                     let stopped = later.containers.filter { $0.state != .running }
