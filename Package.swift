@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses (a warning on every build); the module map
@@ -29,9 +30,13 @@ let package = Package(
         .target(name: "TermCanvas"),
         .target(name: "SwtopStore", dependencies: [
             "DockerEngine",
+            .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "SwtopUI", dependencies: ["TermCanvas", "SwtopStore", "DockerEngine"]),
+        .target(name: "SwtopUI", dependencies: [
+            "TermCanvas", "SwtopStore", "DockerEngine",
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
         .target(name: "NCursesBackend", dependencies: ["CNCurses", "TermCanvas"]),
         .executableTarget(name: "swtop", dependencies: [
             "DockerEngine", "SwtopStore", "SwtopUI", "TermCanvas", "NCursesBackend",

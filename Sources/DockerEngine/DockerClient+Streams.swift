@@ -105,6 +105,33 @@ extension DockerClient {
         }
     }
 
+    /// Opens `GET /containers/{id}/logs` and returns a reader that pulls the body as the caller asks for
+    /// it: nothing is buffered beyond one chunk, so a consumer that falls behind slows the engine's
+    /// stream down (TCP back-pressure) instead of growing a queue. For a log follow at any rate.
+    public func openLogs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) async throws -> LogReader {
+        var query: [(String, String)] = [
+            ("stdout", options.stdout ? "1" : "0"), ("stderr", options.stderr ? "1" : "0"),
+            ("follow", options.follow ? "1" : "0"), ("timestamps", options.timestamps ? "1" : "0"),
+        ]
+        if let tail = options.tail { query.append(("tail", String(tail))) }
+        if let since = options.since { query.append(("since", since)) }
+        let path = versioned("/containers/\(Self.escape(id))/logs", query)
+        let response = try await transport.open(try transport.makeRequest(.GET, path), path: "/containers/\(id)/logs")
+        let contentType = response.headers.first(name: "Content-Type") ?? ""
+        let isRaw: Bool
+        if let tty {
+            isRaw = tty
+        } else if contentType.contains("multiplexed-stream") {
+            isRaw = false
+        } else if contentType.contains("raw-stream") {
+            isRaw = true
+        } else {
+            isRaw = try await inspectContainer(id).Config?.Tty ?? false
+        }
+        return LogReader(body: response.body.makeAsyncIterator(), isRaw: isRaw, timestamps: options.timestamps,
+                         transport: transport)
+    }
+
     /// Runs `body` on its own task; cancelling the consumer cancels the request.
     func stream<Element: Sendable>(
         _ body: @escaping @Sendable (AsyncThrowingStream<Element, Error>.Continuation) async throws -> Void
@@ -119,6 +146,51 @@ extension DockerClient {
                 }
             }
             continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// A log body being read: `nextLines()` gives the lines of the next chunk (raw TTY output or demuxed
+/// frames), `nextFrames()` the payloads as sent. nil at the end of the body.
+public struct LogReader {
+    private var body: HTTPClientResponse.Body.AsyncIterator
+    public let isRaw: Bool
+    private var frames = LogFrameDecoder()
+    private var lines: LineAssembler
+    private var ended = false
+    private let transport: HTTPTransport
+
+    init(body: HTTPClientResponse.Body.AsyncIterator, isRaw: Bool, timestamps: Bool, transport: HTTPTransport) {
+        self.body = body
+        self.isRaw = isRaw
+        self.lines = LineAssembler(timestamps: timestamps)
+        self.transport = transport
+    }
+
+    /// The complete lines of the next chunk (possibly none); at the end, the unterminated tails, then nil.
+    public mutating func nextLines() async throws -> [LogLine]? {
+        guard !ended else { return nil }
+        guard let frames = try await nextFrames() else {
+            ended = true
+            let rest = lines.flush()
+            return rest.isEmpty ? nil : rest
+        }
+        var out: [LogLine] = []
+        for frame in frames { out += lines.push(frame.payload, stream: frame.stream) }
+        return out
+    }
+
+    /// The next chunk's payloads as the engine sent them (a TTY container's bytes as one stdout frame).
+    public mutating func nextFrames() async throws -> [LogFrame]? {
+        do {
+            guard let chunk = try await body.next() else {
+                try frames.finish()
+                return nil
+            }
+            if isRaw { return [LogFrame(stream: .stdout, payload: Array(chunk.readableBytesView))] }
+            return try frames.push(chunk.readableBytesView)
+        } catch {
+            throw transport.mapError(error)
         }
     }
 }

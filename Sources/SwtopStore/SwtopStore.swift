@@ -89,6 +89,10 @@ public actor SwtopStore {
         continuation.finish()
     }
 
+    /// The engine connection of the moment, for sessions beside the snapshot (logs): nil while the engine
+    /// is unreachable. A session that finds it closed asks again.
+    public func currentClient() -> DockerClient? { client }
+
     /// The rows the UI shows now: their stats are sampled first when the API path is used.
     public func setVisible(_ ids: [String]) {
         visible = ids

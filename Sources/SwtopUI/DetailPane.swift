@@ -10,7 +10,8 @@ import TermCanvas
 /// The selected container in full: command, created, restart policy, ports, mounts, networks, health,
 /// and CPU / memory sparklines over the last two minutes.
 enum DetailPane {
-    static func draw(_ buffer: inout ScreenBuffer, _ rect: Rect, _ item: ContainerItem, _ snapshot: StoreSnapshot, now: Date) {
+    static func draw(_ buffer: inout ScreenBuffer, _ rect: Rect, _ item: ContainerItem, _ snapshot: StoreSnapshot, now: Date,
+                     logs: LogModel? = nil) {
         guard !rect.isEmpty else { return }
         buffer.fill(rect)
         let inner = Box(title: " \(item.name) ").draw(into: &buffer, in: rect)
@@ -41,6 +42,28 @@ enum DetailPane {
             buffer.put(label, x: inner.x, y: y, style: Style(.header, bold: true), maxWidth: labelWidth)
             buffer.put(value, x: inner.x + labelWidth + 1, y: y, maxWidth: inner.width - labelWidth - 1)
             y += 1
+        }
+        // The last lines of the container's log, live, in the rows the fields leave.
+        let logRows = inner.maxY - graphs - y
+        if let logs, logRows >= 1, logs.sources.first?.id == item.id {
+            buffer.put("Log", x: inner.x, y: y, style: Style(.header, bold: true), maxWidth: labelWidth)
+            let width = inner.width - labelWidth - 1
+            let count = logs.buffer.count
+            if count == 0 {
+                buffer.put("no lines yet (l: full log view)", x: inner.x + labelWidth + 1, y: y, style: .dimmed, maxWidth: width)
+            }
+            let shown = min(count, logRows)
+            for i in 0..<shown {
+                let entry = logs.buffer[logs.buffer.endIndex - shown + i]
+                var x = inner.x + labelWidth + 1
+                if entry.kind == .stderr { x += buffer.put("┃", x: x, y: y + i, style: Style(.error, bold: true), maxWidth: 1) }
+                let limit = min(entry.text.utf8.count, 4096)
+                let text = limit == entry.text.utf8.count ? entry.text : String(decoding: entry.text.utf8.prefix(limit), as: UTF8.self)
+                for run in TerminalSafe.sanitizeKeepingSGR(text) where x < inner.maxX {
+                    let style = entry.isOutput ? LogStyles.style(run.style) : Style(.warning)
+                    x += buffer.put(run.text, x: x, y: y + i, style: style, maxWidth: inner.maxX - x)
+                }
+            }
         }
         guard graphs > 0 else { return }
         // The figure and its source are worth more than a longer graph: they keep 46 columns.

@@ -8,6 +8,10 @@ public enum Command: Sendable, Hashable {
     case filter, sortNext, sortReverse, mark, toggleStopped
     case startStop, restart, pauseResume, kill, remove
     case help, quit, suspend, redraw
+    case logs
+    // The log view's own.
+    case logBack, logWrap, logTimestamps, logStdout, logStderr, logSince
+    case logSearch, logNextMatch, logPreviousMatch, logFilterMode, logRegex, logSave
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -46,7 +50,7 @@ public struct Binding: Sendable {
 }
 
 /// The default keymap. The help screen and the status-bar hints are rendered from it. The keys
-/// l, e, i, x, a and T are left unbound on purpose: logs, exec and inspect take them.
+/// e, i, x, a and T are left unbound on purpose: exec and inspect take them.
 public enum Keymap {
     public static let defaults: [Binding] = [
         Binding([.char("j"), .down], .moveDown, "move down"),
@@ -74,8 +78,37 @@ public enum Keymap {
         Binding([.ctrl("k")], .kill, "kill (SIGKILL)", dangerous: true, mutating: true, views: [.containers]),
         Binding([.char("d")], .remove, "remove (marked rows too)", dangerous: true, mutating: true, hint: "remove",
                 views: [.containers]),
+        Binding([.char("l")], .logs, "logs of the container (marked rows / compose group: merged)", hint: "logs",
+                views: [.containers]),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The log view's keys.
+    public static let logs: [Binding] = [
+        Binding([.escape, .char("q")], .logBack, "back to the dashboard (Esc first closes a prompt, the filter, the search)",
+                hint: "back"),
+        Binding([.char("j"), .down], .moveDown, "scroll down a line"),
+        Binding([.char("k"), .up], .moveUp, "scroll up a line (pauses the follow)"),
+        Binding([.pageUp], .pageUp, "page up (pauses the follow)"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.char("g"), .home], .top, "oldest line (pauses the follow)"),
+        Binding([.char("G"), .end], .bottom, "newest line: follow again", hint: "follow"),
+        Binding([.char("/")], .logSearch, "search (Enter keeps it; following goes on)", hint: "search"),
+        Binding([.char("n")], .logNextMatch, "next match"),
+        Binding([.char("N")], .logPreviousMatch, "previous match"),
+        Binding([.char("F")], .logFilterMode, "filter: show only the matching lines", hint: "filter"),
+        Binding([.char("R")], .logRegex, "search text as a regular expression / as plain text"),
+        Binding([.char("w")], .logWrap, "wrap long lines", hint: "wrap"),
+        Binding([.char("t")], .logTimestamps, "timestamps", hint: "time"),
+        Binding([.char("O")], .logStdout, "show / hide stdout"),
+        Binding([.char("E")], .logStderr, "show / hide stderr (marked ┃ in red)"),
+        Binding([.char("S")], .logSince, "since: last N lines → all → 1 h → 10 min → 1 min", hint: "since"),
+        Binding([.char("s"), .ctrl("s")], .logSave, "save the lines to a file", hint: "save"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
         Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]

@@ -5,13 +5,16 @@ import TermCanvas
 /// Turns a key into a new view state and the effects the app must run. Pure: no IO, no clock.
 public enum Reducer {
     public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
-                              keymap: [Binding] = Keymap.defaults) -> (UIState, [Effect]) {
+                              keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil) -> (UIState, [Effect]) {
         var state = state
         state.notice = nil
         if case let .resize(width, height) = key {
             state.width = width
             state.height = height
             return (state, [])
+        }
+        if case let .logs(screen)? = state.screens.last {
+            return LogReducer.reduce(state, screen, key, logs)
         }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
@@ -116,16 +119,36 @@ public enum Reducer {
             state.showStopped.toggle()
             state.notice = ActionResult(text: state.showStopped ? "showing stopped containers" : "hiding stopped containers",
                                         isError: false)
+        case .logs:
+            return openLogs(state, snapshot)
         case .help:
             state.showHelp = true
         case .quit: return (state, [.quit])
         case .suspend: return (state, [.suspend])
         case .redraw: return (state, [.redraw])
         case .startStop, .restart, .pauseResume, .kill, .remove,
-             .moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown:
+             .moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown,
+             .logBack, .logWrap, .logTimestamps, .logStdout, .logStderr, .logSince,
+             .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave:
             break
         }
         return (state, [])
+    }
+
+    /// `l`: the logs of the marked containers, else of the selected one (or its whole compose group),
+    /// full screen over the dashboard.
+    static func openLogs(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        let targets = Targets.of(state, snapshot)
+        guard !targets.isEmpty else {
+            state.notice = ActionResult(text: "no container selected", isError: true)
+            return (state, [])
+        }
+        let sources = targets.map { LogSession.Source(id: $0.id, name: $0.name) }
+        let screen = LogScreen(sources: sources, tail: state.logTail)
+        state.screens.append(.logs(screen))
+        state.showHelp = false
+        return (state, [.openLogs(LogRequest(purpose: .screen, sources: sources, options: screen.sessionOptions))])
     }
 
     /// What a key that acts elsewhere says in this view, instead of doing nothing.

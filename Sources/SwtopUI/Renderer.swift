@@ -14,6 +14,8 @@ public struct Frame: Sendable {
     public var scrollOffset: Int
     /// Containers on screen now: the store samples their stats first.
     public var visibleContainerIDs: [String]
+    /// The log view's first line drawn (store it back into the screen's `drawnTop`).
+    public var logTop: Int?
 }
 
 /// Draws a snapshot and the view state into a cell buffer. Pure: the same inputs give the same cells.
@@ -21,11 +23,16 @@ public enum Renderer {
     /// `now` is the clock the caller read for this frame: uptimes, "… ago" and the retry countdown
     /// are computed from it, so the same inputs always draw the same cells.
     public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date,
-                              keymap: [Binding] = Keymap.defaults) -> Frame {
+                              keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
+                              detailLogs: LogModel? = nil) -> Frame {
         var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
         guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
             tooSmall(&buffer, state)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
+        if case let .logs(screen)? = state.screens.last {
+            let top = LogView.draw(&buffer, snapshot, state, screen, logs, now: now)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [], logTop: top)
         }
         var area = buffer.bounds
         let (titleRow, rest) = area.splitTop(1)
@@ -47,7 +54,7 @@ public enum Renderer {
             let (listPart, detailPart) = Layout.splitForDetails(list)
             frame = ContainerTable.draw(into: buffer, listPart, snapshot, state, now: now)
             if let id = state.selection[.containers]?.containerID, let item = snapshot.containers.first(where: { $0.id == id }) {
-                DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now)
+                DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now, logs: detailLogs)
             }
         } else {
             switch state.view {

@@ -84,6 +84,11 @@ public struct UIState: Sendable {
     public var notice: ActionResult?
     public var width: Int
     public var height: Int
+    /// Screens opened over the dashboard, top last; `Esc` pops. The dashboard (lists and detail pane)
+    /// is what shows when this is empty.
+    public var screens: [Screen] = []
+    /// Initial lines of a log view (`--tail`).
+    public var logTail = 1000
 
     public init(width: Int, height: Int, readOnly: Bool = false) {
         self.width = width
@@ -99,10 +104,44 @@ public struct UIState: Sendable {
     public static let minimumHeight = 5
 }
 
+/// A screen over the dashboard, with its own keymap, reducer and renderer.
+public enum Screen: Sendable, Equatable {
+    case logs(LogScreen)
+
+    public var keymap: [Binding] {
+        switch self {
+        case .logs: return Keymap.logs
+        }
+    }
+}
+
+/// Which log session: the full-screen view, or the few live lines of the detail pane.
+public enum LogPurpose: Sendable, Hashable {
+    case screen, detail
+}
+
+/// A log session to open (replacing the one of the same purpose).
+public struct LogRequest: Sendable, Equatable {
+    public var purpose: LogPurpose
+    public var sources: [LogSession.Source]
+    public var options: LogSession.Options
+
+    public init(purpose: LogPurpose, sources: [LogSession.Source], options: LogSession.Options) {
+        self.purpose = purpose
+        self.sources = sources
+        self.options = options
+    }
+}
+
 /// What the reducer asks the app to do.
 public enum Effect: Sendable, Equatable {
     case perform(ContainerAction, [Target])
     case inspect(String)
+    case openLogs(LogRequest)
+    case closeLogs(LogPurpose)
+    /// Write the screen's log lines to `path`; `pickFreeName`: the default name, made unique rather than
+    /// replacing a file.
+    case saveLogs(path: String, pickFreeName: Bool, timestamps: Bool)
     case quit
     case suspend
     case redraw

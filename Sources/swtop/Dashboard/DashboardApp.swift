@@ -20,11 +20,35 @@ final class DashboardApp: Sendable {
     let store: SwtopStore
     let readOnly: Bool
     let mailbox: SnapshotMailbox
+    let logLimits: LogLimits
+    /// Results of work done off the screen thread (a saved log), shown in the status line.
+    let notices = Mutex<[ActionResult]>([])
 
-    init(store: SwtopStore, readOnly: Bool) {
+    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits()) {
         self.store = store
         self.readOnly = readOnly
+        self.logLimits = logLimits
         self.mailbox = SnapshotMailbox()
+    }
+
+    func post(_ notice: ActionResult) {
+        notices.withLock { $0.append(notice) }
+        mailbox.wake()
+    }
+
+    func takeNotice() -> ActionResult? {
+        notices.withLock { list in list.isEmpty ? nil : list.removeLast() }
+    }
+
+    /// A log session that reads through the store's connection and wakes the screen thread.
+    func makeLogSession(_ request: LogRequest) -> (LogSession, LogModel) {
+        let session = LogSession(sources: request.sources, options: request.options,
+                                 client: { [store] in await store.currentClient() },
+                                 wake: { [mailbox] in mailbox.wake() })
+        let small = request.purpose == .detail
+        let model = LogModel(sources: request.sources, maxLines: small ? 200 : logLimits.lines,
+                             maxBytes: small ? 1 << 20 : logLimits.bytes)
+        return (session, model)
     }
 
     func run() async -> Outcome {
@@ -49,7 +73,7 @@ final class DashboardApp: Sendable {
             Task { [store] in await store.perform(action, on: list) }
         case let .inspect(id):
             Task { [store] in await store.requestDetails(id) }
-        case .quit, .suspend, .redraw:
+        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs:
             break
         }
     }
@@ -119,4 +143,11 @@ enum OSThread {
             Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
         }
     }
+}
+
+/// The log view's limits from the command line.
+struct LogLimits: Sendable {
+    var tail = 1000
+    var lines = 100_000
+    var bytes = 64 << 20
 }

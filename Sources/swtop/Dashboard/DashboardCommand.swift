@@ -18,6 +18,10 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Log level for --log-file: critical, error, warning, info, debug, trace.") var logLevel: String = "info"
     @Flag(help: "Sample stats through the engine API even when cgroup files are readable.") var apiStats = false
     @Option(help: "Seconds between full resyncs; events keep the screen current in between.") var resyncSeconds: Double = 15
+    @Option(help: "Lines a log view starts with (l); S in the view switches to all lines or a time span.") var tail: Int = 1000
+    @Option(help: "Most lines a log view keeps; the oldest are dropped (and counted) beyond it.") var logLines: Int = 100_000
+    @Option(help: "Most bytes a log view keeps (e.g. 64MB, 1GB); the oldest lines are dropped beyond it.",
+            transform: ByteSize.parse) var logBytes: Int = 64 << 20
 
     func run() async throws {
         let endpoint: EngineEndpoint
@@ -47,7 +51,8 @@ struct DashboardCommand: AsyncParsableCommand {
         settings.useCgroupFiles = !apiStats
         settings.resyncInterval = max(1, resyncSeconds)
         let store = SwtopStore(endpoint: endpoint, settings: settings)
-        let app = DashboardApp(store: store, readOnly: readOnly)
+        let limits = LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes)
+        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits)
         let outcome = await app.run()
         await store.stop()
         redirect.restore()
@@ -76,5 +81,26 @@ struct StderrRedirect {
         guard saved >= 0 else { return }
         dup2(saved, 2)
         close(saved)
+    }
+}
+
+/// `64MB`, `1GB`, `512KiB`, `1000000`: a size in bytes.
+enum ByteSize {
+    static func parse(_ text: String) throws -> Int {
+        let trimmed = text.filter { !$0.isWhitespace }.uppercased()
+        let digits = trimmed.prefix { $0.isNumber }
+        guard let number = Int(digits), number > 0 else {
+            throw ValidationError("not a size: \(text) (e.g. 64MB, 1GB, 1048576)")
+        }
+        let unit = String(trimmed.dropFirst(digits.count).filter { $0 != "I" && $0 != "B" })
+        let scale: Int
+        switch unit {
+        case "": scale = 1
+        case "K": scale = 1 << 10
+        case "M": scale = 1 << 20
+        case "G": scale = 1 << 30
+        default: throw ValidationError("unknown size unit in \(text) (use KB, MB or GB)")
+        }
+        return number * scale
     }
 }

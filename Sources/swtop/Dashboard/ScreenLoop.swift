@@ -32,7 +32,10 @@ struct ScreenLoop {
         }
         let (width, height) = terminal.size()
         var state = UIState(width: width, height: height, readOnly: app.readOnly)
+        state.logTail = app.logLimits.tail
         var snapshot = StoreSnapshot()
+        var logs = LogSessions(app: app)
+        defer { logs.closeAll() }
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
@@ -53,6 +56,11 @@ struct ScreenLoop {
                 dirty = true
             }
             if case .unreachable = snapshot.connection { dirty = true }
+            if logs.drain() { dirty = true }
+            if let notice = app.takeNotice() {
+                state.notice = notice
+                dirty = true
+            }
             if Signals.take(.suspend) {
                 suspend(terminal, &state)
                 dirty = true
@@ -63,7 +71,8 @@ struct ScreenLoop {
             }
             // Drain every key ncurses has (a paste or a held key arrives as many).
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
-                let (next, effects) = Reducer.reduce(state, key, snapshot)
+                logs.sync(state)
+                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel)
                 state = next
                 dirty = true
                 if case .resize = key { terminal.forceFullRedraw() }
@@ -72,9 +81,14 @@ struct ScreenLoop {
                     case .quit: return .quit
                     case .suspend: suspend(terminal, &state)
                     case .redraw: terminal.forceFullRedraw()
+                    case let .openLogs(request): logs.open(request)
+                    case let .closeLogs(purpose): logs.close(purpose)
+                    case let .saveLogs(path, pickFreeName, timestamps):
+                        logs.save(to: path, pickFreeName: pickFreeName, timestamps: timestamps)
                     default: app.send(effect)
                     }
                 }
+                logs.followDetails(state, snapshot)
             }
             let sizeNow = terminal.size()
             if sizeNow.width != state.width || sizeNow.height != state.height {
@@ -85,8 +99,13 @@ struct ScreenLoop {
             }
             let clock = ProcessInfo.processInfo.systemUptime
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
-            let frame = Renderer.render(snapshot, state, now: Date())
+            logs.sync(state)
+            let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel)
             state.scroll[state.view] = frame.scrollOffset
+            if case var .logs(screen)? = state.screens.last, screen.drawnTop != frame.logTop {
+                screen.drawnTop = frame.logTop
+                state.screens[state.screens.count - 1] = .logs(screen)
+            }
             terminal.present(frame.buffer)
             lastDraw = clock
             dirty = false

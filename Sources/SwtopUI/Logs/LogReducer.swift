@@ -1,0 +1,202 @@
+import DockerEngine
+import SwtopStore
+import TermCanvas
+
+/// Keys of the log view. Pure like `Reducer`: it reads the lines (`LogModel`) but changes only the view
+/// state; the session and the file writing are effects.
+enum LogReducer {
+    static func reduce(_ state: UIState, _ screen: LogScreen, _ key: Key, _ model: LogModel?) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        if state.showHelp {
+            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
+            return (state, [])
+        }
+        if let prompt = screen.prompt {
+            return typing(state, screen, prompt, key, model)
+        }
+        guard let binding = Keymap.binding(for: key, in: Keymap.logs) else { return (state, []) }
+        let page = max(1, LogLayout.textHeight(state) - 1)
+        var effects: [Effect] = []
+        switch binding.command {
+        case .logBack:
+            if key == .escape, screen.filterMode {
+                screen.filterMode = false
+            } else if key == .escape, !screen.query.isEmpty {
+                screen.query = ""
+                screen.currentMatch = nil
+            } else {
+                state.screens.removeLast()
+                return (state, [.closeLogs(.screen)])
+            }
+        case .moveUp: move(&screen, by: -1, model, state)
+        case .moveDown: move(&screen, by: 1, model, state)
+        case .pageUp: move(&screen, by: -page, model, state)
+        case .pageDown: move(&screen, by: page, model, state)
+        case .top:
+            pause(&screen, model, state)
+            if let model, model.shownCount > 0 { screen.top = model.shownPosition(0) }
+        case .bottom:
+            screen.follow = true
+            screen.currentMatch = nil
+        case .logSearch:
+            screen.prompt = .search(screen.query)
+        case .logNextMatch, .logPreviousMatch:
+            guard let model, !screen.query.isEmpty else {
+                state.notice = ActionResult(text: "no search: / to search", isError: false)
+                break
+            }
+            let forward = binding.command == .logNextMatch
+            let from = screen.currentMatch ?? (forward ? (screen.follow ? model.buffer.endIndex : screen.top - 1)
+                                                        : (screen.follow ? model.buffer.endIndex : screen.top))
+            if let found = forward ? model.match(after: from) : model.match(before: from) {
+                jump(&screen, to: found, model, state)
+            } else {
+                state.notice = ActionResult(text: forward ? "no later match for “\(screen.query)”" : "no earlier match for “\(screen.query)”",
+                                            isError: false)
+            }
+        case .logFilterMode:
+            if screen.query.isEmpty {
+                screen.filterMode = true
+                screen.prompt = .search("")
+            } else {
+                screen.filterMode.toggle()
+            }
+            screen.currentMatch = nil
+            if !screen.follow, let model { screen.top = model.buffer.startIndex }
+        case .logRegex:
+            screen.regex.toggle()
+            state.notice = ActionResult(text: screen.regex ? "search: regular expression" : "search: plain text", isError: false)
+        case .logWrap:
+            screen.wrap.toggle()
+            state.notice = ActionResult(text: screen.wrap ? "wrapping long lines" : "long lines cut at the edge", isError: false)
+        case .logTimestamps:
+            screen.timestamps.toggle()
+        case .logStdout:
+            screen.showStdout.toggle()
+            state.notice = ActionResult(text: screen.showStdout ? "stdout shown" : "stdout hidden", isError: false)
+        case .logStderr:
+            screen.showStderr.toggle()
+            state.notice = ActionResult(text: screen.showStderr ? "stderr shown" : "stderr hidden", isError: false)
+        case .logSince:
+            screen.since = screen.since.next
+            screen.follow = true
+            screen.currentMatch = nil
+            state.notice = ActionResult(text: "since: \(screen.since.label(tail: screen.tail))", isError: false)
+            effects = [.openLogs(LogRequest(purpose: .screen, sources: screen.sources, options: screen.sessionOptions))]
+        case .logSave:
+            screen.prompt = .save(defaultFileName(screen), isDefault: true)
+        case .help:
+            state.showHelp = true
+        case .quit: return (state, [.quit])
+        case .suspend: return (state, [.suspend])
+        case .redraw: return (state, [.redraw])
+        default:
+            break
+        }
+        state.screens[state.screens.count - 1] = .logs(screen)
+        return (state, effects)
+    }
+
+    static func defaultFileName(_ screen: LogScreen) -> String {
+        let base = screen.sources.count == 1 ? screen.sources[0].name : "swtop-merged"
+        let safe = String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
+        return safe + ".log"
+    }
+
+    /// Stops following and keeps the lines that were on screen where they are.
+    static func pause(_ screen: inout LogScreen, _ model: LogModel?, _ state: UIState) {
+        guard screen.follow else { return }
+        screen.follow = false
+        screen.receivedAtPause = model?.buffer.received ?? 0
+        if let drawn = screen.drawnTop {
+            screen.top = drawn
+        } else if let model, model.shownCount > 0 {
+            screen.top = model.shownPosition(max(0, model.shownCount - LogLayout.textHeight(state)))
+        }
+    }
+
+    static func move(_ screen: inout LogScreen, by delta: Int, _ model: LogModel?, _ state: UIState) {
+        guard let model, model.shownCount > 0 else { return }
+        if screen.follow {
+            guard delta < 0 else { return }
+            pause(&screen, model, state)
+        }
+        let ordinal = model.shownOrdinal(atOrAfter: screen.top)
+        let last = max(0, model.shownCount - 1)
+        screen.top = model.shownPosition(min(max(0, ordinal + delta), last))
+    }
+
+    /// Shows the line at `position` a few lines below the top, paused, as the current match.
+    static func jump(_ screen: inout LogScreen, to position: Int, _ model: LogModel, _ state: UIState) {
+        pause(&screen, model, state)
+        screen.currentMatch = position
+        let ordinal = model.shownOrdinal(atOrAfter: position)
+        let context = min(3, LogLayout.textHeight(state) / 3)
+        screen.top = model.shownCount > 0 ? model.shownPosition(max(0, min(ordinal, model.shownCount - 1) - context)) : position
+    }
+
+    static func typing(_ state: UIState, _ screen: LogScreen, _ prompt: LogPrompt, _ key: Key,
+                       _ model: LogModel?) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        var effects: [Effect] = []
+        switch prompt {
+        case let .search(text):
+            var text = text
+            switch key {
+            case .enter:
+                screen.prompt = nil
+                screen.query = text
+                if text.isEmpty { screen.filterMode = false }
+            case .escape:
+                screen.prompt = nil
+                screen.query = ""
+                screen.filterMode = false
+                screen.currentMatch = nil
+            case .backspace, .delete:
+                if !text.isEmpty { text.removeLast() }
+                screen.prompt = .search(text)
+                screen.query = text
+            case .ctrl("u"):
+                screen.prompt = .search("")
+                screen.query = ""
+            case .ctrl("r"):
+                screen.regex.toggle()
+            case let .char(c):
+                text.append(c)
+                screen.prompt = .search(text)
+                screen.query = text
+            default:
+                break
+            }
+            screen.currentMatch = nil
+        case let .save(text, isDefault):
+            var text = text
+            switch key {
+            case .enter:
+                screen.prompt = nil
+                if text.isEmpty {
+                    state.notice = ActionResult(text: "save cancelled: no file name", isError: true)
+                } else {
+                    effects = [.saveLogs(path: text, pickFreeName: isDefault, timestamps: screen.timestamps)]
+                }
+            case .escape:
+                screen.prompt = nil
+                state.notice = ActionResult(text: "save cancelled", isError: false)
+            case .backspace, .delete:
+                if !text.isEmpty { text.removeLast() }
+                screen.prompt = .save(text, isDefault: false)
+            case .ctrl("u"):
+                screen.prompt = .save("", isDefault: false)
+            case let .char(c):
+                text.append(c)
+                screen.prompt = .save(text, isDefault: false)
+            default:
+                break
+            }
+        }
+        state.screens[state.screens.count - 1] = .logs(screen)
+        return (state, effects)
+    }
+}
