@@ -50,6 +50,8 @@ TOOLS = {
         "open_keys": [["/"], ["-l", "{filter}"], ["Enter"], ["l"]],
         "help_key": "?",
         "help_re": re.compile(r"Keys \(Esc"),
+        # the log view's title row: " swtop  logs: NAME ... following"
+        "view_re": re.compile(r"^ swtop +logs: "),
         "save": True,
     },
     "lazydocker": {
@@ -58,6 +60,7 @@ TOOLS = {
         "open_keys": [["3"]],
         "help_key": "x",
         "help_re": re.compile(r"─Menu─"),
+        "view_re": None,
         "save": False,
     },
 }
@@ -132,6 +135,13 @@ def open_logs(a, spec, pred, timeout=30.0):
     return None
 
 
+def in_view(spec, screen, flood_lines):
+    """The tool's log view is on screen (swtop: its title row) with at least flood_lines flood lines."""
+    if spec["view_re"] is not None and not spec["view_re"].search(screen.split("\n", 1)[0]):
+        return False
+    return len(FLOOD_RE.findall(screen)) >= flood_lines
+
+
 def engine_window(a, seconds):
     """Engine CPU % and flood line rate over `seconds` with whatever follows now."""
     n0, tn0 = last_number(a)
@@ -200,7 +210,7 @@ def cmd_follow(a):
     pid, launched, relay_state = start_pane(a.state, a.command)
     res["pid"] = pid
     try:
-        err = open_logs(a, spec, lambda: len(FLOOD_RE.findall(capture())) >= 5, timeout=60.0)
+        err = open_logs(a, spec, lambda: in_view(spec, capture(), 5), timeout=60.0)
         if err:
             res["error"] = err
             res["screen"] = capture()
@@ -381,7 +391,7 @@ def cmd_burst(a):
     res["pid"] = pid
     try:
         # The container waits for /go: the log view is open (and empty) before the burst starts.
-        err = open_logs(a, spec, lambda: True, timeout=5.0)
+        err = open_logs(a, spec, lambda: in_view(spec, capture(), 0), timeout=10.0)
         if err:
             res["error"] = err
             res["screen"] = capture()
@@ -546,17 +556,17 @@ def cmd_table(a):
     tools = [t for t in ("swtop", "lazydocker") if t in follow or t in burst]
     base_engine = base.get("engine_pct") if base else None
 
-    def fig(d, f):
+    def fig(d, f, first):
         if not d:
             return "–"
         if "error" in d and "cpu_pct" not in d:
-            return f"error: {d['error']}"
+            return f"error: {d['error']}" if first else "–"
         return f(d)
 
     rows = []
 
     def row(name, target, f, basecell=""):
-        cells = [fig(follow.get(t), lambda d, t=t: f(d, t)) for t in tools]
+        cells = [fig(follow.get(t), lambda d, t=t: f(d, t), not rows) for t in tools]
         rows.append(f"| {name} | {target} | " + " | ".join(cells) + f" | {basecell} |")
 
     def cpu_cell(d, t):

@@ -144,7 +144,7 @@ if [[ " ${TOOLS[*]} " == *" swtop "* ]]; then
   [[ -x "$SWTOP_BIN" ]] || { log "error: $SWTOP_BIN missing"; exit 1; }
   # The burst needs a buffer that holds all of it: the caps swtop has (issue 7: --log-lines N,
   # --log-bytes SIZE, --tail N).
-  help_text="$("$SWTOP_BIN" --help 2>&1 || true)"
+  help_text="$("$SWTOP_BIN" --help 2>&1 || true; "$SWTOP_BIN" dashboard --help 2>&1 || true)"
   lines_cap=$(( BURST + BURST / 10 + 1000 ))
   bytes_mb=$(( (BURST * 16 / 1000000) + 64 ))  # generous: ~8 bytes a line + bookkeeping
   (( bytes_mb < 256 )) && bytes_mb=256
