@@ -223,6 +223,7 @@ def cmd_follow(a):
         window = a.minutes * 60.0
         log(f"{a.tool}: measuring for {window:.0f} s (RSS every {a.sample:.0f} s)")
         n0, tn0 = last_number(a)
+        shown0 = screen_max(capture())
         b0 = read_bytes(relay_state)
         c0, e0, h0, t0 = tool_ticks(pid), engine_sample(a.engine_dir), host_cpu(), time.monotonic()
         samples, behind = [], []
@@ -276,6 +277,11 @@ def cmd_follow(a):
         shown = screen_max(capture())
         res["screen_last"] = shown
         res["container_last"] = n1
+        if shown is not None and n1 is not None:
+            behind.append([round(time.monotonic() - opened, 1), n1 - shown])
+        if shown is not None and shown0 is not None:
+            # how fast the screen moved through the flood: the lines the tool took in, per second
+            res["shown_rate"] = round((shown - shown0) / span)
         log(f"{a.tool}: cpu {res['cpu_pct']} %, engine {res['engine_pct']} %, flood {res['flood_rate']} lines/s, "
             f"RSS 1 min {(res['rss_1min_bytes'] or 0) / MB:.1f} MB, end {res['rss_end_bytes'] / MB:.1f} MB")
         res["screen"] = capture()
@@ -610,6 +616,8 @@ def cmd_table(a):
         f"{base['engine_flood_only_pct']:.1f} %" if base else "")
     row("flood line rate while following (lines/s)", "", lambda d, t: f"{d['flood_rate']:,}" if d.get("flood_rate") else "–",
         f"{base['flood_rate']:,}" if base else "")
+    row("lines/s the screen moved through (the tool's read rate)", "",
+        lambda d, t: f"{d['shown_rate']:,}" if d.get("shown_rate") is not None else "–")
     row("screen behind the container at the end", "", behind_cell)
     row("terminal bytes/s while following", "", lambda d, t: f"{d['bytes_per_s']:,}")
     row("measured for", "", lambda d, t: f"{d['window_s'] / 60:.1f} min",
