@@ -236,10 +236,11 @@ def cmd_follow(a):
             time.sleep(min(a.sample, window - (now - t0)))
             now = time.monotonic()
             rss = tool_rss(pid)
-            if tool_ticks(pid) is None:
+            ticks = tool_ticks(pid)
+            if ticks is None:
                 aborted = "the tool ended"
                 break
-            samples.append([round(now - opened, 1), rss])
+            samples.append([round(now - opened, 1), rss, ticks - c0])
             if now >= next_lag:  # how far the screen is behind the container
                 shown = screen_max(capture())
                 last, _ = last_number(a)
@@ -646,6 +647,15 @@ def cmd_table(a):
                   f"{mb(d.get('rss_end_bytes'))} (anonymous {mb(d.get('rss_anon_bytes'))}, file-backed "
                   f"{mb(d.get('rss_file_bytes'))}); log view on screen {d.get('log_view_after_ms')} ms after launch")
             print(f"  - RSS (MB) over time: {trend}")
+            ticked = [x for x in rs if len(x) > 2]
+            if len(ticked) >= 2:
+                # the tool's CPU minute by minute (% of a core), from the cumulative ticks of the samples
+                marks, prev = [], (ticked[0][0], ticked[0][2])
+                for x in ticked[1:]:
+                    if x[0] - prev[0] >= 60.0 or x is ticked[-1]:
+                        marks.append(f"{x[0] / 60:.1f}m {pct(x[2] - prev[1], x[0] - prev[0]):.0f}")
+                        prev = (x[0], x[2])
+                print(f"  - own CPU (% of a core) per interval ending at: {', '.join(marks)}")
             if d.get("behind_lines"):
                 print(f"  - screen behind the container (lines) over time: "
                       + ", ".join(f"{x[0] / 60:.1f}m {x[1]:,}" for x in d["behind_lines"]))
