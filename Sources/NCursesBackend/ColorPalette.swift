@@ -112,4 +112,22 @@ public enum ColorPalette {
 
     /// The colour pair number a role uses (pair 0 is the terminal default and cannot be changed).
     public static func pairNumber(of role: ColorRole) -> Int16 { Int16(role.rawValue) + 1 }
+
+    /// The first pair number free for explicit colours (log SGR): the role pairs come before it.
+    public static let firstDynamicPair = Int16(ColorRole.allCases.count) + 1
+
+    /// An explicit xterm-256 colour (`Style.foreground`/`background`) as a curses colour number on
+    /// `capability`, or nil when colours are dropped (mono, which includes NO_COLOR).
+    public static func map(_ index: UInt8, to capability: ColorCapability) -> Int16? {
+        ColorDownsampling.map(index, to: depth(of: capability)).map(Int16.init)
+    }
+
+    public static func depth(of capability: ColorCapability) -> ColorDownsampling.Depth {
+        switch capability {
+        case .mono: .none
+        case .colors8: .ansi8
+        case .colors16: .ansi16
+        case .colors256: .xterm256
+        }
+    }
 }

@@ -24,6 +24,17 @@ public final class Terminal {
     private var needsFullRedraw = true
     private var utf8 = true
     private var styleCache: [Style: (attrs: attr_t, pair: Int16)] = [:]
+    /// Pairs allocated for explicit colours, keyed by the curses colours they hold.
+    private var dynamicPairs: [ColorKey: Int16] = [:]
+    private var nextDynamicPair = Int(ColorPalette.firstDynamicPair)
+    /// One past the highest usable pair: COLOR_PAIRS, but never past what a `short` pair number holds.
+    private var pairLimit = 0
+    private var defaultColorsUsable = false
+
+    private struct ColorKey: Hashable {
+        var foreground: Int16
+        var background: Int16
+    }
 
     public init() {}
 
@@ -77,16 +88,44 @@ public final class Terminal {
 
     private func registerPairs(defaultColorsUsable: Bool) {
         styleCache.removeAll()
+        dynamicPairs.removeAll()
+        nextDynamicPair = Int(ColorPalette.firstDynamicPair)
+        self.defaultColorsUsable = defaultColorsUsable
+        pairLimit = capability == .mono ? 0 : min(Int(swtop_color_pairs()), Int(Int16.max) + 1)
         guard capability != .mono else { return }
         for role in ColorRole.allCases {
-            let look = ColorPalette.appearance(of: role, for: capability)
-            var fg = look.foreground, bg = look.background
-            if !defaultColorsUsable {
-                if fg < 0 { fg = 7 }
-                if bg < 0 { bg = 0 }
-            }
-            _ = init_pair(ColorPalette.pairNumber(of: role), fg, bg)
+            let colors = roleColors(role)
+            _ = init_pair(ColorPalette.pairNumber(of: role), colors.foreground, colors.background)
         }
+    }
+
+    /// The curses colours of a role's pair (the terminal default replaced when curses cannot use it).
+    private func roleColors(_ role: ColorRole) -> ColorKey {
+        let look = ColorPalette.appearance(of: role, for: capability)
+        var key = ColorKey(foreground: look.foreground, background: look.background)
+        if !defaultColorsUsable {
+            if key.foreground < 0 { key.foreground = 7 }
+            if key.background < 0 { key.background = 0 }
+        }
+        return key
+    }
+
+    /// The pair for a style with explicit colours: its colours mapped to the capability, the role's where it
+    /// has none. Allocated on first use; when the pairs run out (or curses refuses one) the role's own pair.
+    private func explicitPair(for style: Style) -> Int16 {
+        let rolePair = ColorPalette.pairNumber(of: style.role)
+        let roleKey = roleColors(style.role)
+        let key = ColorKey(
+            foreground: style.foreground.flatMap { ColorPalette.map($0, to: capability) } ?? roleKey.foreground,
+            background: style.background.flatMap { ColorPalette.map($0, to: capability) } ?? roleKey.background)
+        if key == roleKey { return rolePair }
+        if let known = dynamicPairs[key] { return known }
+        guard nextDynamicPair < pairLimit else { return rolePair }
+        let number = Int16(nextDynamicPair)
+        guard init_pair(number, key.foreground, key.background) == swtop_ok() else { return rolePair }
+        nextDynamicPair += 1
+        dynamicPairs[key] = number
+        return number
     }
 
     /// Terminal size in columns and rows.
@@ -170,11 +209,24 @@ public final class Terminal {
         if let cached = styleCache[style] { return cached }
         let look = ColorPalette.appearance(of: style.role, for: capability)
         var attrs = swtop_a_normal()
-        if look.bold || style.bold { attrs |= swtop_a_bold() }
+        var bold = look.bold || style.bold
+        if let fg = style.foreground, ColorDownsampling.brightensWithBold(fg, on: ColorPalette.depth(of: capability)) {
+            bold = true
+        }
+        if bold { attrs |= swtop_a_bold() }
         if look.underline || style.underline { attrs |= swtop_a_underline() }
         if look.reverse != style.reverse { attrs |= swtop_a_reverse() }
         if look.dim || style.dim { attrs |= swtop_a_dim() }
-        let pair = capability == .mono ? 0 : ColorPalette.pairNumber(of: style.role)
+        let pair: Int16
+        if capability == .mono {
+            pair = 0
+        } else if style.hasExplicitColor {
+            pair = explicitPair(for: style)
+        } else {
+            pair = ColorPalette.pairNumber(of: style.role)
+        }
+        // Log colours make styles many; a hostile log must not grow the cache without bound.
+        if styleCache.count >= 4096 { styleCache.removeAll(keepingCapacity: true) }
         styleCache[style] = (attrs, pair)
         return (attrs, pair)
     }

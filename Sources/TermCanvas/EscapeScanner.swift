@@ -59,8 +59,9 @@ enum EscapeScanner {
         return i
     }
 
-    /// CSI parameters, intermediates, final byte. A scalar outside those ranges aborts the sequence
-    /// without being consumed, as CAN/SUB or a stray character would in a terminal.
+    /// CSI parameters, intermediates, final byte. As in a terminal, C0 controls inside the sequence do not
+    /// end it (a terminal executes them; here they are dropped) and DEL is ignored; CAN/SUB cancel it; ESC
+    /// ends it and starts a new sequence. Any other scalar aborts the sequence without being consumed.
     private static func skipCSI(_ scalars: [Unicode.Scalar], from start: Int, sgr: ([Int]) -> Void) -> Int {
         var i = start
         var plainParameters = true
@@ -79,6 +80,12 @@ enum EscapeScanner {
                     sgr(parseParameters(scalars[start..<i]))
                 }
                 return i + 1
+            case 0x18, 0x1A:
+                return i + 1
+            case esc:
+                return i
+            case 0x00...0x1F, 0x7F:
+                i += 1
             default:
                 return i
             }
@@ -103,20 +110,51 @@ enum EscapeScanner {
         return i
     }
 
-    private static func parseParameters(_ slice: ArraySlice<Unicode.Scalar>) -> [Int] {
-        guard !slice.isEmpty else { return [] }
+    /// At most this many SGR parameters are kept from one sequence; the rest are ignored, as terminals do
+    /// (xterm keeps 30), so a hostile line cannot make a huge parameter array.
+    static let maxParameters = 32
+
+    /// SGR parameters, `;`-separated. A `:`-separated group (ISO 8613-6 sub-parameters) is flattened to the
+    /// `;` form SGRStyle reads: `38:5:n` and `38:2:r:g:b` as they are, `38:2:cs:r:g:b` without its colour
+    /// space id (an incomplete colour group is dropped), `4:0` as 24 (no underline), `4:n` as 4, any other
+    /// group as its first number. C0 controls and DEL among the bytes are ignored.
+    static func parseParameters(_ bytes: ArraySlice<Unicode.Scalar>) -> [Int] {
+        guard !bytes.isEmpty else { return [] }
         var params: [Int] = []
+        var group: [Int] = []
         var current = 0
-        for scalar in slice {
+        func endGroup() {
+            group.append(current)
+            current = 0
+            if group.count == 1 {
+                params.append(group[0])
+            } else if group[0] == 38 || group[0] == 48 {
+                switch (group[1], group.count) {
+                case (5, 3...): params.append(contentsOf: group[0...2])
+                case (2, 5): params.append(contentsOf: group)
+                case (2, 6...): params.append(contentsOf: [group[0], 2] + group[3...5])
+                default: break  // incomplete: dropped whole, so it cannot take the next parameters as its own
+                }
+            } else if group[0] == 4 {
+                params.append(group[1] == 0 ? 24 : 4)
+            } else {
+                params.append(group[0])
+            }
+            group.removeAll(keepingCapacity: true)
+        }
+        for scalar in bytes {
             let v = scalar.value
-            if v == 0x3B || v == 0x3A {
-                params.append(current)
+            if v == 0x3B {
+                endGroup()
+                if params.count >= maxParameters { return Array(params.prefix(maxParameters)) }
+            } else if v == 0x3A {
+                if group.count < 8 { group.append(current) }
                 current = 0
             } else if (0x30...0x39).contains(v) {
                 current = min(current * 10 + Int(v - 0x30), 100_000)
             }
         }
-        params.append(current)
-        return params
+        endGroup()
+        return Array(params.prefix(maxParameters))
     }
 }

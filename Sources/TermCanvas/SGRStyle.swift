@@ -1,16 +1,22 @@
 /// The subset of Select Graphic Rendition that log colouring keeps: 256-colour foreground/background
-/// (nil = terminal default), bold and underline.
+/// (nil = terminal default), bold, underline, dim (faint) and reverse. Italic, blink, conceal, strike-through
+/// and the rest are ignored (the text shows plainly).
 public struct SGRStyle: Hashable, Sendable {
     public var foreground: UInt8?
     public var background: UInt8?
     public var bold: Bool
     public var underline: Bool
+    public var dim: Bool
+    public var reverse: Bool
 
-    public init(foreground: UInt8? = nil, background: UInt8? = nil, bold: Bool = false, underline: Bool = false) {
+    public init(foreground: UInt8? = nil, background: UInt8? = nil, bold: Bool = false, underline: Bool = false,
+                dim: Bool = false, reverse: Bool = false) {
         self.foreground = foreground
         self.background = background
         self.bold = bold
         self.underline = underline
+        self.dim = dim
+        self.reverse = reverse
     }
 
     public var isDefault: Bool { self == SGRStyle() }
@@ -25,9 +31,12 @@ public struct SGRStyle: Hashable, Sendable {
             switch p {
             case 0: s = SGRStyle()
             case 1: s.bold = true
-            case 22: s.bold = false
+            case 2: s.dim = true
+            case 22: s.bold = false; s.dim = false
             case 4: s.underline = true
             case 24: s.underline = false
+            case 7: s.reverse = true
+            case 27: s.reverse = false
             case 30...37: s.foreground = UInt8(p - 30)
             case 39: s.foreground = nil
             case 40...47: s.background = UInt8(p - 40)

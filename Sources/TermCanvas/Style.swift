@@ -41,21 +41,62 @@ public enum ColorRole: UInt8, CaseIterable, Sendable, Hashable {
     }
 }
 
+/// How a cell looks: its role, attributes and, for text that brought its own colours (SGR in a log line),
+/// an xterm-256 foreground/background that overrides the role's colour on capable terminals.
+///
+/// The four attributes share one byte so that a `Cell` stays 24 bytes with the two optional colours.
 public struct Style: Hashable, Sendable {
     public var role: ColorRole
-    public var bold: Bool
-    public var underline: Bool
-    public var reverse: Bool
-    public var dim: Bool
+    private var flags: UInt8
+    /// xterm-256 index; nil means the role's own foreground.
+    public var foreground: UInt8?
+    /// xterm-256 index; nil means the role's own background.
+    public var background: UInt8?
+
+    private static let boldFlag: UInt8 = 1, underlineFlag: UInt8 = 2, reverseFlag: UInt8 = 4, dimFlag: UInt8 = 8
+
+    public var bold: Bool {
+        get { flags & Self.boldFlag != 0 }
+        set { setFlag(Self.boldFlag, newValue) }
+    }
+    public var underline: Bool {
+        get { flags & Self.underlineFlag != 0 }
+        set { setFlag(Self.underlineFlag, newValue) }
+    }
+    public var reverse: Bool {
+        get { flags & Self.reverseFlag != 0 }
+        set { setFlag(Self.reverseFlag, newValue) }
+    }
+    public var dim: Bool {
+        get { flags & Self.dimFlag != 0 }
+        set { setFlag(Self.dimFlag, newValue) }
+    }
+
+    private mutating func setFlag(_ flag: UInt8, _ on: Bool) {
+        if on { flags |= flag } else { flags &= ~flag }
+    }
 
     public init(_ role: ColorRole = .normal, bold: Bool = false, underline: Bool = false,
-                reverse: Bool = false, dim: Bool = false) {
+                reverse: Bool = false, dim: Bool = false, foreground: UInt8? = nil, background: UInt8? = nil) {
         self.role = role
+        self.flags = 0
+        self.foreground = foreground
+        self.background = background
         self.bold = bold
         self.underline = underline
         self.reverse = reverse
         self.dim = dim
     }
+
+    /// A log run's look on top of `role`: its colours (nil where the SGR left the default, so the role's
+    /// colour shows), bold, underline, dim and reverse.
+    public init(sgr: SGRStyle, role: ColorRole = .normal) {
+        self.init(role, bold: sgr.bold, underline: sgr.underline, reverse: sgr.reverse, dim: sgr.dim,
+                  foreground: sgr.foreground, background: sgr.background)
+    }
+
+    /// True when the style carries an explicit colour of its own.
+    public var hasExplicitColor: Bool { foreground != nil || background != nil }
 
     public static let normal = Style(.normal)
     public static let header = Style(.header)

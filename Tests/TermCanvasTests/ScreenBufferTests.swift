@@ -141,3 +141,19 @@ final class ScreenBufferTests: XCTestCase {
         }
     }
 }
+
+final class ColorSnapshotTests: XCTestCase {
+    func testColorSnapshotListsExplicitColourRuns() {
+        var buffer = ScreenBuffer(width: 12, height: 3)
+        let runs = TerminalSafe.sanitizeKeepingSGR("\u{1b}[31mERROR\u{1b}[0m \u{1b}[1;48;5;17mx\u{1b}[38;5;208my")
+        buffer.put(runs.map { Segment($0, role: .dim) }, x: 0, y: 0)
+        buffer.put("plain", x: 0, y: 1, style: .error)
+        buffer.put("한", x: 0, y: 2, style: Style(foreground: 2))
+        XCTAssertEqual(buffer.colorSnapshot(), "0-4:1/- 6-6:-/17 7-7:208/17\n\n0-1:2/-\n")
+        XCTAssertEqual(buffer.foregrounds(row: 0), [1, 1, 1, 1, 1, nil, nil, 208, nil, nil, nil, nil])
+        XCTAssertEqual(buffer.backgrounds(row: 0)[6...7], [17, 17])
+        XCTAssertEqual(buffer.foregrounds(row: 3), [])
+        // The role snapshot is unchanged by colours: dim role, bold where SGR 1 was.
+        XCTAssertEqual(buffer.snapshot().split(separator: "\n")[4], "ddddddDDnnnn")
+    }
+}

@@ -54,6 +54,11 @@ public final class LogSession: Sendable {
     public struct News: Sendable {
         public var entries: [LogEntry]
         public var states: [SourceState]
+
+        public init(entries: [LogEntry], states: [SourceState]) {
+            self.entries = entries
+            self.states = states
+        }
     }
 
     private struct Inbox {

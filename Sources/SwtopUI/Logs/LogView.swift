@@ -299,7 +299,5 @@ enum LogView {
 
 /// A log's SGR styles as cell styles.
 enum LogStyles {
-    static func style(_ sgr: SGRStyle) -> Style {
-        Style(.normal, bold: sgr.bold, underline: sgr.underline)
-    }
+    static func style(_ sgr: SGRStyle) -> Style { Style(sgr: sgr) }
 }
