@@ -273,7 +273,7 @@ def cmd_follow(a):
         res["children"] = len(descendants(pid))
         res["rss_samples"] = samples
         res["behind_lines"] = behind
-        res["rss_1min_bytes"] = next((r for t, r in samples if t >= 60.0), samples[-1][1] if samples else None)
+        res["rss_1min_bytes"] = next((x[1] for x in samples if x[0] >= 60.0), samples[-1][1] if samples else None)
         res["rss_end_bytes"] = samples[-1][1] if samples else tool_rss(pid)
         shown = screen_max(capture())
         res["screen_last"] = shown
@@ -552,8 +552,12 @@ def cell_save(b, tool):
 def cmd_table(a):
     follow, burst, base = {}, {}, None
     for path in a.results:
-        with open(path) as f:
-            r = json.load(f)
+        try:
+            with open(path) as f:
+                r = json.load(f)
+        except ValueError:
+            print(f"(no result in {path})", file=sys.stderr)
+            continue
         if r["kind"] == "follow":
             follow[r["tool"]] = r
         elif r["kind"] == "burst":
@@ -721,7 +725,12 @@ def main():
     a = p.parse_args()
     if a.cmd == "table":
         return cmd_table(a)
-    res = {"follow": cmd_follow, "baseline": cmd_baseline, "burst": cmd_burst}[a.cmd](a)
+    try:
+        res = {"follow": cmd_follow, "baseline": cmd_baseline, "burst": cmd_burst}[a.cmd](a)
+    except Exception as e:  # a bug here must not lose the run's other results: the table shows it
+        import traceback
+        traceback.print_exc()
+        res = {"kind": a.cmd, "tool": getattr(a, "tool", "docker logs -f"), "error": f"logbench.py: {e!r}"}
     json.dump(res, sys.stdout, indent=1)
     print()
     return 0 if "error" not in res else 1
