@@ -121,6 +121,18 @@ final class LogScreenTests: XCTestCase {
         XCTAssertTrue(effects.isEmpty)
     }
 
+    func testAViewBehindAFloodSaysSo() {
+        let model = model(10)
+        model.ingest(LogSession.News(entries: [entry(11)], states: [.following], behind: true))
+        let state = logState(model)
+        model.sync(screen(state))
+        let now = Date(timeIntervalSince1970: Double(t0 / 1_000_000_000) + 11 + 42)
+        let lines = Renderer.render(StoreSnapshot(), state, now: now, logs: model).buffer.plainLines()
+        XCTAssertTrue(lines[22].hasPrefix("● following, behind a flood: newest line shown is 42 s old"), lines[22])
+        model.ingest(LogSession.News(entries: [entry(12)], states: [.following], behind: false))
+        XCTAssertTrue(Renderer.render(StoreSnapshot(), state, now: now, logs: model).buffer.plainLines()[22].hasPrefix("● following "))
+    }
+
     func testSearchHighlightsAndNMovesThroughTheMatches() {
         let model = model(100)
         var effects: [Effect] = []

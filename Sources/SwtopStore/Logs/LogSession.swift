@@ -54,10 +54,14 @@ public final class LogSession: Sendable {
     public struct News: Sendable {
         public var entries: [LogEntry]
         public var states: [SourceState]
+        /// A reader had to wait for room since the last drain: the container writes faster than the view
+        /// takes lines, and the rest waits in the engine.
+        public var behind: Bool
 
-        public init(entries: [LogEntry], states: [SourceState]) {
+        public init(entries: [LogEntry], states: [SourceState], behind: Bool = false) {
             self.entries = entries
             self.states = states
+            self.behind = behind
         }
     }
 
@@ -65,6 +69,7 @@ public final class LogSession: Sendable {
         var entries: [LogEntry] = []
         var states: [SourceState]
         var woken = false
+        var waited = false
     }
 
     public let sources: [Source]
@@ -112,8 +117,9 @@ public final class LogSession: Sendable {
             defer {
                 inbox.entries.removeAll(keepingCapacity: inbox.entries.count < 4096)
                 inbox.woken = false
+                inbox.waited = false
             }
-            return News(entries: inbox.entries, states: inbox.states)
+            return News(entries: inbox.entries, states: inbox.states, behind: inbox.waited)
         }
     }
 
@@ -125,7 +131,9 @@ public final class LogSession: Sendable {
             if let (index, value) = state { inbox.states[Int(index)] = value }
             let wasWoken = inbox.woken
             inbox.woken = true
-            return (!wasWoken, inbox.entries.count >= highWater)
+            let full = inbox.entries.count >= highWater
+            if full { inbox.waited = true }
+            return (!wasWoken, full)
         }
         if shouldWake { wake() }
         if full {

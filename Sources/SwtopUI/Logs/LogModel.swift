@@ -176,8 +176,12 @@ public final class LogModel {
 
     public var isMerged: Bool { sources.count > 1 }
 
+    /// The last drain found the readers waiting for room: the view is behind the containers.
+    public private(set) var behind = false
+
     public func ingest(_ news: LogSession.News) {
         states = news.states
+        behind = news.behind
         guard !news.entries.isEmpty else { return }
         let changed = buffer.add(news.entries, mergeByTime: isMerged)
         shown?.invalidate(from: changed)

@@ -46,7 +46,7 @@ enum LogView {
         if let model {
             drawnTop = drawLines(&buffer, textArea, screen, model)
         }
-        drawStatus(&buffer, bottom, state, screen, model)
+        drawStatus(&buffer, bottom, state, screen, model, now: now)
         if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.logs, readOnly: state.readOnly) }
         return drawnTop
     }
@@ -244,7 +244,8 @@ enum LogView {
 
     // MARK: - Status
 
-    static func drawStatus(_ buffer: inout ScreenBuffer, _ area: Rect, _ state: UIState, _ screen: LogScreen, _ model: LogModel?) {
+    static func drawStatus(_ buffer: inout ScreenBuffer, _ area: Rect, _ state: UIState, _ screen: LogScreen, _ model: LogModel?,
+                           now: Date) {
         let message = area.row(0)
         let hintsRow = area.row(1)
         var leftText = ""
@@ -263,6 +264,13 @@ enum LogView {
             } else if screen.follow {
                 leftText = "● following"
                 leftStyle = .ok
+                if let model, model.behind {
+                    // Said rather than hidden: under a flood the engine holds what swtop has not read yet.
+                    let newest = model.buffer.entries.last { $0.time != nil }?.time
+                    let age = newest.map { Int(now.timeIntervalSince1970 - Double($0.seconds)) } ?? 0
+                    leftText = "● following, behind a flood" + (age > 1 ? ": newest line shown is \(age) s old" : "")
+                    leftStyle = Style(.warning, bold: true)
+                }
             } else {
                 let new = max(0, (model?.buffer.received ?? 0) - screen.receivedAtPause)
                 leftText = "‖ paused — \(new) new line\(new == 1 ? "" : "s") since (G follows)"
