@@ -69,39 +69,11 @@ extension DockerClient {
     /// (a TTY container) or framed; when nil it is read from the Content-Type (API ≥ 1.42) or the
     /// container's `Config.Tty`.
     public func logs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) -> AsyncThrowingStream<LogLine, Error> {
-        var query: [(String, String)] = [
-            ("stdout", options.stdout ? "1" : "0"), ("stderr", options.stderr ? "1" : "0"),
-            ("follow", options.follow ? "1" : "0"), ("timestamps", options.timestamps ? "1" : "0"),
-        ]
-        if let tail = options.tail { query.append(("tail", String(tail))) }
-        if let since = options.since { query.append(("since", since)) }
-        let path = versioned("/containers/\(Self.escape(id))/logs", query)
-        return stream { continuation in
-            let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/containers/\(id)/logs")
-            let contentType = response.headers.first(name: "Content-Type") ?? ""
-            let isRaw: Bool
-            if let tty {
-                isRaw = tty
-            } else if contentType.contains("multiplexed-stream") {
-                isRaw = false
-            } else if contentType.contains("raw-stream") {
-                isRaw = true
-            } else {
-                isRaw = try await self.inspectContainer(id).Config?.Tty ?? false
+        stream { continuation in
+            var reader = try await self.openLogs(id, options: options, tty: tty)
+            while let lines = try await reader.nextLines() {
+                for line in lines { continuation.yield(line) }
             }
-            var frames = LogFrameDecoder()
-            var lines = LineAssembler(timestamps: options.timestamps)
-            for try await chunk in response.body {
-                if isRaw {
-                    for line in lines.push(Array(chunk.readableBytesView), stream: .stdout) { continuation.yield(line) }
-                } else {
-                    for frame in try frames.push(chunk.readableBytesView) {
-                        for line in lines.push(frame.payload, stream: frame.stream) { continuation.yield(line) }
-                    }
-                }
-            }
-            for line in lines.flush() { continuation.yield(line) }
-            try frames.finish()
         }
     }
 
@@ -158,6 +130,8 @@ public struct LogReader {
     private var frames = LogFrameDecoder()
     private var lines: LineAssembler
     private var ended = false
+    /// An error that ended the body after lines that were still to be given: thrown on the next call.
+    private var deferredError: Error?
     private let transport: HTTPTransport
 
     init(body: HTTPClientResponse.Body.AsyncIterator, isRaw: Bool, timestamps: Bool, transport: HTTPTransport) {
@@ -168,16 +142,31 @@ public struct LogReader {
     }
 
     /// The complete lines of the next chunk (possibly none); at the end, the unterminated tails, then nil.
+    /// A body cut inside a frame gives its complete lines and unterminated tails first, then throws.
     public mutating func nextLines() async throws -> [LogLine]? {
-        guard !ended else { return nil }
-        guard let frames = try await nextFrames() else {
+        guard !ended else {
+            if let error = deferredError {
+                deferredError = nil
+                throw error
+            }
+            return nil
+        }
+        do {
+            guard let frames = try await nextFrames() else {
+                ended = true
+                let rest = lines.flush()
+                return rest.isEmpty ? nil : rest
+            }
+            var out: [LogLine] = []
+            for frame in frames { out += lines.push(frame.payload, stream: frame.stream) }
+            return out
+        } catch {
             ended = true
             let rest = lines.flush()
-            return rest.isEmpty ? nil : rest
+            if rest.isEmpty { throw error }
+            deferredError = error
+            return rest
         }
-        var out: [LogLine] = []
-        for frame in frames { out += lines.push(frame.payload, stream: frame.stream) }
-        return out
     }
 
     /// The next chunk's payloads as the engine sent them (a TTY container's bytes as one stdout frame).
