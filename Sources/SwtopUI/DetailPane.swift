@@ -57,9 +57,7 @@ enum DetailPane {
                 let entry = logs.buffer[logs.buffer.endIndex - shown + i]
                 var x = inner.x + labelWidth + 1
                 if entry.kind == .stderr { x += buffer.put("┃", x: x, y: y + i, style: Style(.error, bold: true), maxWidth: 1) }
-                let limit = min(entry.text.utf8.count, 4096)
-                let text = limit == entry.text.utf8.count ? entry.text : String(decoding: entry.text.utf8.prefix(limit), as: UTF8.self)
-                for run in TerminalSafe.sanitizeKeepingSGR(text) where x < inner.maxX {
+                for run in TerminalSafe.sanitizeKeepingSGR(entry.text(upTo: 4096)) where x < inner.maxX {
                     let style = entry.isOutput ? LogStyles.style(run.style) : Style(.warning)
                     x += buffer.put(run.text, x: x, y: y + i, style: style, maxWidth: inner.maxX - x)
                 }

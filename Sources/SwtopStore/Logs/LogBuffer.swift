@@ -28,6 +28,12 @@ public struct LogEntry: Sendable, Equatable {
 
     public var isOutput: Bool { kind == .stdout || kind == .stderr }
 
+    /// The text, or its first `bytes` bytes (a character cut there becomes U+FFFD): what a view lays out or
+    /// searches of a very long line.
+    public func text(upTo bytes: Int) -> String {
+        text.utf8.count <= bytes ? text : String(decoding: text.utf8.prefix(bytes), as: UTF8.self)
+    }
+
     /// What the entry counts against the byte cap: its text plus the entry and string overhead.
     var cost: Int { text.utf8.count + 48 }
 }

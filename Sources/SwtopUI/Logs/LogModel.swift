@@ -42,9 +42,7 @@ struct LogMatcher {
     func matches(_ entry: LogEntry) -> Bool {
         guard streamAllowed(entry) else { return false }
         guard !query.text.isEmpty else { return true }
-        let text = entry.text.utf8.count <= LogModel.searchedBytes
-            ? entry.text : String(decoding: entry.text.utf8.prefix(LogModel.searchedBytes), as: UTF8.self)
-        return matches(text: TerminalSafe.sanitize(text))
+        return matches(text: TerminalSafe.sanitize(entry.text(upTo: LogModel.searchedBytes)))
     }
 
     func matches(text: String) -> Bool {

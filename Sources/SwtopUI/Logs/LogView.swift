@@ -181,7 +181,7 @@ enum LogView {
         var body: [LogCell] = []
         let limit = LogLayout.displayedBytes(wrap: screen.wrap)
         let utf8Count = entry.text.utf8.count
-        let text = utf8Count <= limit ? entry.text : String(decoding: entry.text.utf8.prefix(limit), as: UTF8.self)
+        let text = entry.text(upTo: limit)
         switch entry.kind {
         case .notice:
             append(" " + TerminalSafe.sanitize(text) + " ", Style(.warning, bold: true), to: &body)
