@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses (a warning on every build); the module map
@@ -28,18 +30,26 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TermCanvas"),
+        // Image layers: tar and gzip streams, overlay2 diff directories, the per-layer cache, the stacking
+        // that tells added / modified / removed, and dive-compatible efficiency figures.
+        .target(name: "LayerKit", dependencies: [
+            "DockerEngine",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "SwtopStore", dependencies: [
             "DockerEngine",
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "SwtopUI", dependencies: [
-            "TermCanvas", "SwtopStore", "DockerEngine",
+            "TermCanvas", "SwtopStore", "DockerEngine", "LayerKit",
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         .target(name: "NCursesBackend", dependencies: ["CNCurses", "TermCanvas"]),
         .executableTarget(name: "swtop", dependencies: [
-            "DockerEngine", "SwtopStore", "SwtopUI", "TermCanvas", "NCursesBackend",
+            "DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TermCanvas", "NCursesBackend",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], plugins: ["VersionStamp"]),
@@ -47,9 +57,10 @@ let package = Package(
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
                     resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "TestSupport"]),
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
         .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore"]),
+        .testTarget(name: "LayerKitTests", dependencies: ["LayerKit"]),
         // Snapshots and fixtures are read from (and recorded into) the source tree, not bundled.
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "TermCanvas", "SwtopStore", "DockerEngine", "TestSupport"],
                     exclude: ["Snapshots"]),

@@ -183,3 +183,33 @@ public struct LogReader {
         }
     }
 }
+
+extension DockerClient {
+    /// Opens `GET /images/{name}/get` (the image as a tar archive, `docker save`) and returns a reader that
+    /// pulls the body chunk by chunk: the archive is never held whole.
+    public func openImageExport(_ reference: String) async throws -> ByteStreamReader {
+        let path = versioned("/images/\(Self.escape(reference))/get")
+        let response = try await transport.open(try transport.makeRequest(.GET, path), path: "/images/\(reference)/get")
+        return ByteStreamReader(body: response.body.makeAsyncIterator(), transport: transport)
+    }
+}
+
+/// A response body read chunk by chunk as the caller asks (TCP back-pressure, nothing queued).
+public struct ByteStreamReader {
+    private var body: HTTPClientResponse.Body.AsyncIterator
+    private let transport: HTTPTransport
+
+    init(body: HTTPClientResponse.Body.AsyncIterator, transport: HTTPTransport) {
+        self.body = body
+        self.transport = transport
+    }
+
+    /// The next chunk, nil at the end.
+    public mutating func next() async throws -> ByteBuffer? {
+        do {
+            return try await body.next()
+        } catch {
+            throw transport.mapError(error)
+        }
+    }
+}

@@ -159,6 +159,11 @@ public final class DockerClient: Sendable {
         try await get(LossyArray<ImageHistoryEntry>.self, "/images/\(Self.escape(reference))/history").elements
     }
 
+    /// `GET /containers/{id}/changes`: what the container's read/write layer adds, changes and deletes.
+    public func containerChanges(_ id: String) async throws -> [ContainerChange] {
+        try await get(LossyArray<ContainerChange>.self, "/containers/\(Self.escape(id))/changes").elements
+    }
+
     public func volumes() async throws -> [Volume] {
         try await get(VolumeList.self, "/volumes").Volumes?.elements ?? []
     }

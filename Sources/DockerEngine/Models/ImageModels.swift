@@ -57,3 +57,11 @@ public struct ImageHistoryEntry: Decodable, Sendable, Hashable {
     public var Size: Int64?
     public var Comment: String?
 }
+
+/// One entry of `GET /containers/{id}/changes`: Kind 0 modified, 1 added, 2 deleted.
+public struct ContainerChange: Decodable, Sendable, Hashable {
+    public var Path: String
+    public var Kind: Int
+
+    public init(Path: String, Kind: Int) { self.Path = Path; self.Kind = Kind }
+}
