@@ -12,6 +12,10 @@ public enum Command: Sendable, Hashable {
     // The log view's own.
     case logBack, logWrap, logTimestamps, logStdout, logStderr, logSince
     case logSearch, logNextMatch, logPreviousMatch, logFilterMode, logRegex, logSave
+    case layers
+    // The layer view's own.
+    case layerBack, layerFocus, layerMode, layerOnlyChanges, layerSort, layerFold, layerExpand, layerCollapse
+    case layerFoldAll, layerFilter, layerPrevious, layerNext
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -65,7 +69,8 @@ public enum Keymap {
         Binding([.char("2")], .showView(.images), "images view"),
         Binding([.char("3")], .showView(.volumes), "volumes view"),
         Binding([.char("4")], .showView(.networks), "networks view"),
-        Binding([.enter], .details, "details of the container / fold a compose group", hint: "details", views: [.containers]),
+        Binding([.enter], .details, "details of the container / fold a compose group; an image's layers", hint: "details",
+                views: [.containers, .images]),
         Binding([.escape], .back, "back: close a pane, clear the filter"),
         Binding([.char("/")], .filter, "filter the list as you type (Enter keeps, Esc clears)", hint: "filter"),
         Binding([.char("o")], .sortNext, "sort by the next column", hint: "sort"),
@@ -80,6 +85,8 @@ public enum Keymap {
                 views: [.containers]),
         Binding([.char("l")], .logs, "logs of the container (marked rows / compose group: merged)", hint: "logs",
                 views: [.containers]),
+        Binding([.char("L")], .layers, "layers of the container's image, its read/write layer on top (images: Enter)",
+                hint: "layers", views: [.containers, .images]),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
@@ -107,6 +114,33 @@ public enum Keymap {
         Binding([.char("E")], .logStderr, "show / hide stderr (marked ┃ in red)"),
         Binding([.char("S")], .logSince, "since: last N lines → all → 1 h → 10 min → 1 min", hint: "since"),
         Binding([.char("s"), .ctrl("s")], .logSave, "save the lines to a file", hint: "save"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The layer view's keys.
+    public static let layers: [Binding] = [
+        Binding([.escape], .layerBack, "back (Esc first clears the filter)", hint: "back"),
+        Binding([.char("q")], .layerBack, "back to the dashboard at once"),
+        Binding([.tab], .layerFocus, "switch between the layer stack and the file tree", hint: "pane"),
+        Binding([.char("j"), .down], .moveDown, "next layer / next file"),
+        Binding([.char("k"), .up], .moveUp, "previous layer / previous file"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first layer / first file"),
+        Binding([.char("G"), .end], .bottom, "last layer / last file"),
+        Binding([.char("]")], .layerNext, "next layer (from either pane)"),
+        Binding([.char("[")], .layerPrevious, "previous layer (from either pane)"),
+        Binding([.char("a")], .layerMode, "tree: this layer's changes ↔ the whole image at this layer", hint: "whole image"),
+        Binding([.char("c")], .layerOnlyChanges, "whole-image tree: only what this layer changed", hint: "only changes"),
+        Binding([.enter, .char(" ")], .layerFold, "open / close the directory (stack: go to the tree)", hint: "fold"),
+        Binding([.right, .char("l")], .layerExpand, "open the directory (stack: go to the tree)"),
+        Binding([.left, .char("h")], .layerCollapse, "close the directory, or go to its parent"),
+        Binding([.char("z")], .layerFoldAll, "open / close every directory"),
+        Binding([.char("/")], .layerFilter, "filter the tree by path (Enter keeps, Esc clears)", hint: "filter"),
+        Binding([.char("o")], .layerSort, "sort the tree by name / by size", hint: "sort"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

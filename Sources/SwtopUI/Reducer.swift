@@ -5,7 +5,8 @@ import TermCanvas
 /// Turns a key into a new view state and the effects the app must run. Pure: no IO, no clock.
 public enum Reducer {
     public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
-                              keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil) -> (UIState, [Effect]) {
+                              keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
+                              layers: LayerModel? = nil) -> (UIState, [Effect]) {
         var state = state
         state.notice = nil
         if case let .resize(width, height) = key {
@@ -15,6 +16,9 @@ public enum Reducer {
         }
         if case let .logs(screen)? = state.screens.last {
             return LogReducer.reduce(state, screen, key, logs)
+        }
+        if case let .layers(screen)? = state.screens.last {
+            return LayerReducer.reduce(state, screen, key, layers)
         }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
@@ -83,6 +87,8 @@ public enum Reducer {
             case let .container(id)?:
                 state.showDetails.toggle()
                 if state.showDetails { return (state, [.inspect(id)]) }
+            case let .image(id)?:
+                return openLayers(state, snapshot, image: id)
             default:
                 break
             }
@@ -121,6 +127,11 @@ public enum Reducer {
                                         isError: false)
         case .logs:
             return openLogs(state, snapshot)
+        case .layers:
+            if state.view == .images {
+                return openLayers(state, snapshot, image: keys.indices.contains(index) ? keys[index].id : nil)
+            }
+            return openLayers(state, snapshot, image: nil)
         case .help:
             state.showHelp = true
         case .quit: return (state, [.quit])
@@ -129,7 +140,9 @@ public enum Reducer {
         case .startStop, .restart, .pauseResume, .kill, .remove,
              .moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown,
              .logBack, .logWrap, .logTimestamps, .logStdout, .logStderr, .logSince,
-             .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave:
+             .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave,
+             .layerBack, .layerFocus, .layerMode, .layerOnlyChanges, .layerSort, .layerFold, .layerExpand, .layerCollapse,
+             .layerFoldAll, .layerFilter, .layerPrevious, .layerNext:
             break
         }
         return (state, [])
@@ -151,10 +164,34 @@ public enum Reducer {
         return (state, [.openLogs(LogRequest(purpose: .screen, sources: sources, options: screen.sessionOptions))])
     }
 
+    /// Enter on an image, `L` on an image or a container: the layer view over the dashboard. A container
+    /// shows its image with the container's read/write layer on top.
+    static func openLayers(_ state: UIState, _ snapshot: StoreSnapshot, image: String?) -> (UIState, [Effect]) {
+        var state = state
+        let target: LayerTarget
+        if let image {
+            let item = snapshot.images.first { $0.Id == image }
+            target = .image(id: image, name: item?.tags.first ?? ShortID.image(image))
+        } else {
+            var unmarked = state
+            unmarked.marked = []  // the selected row, not every marked one: one image at a time
+            let selected = Targets.of(unmarked, snapshot)
+            guard let container = selected.first else {
+                state.notice = ActionResult(text: "no container selected", isError: true)
+                return (state, [])
+            }
+            target = .container(id: container.id, name: container.name)
+        }
+        let request = LayerRequest(target: target)
+        state.screens.append(.layers(LayerScreen(request: request)))
+        state.showHelp = false
+        return (state, [.openLayers(request)])
+    }
+
     /// What a key that acts elsewhere says in this view, instead of doing nothing.
     static func notHere(_ binding: Binding, _ view: ViewKind) -> String {
         if binding.command == .details {
-            return "Enter: no detail pane for \(view.title.lowercased()) yet (layers and inspect views come next)"
+            return "Enter: no detail pane for \(view.title.lowercased()) yet (the inspect view comes next)"
         }
         return "\(binding.keyText) (\(binding.description)) acts on containers: press 1 for the containers view"
     }

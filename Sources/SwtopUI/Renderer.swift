@@ -24,7 +24,7 @@ public enum Renderer {
     /// are computed from it, so the same inputs always draw the same cells.
     public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date,
                               keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
-                              detailLogs: LogModel? = nil) -> Frame {
+                              detailLogs: LogModel? = nil, layers: LayerModel? = nil) -> Frame {
         var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
         guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
             tooSmall(&buffer, state)
@@ -33,6 +33,10 @@ public enum Renderer {
         if case let .logs(screen)? = state.screens.last {
             let top = LogView.draw(&buffer, snapshot, state, screen, logs, now: now)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [], logTop: top)
+        }
+        if case let .layers(screen)? = state.screens.last {
+            LayerView.draw(&buffer, state, screen, layers, now: now)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
         var area = buffer.bounds
         let (titleRow, rest) = area.splitTop(1)

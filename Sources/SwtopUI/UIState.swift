@@ -107,10 +107,12 @@ public struct UIState: Sendable {
 /// A screen over the dashboard, with its own keymap, reducer and renderer.
 public enum Screen: Sendable, Equatable {
     case logs(LogScreen)
+    case layers(LayerScreen)
 
     public var keymap: [Binding] {
         switch self {
         case .logs: return Keymap.logs
+        case .layers: return Keymap.layers
         }
     }
 }
@@ -142,6 +144,8 @@ public enum Effect: Sendable, Equatable {
     /// Write the screen's log lines to `path`; `pickFreeName`: the default name, made unique rather than
     /// replacing a file.
     case saveLogs(path: String, pickFreeName: Bool, timestamps: Bool)
+    case openLayers(LayerRequest)
+    case closeLayers
     case quit
     case suspend
     case redraw

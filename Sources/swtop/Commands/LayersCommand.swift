@@ -7,6 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import LayerKit
+import SwtopUI
 
 /// `swtop layers IMAGE`: an image's layer stack and space efficiency for scripts and CI. Same figures as
 /// `dive --ci` (efficiency, wastedBytes, userWastedPercent), plus what dive leaves out (reclaimable bytes);
@@ -44,7 +45,12 @@ struct LayersCommand: AsyncParsableCommand {
             throw ValidationError("--source takes auto, overlay or export, not \(source)")
         }
         if tui {
-            throw ValidationError("--tui is not wired yet")
+            // The dashboard opens on the layer view; leaving it quits. Container or image: the engine says.
+            let target: LayerTarget = container ? .container(id: image, name: image) : .image(id: image, name: image)
+            try await DashboardCommand.runDashboard(engine: engine, readOnly: true, logFile: nil, logLevel: "info", apiStats: false,
+                                                    resyncSeconds: 15, limits: LogLimits(),
+                                                    initialLayers: LayerRequest(target: target))
+            return
         }
         var config = CIConfig()
         if ci {

@@ -21,13 +21,16 @@ final class DashboardApp: Sendable {
     let readOnly: Bool
     let mailbox: SnapshotMailbox
     let logLimits: LogLimits
+    /// `swtop layers IMAGE --tui`: the layer view opens first, and closing it quits.
+    let initialLayers: LayerRequest?
     /// Results of work done off the screen thread (a saved log), shown in the status line.
     let notices = Mutex<[ActionResult]>([])
 
-    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits()) {
+    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil) {
         self.store = store
         self.readOnly = readOnly
         self.logLimits = logLimits
+        self.initialLayers = initialLayers
         self.mailbox = SnapshotMailbox()
     }
 
@@ -73,7 +76,7 @@ final class DashboardApp: Sendable {
             Task { [store] in await store.perform(action, on: list) }
         case let .inspect(id):
             Task { [store] in await store.requestDetails(id) }
-        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs:
+        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers:
             break
         }
     }

@@ -8,6 +8,7 @@ import Foundation
 #endif
 import Logging
 import SwtopStore
+import SwtopUI
 
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "dashboard", abstract: "The interactive dashboard (the default).")
@@ -24,6 +25,14 @@ struct DashboardCommand: AsyncParsableCommand {
             transform: ByteSize.parse) var logBytes: Int = 64 << 20
 
     func run() async throws {
+        try await Self.runDashboard(engine: engine, readOnly: readOnly, logFile: logFile, logLevel: logLevel, apiStats: apiStats,
+                                    resyncSeconds: resyncSeconds,
+                                    limits: LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes))
+    }
+
+    /// The dashboard, optionally opening on a layer view (`swtop layers IMAGE --tui`).
+    static func runDashboard(engine: EngineOptions, readOnly: Bool, logFile: String?, logLevel: String, apiStats: Bool,
+                             resyncSeconds: Double, limits: LogLimits, initialLayers: LayerRequest? = nil) async throws {
         let endpoint: EngineEndpoint
         do {
             endpoint = try engine.endpoint()
@@ -51,8 +60,7 @@ struct DashboardCommand: AsyncParsableCommand {
         settings.useCgroupFiles = !apiStats
         settings.resyncInterval = max(1, resyncSeconds)
         let store = SwtopStore(endpoint: endpoint, settings: settings)
-        let limits = LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes)
-        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits)
+        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers)
         let outcome = await app.run()
         await store.stop()
         redirect.restore()

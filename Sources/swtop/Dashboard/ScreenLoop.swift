@@ -36,6 +36,12 @@ struct ScreenLoop {
         var snapshot = StoreSnapshot()
         var logs = LogSessions(app: app)
         defer { logs.closeAll() }
+        var layers = LayerSessions(app: app)
+        defer { layers.close() }
+        if let request = app.initialLayers {
+            state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
+            layers.open(request)
+        }
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
@@ -68,6 +74,7 @@ struct ScreenLoop {
                 lastLogDrain = drainClock
                 if logs.drain() { dirty = true }
             }
+            if layers.drain() { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -83,7 +90,7 @@ struct ScreenLoop {
             // Drain every key ncurses has (a paste or a held key arrives as many).
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
                 logs.sync(state)
-                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel)
+                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel, layers: layers.model)
                 state = next
                 dirty = true
                 if case .resize = key { terminal.forceFullRedraw() }
@@ -96,6 +103,8 @@ struct ScreenLoop {
                     case let .closeLogs(purpose): logs.close(purpose)
                     case let .saveLogs(path, pickFreeName, timestamps):
                         logs.save(to: path, pickFreeName: pickFreeName, timestamps: timestamps)
+                    case let .openLayers(request): layers.open(request)
+                    case .closeLayers: layers.close()
                     default: app.send(effect)
                     }
                 }
@@ -111,7 +120,8 @@ struct ScreenLoop {
             let clock = ProcessInfo.processInfo.systemUptime
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
             logs.sync(state)
-            let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel)
+            let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel,
+                                        layers: layers.model)
             state.scroll[state.view] = frame.scrollOffset
             if case var .logs(screen)? = state.screens.last, screen.drawnTop != frame.logTop {
                 screen.drawnTop = frame.logTop
