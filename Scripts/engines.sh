@@ -57,7 +57,7 @@ pkg_installed() {
 }
 
 install_packages() {
-  local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev)
+  local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev zlib1g-dev)
   local missing=() p
   for p in "${wanted[@]}"; do
     pkg_installed "$p" || missing+=("$p")

@@ -44,6 +44,12 @@ public struct LoadedImage: Sendable {
     /// Set when the top layer is a container's read/write layer.
     public var containerName: String?
 
+    public init(metadata: ImageMetadata, layers: [LayerFiles], origins: [LayerOrigin], directories: [String?],
+                containerName: String? = nil) {
+        self.metadata = metadata; self.layers = layers; self.origins = origins; self.directories = directories
+        self.containerName = containerName
+    }
+
     /// Reads a content hash the records lack from the layer's directory.
     public var hashLookup: HashLookup {
         let directories = directories

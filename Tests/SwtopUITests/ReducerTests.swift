@@ -235,12 +235,22 @@ final class ReducerTests: XCTestCase {
         state.readOnly = true
         XCTAssertFalse(hints(state).contains("start/stop"), hints(state))
         XCTAssertFalse(hints(state).contains("remove"), hints(state))
-        state.view = .images
+        state.view = .volumes
         state.readOnly = false
         XCTAssertFalse(hints(state).contains("details"), hints(state))
         let (next, effects) = press([.enter], state)
         XCTAssertEqual(effects, [])
-        XCTAssertTrue(next.notice?.text.contains("no detail pane for images") ?? false, next.notice?.text ?? "")
+        XCTAssertTrue(next.notice?.text.contains("no detail pane for volumes") ?? false, next.notice?.text ?? "")
+        // On images, Enter opens the selected image's layers (read-only keeps it: it changes nothing).
+        state.view = .images
+        state.readOnly = true
+        XCTAssertTrue(hints(state).contains("Enter details"), hints(state))
+        let (opened, openEffects) = press([.enter], state)
+        guard case let .openLayers(request)? = openEffects.first, case let .image(id, _) = request.target,
+              case .layers? = opened.screens.last else {
+            return XCTFail("Enter on an image should open its layers: \(openEffects)")
+        }
+        XCTAssertEqual(id, ResourceRows.imageKeys(snapshot, state).first?.id)
     }
 
     /// STATUS comes from the engine's timestamps against the frame's clock, and agrees with the pane.

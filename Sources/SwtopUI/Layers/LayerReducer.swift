@@ -34,6 +34,7 @@ enum LayerReducer {
         case .layerBack:
             if key == .escape, !screen.filter.isEmpty {
                 screen.filter = ""
+                screen.toggled = []
                 break
             }
             state.screens.removeLast()
@@ -73,6 +74,7 @@ enum LayerReducer {
             } else {
                 screen.onlyChanges.toggle()
             }
+            screen.toggled = [] // folds mean the opposite while only changes are shown (all open)
             screen.cursor = 0
             screen.scroll = 0
         case .layerSort:
@@ -131,6 +133,8 @@ enum LayerReducer {
     }
 
     private static func editFilter(_ screen: inout LayerScreen, _ key: Key) {
+        let wasEmpty = screen.filter.isEmpty
+        defer { if wasEmpty != screen.filter.isEmpty { screen.toggled = [] } } // a filter opens what leads to matches
         switch key {
         case .enter:
             screen.editingFilter = false

@@ -153,27 +153,26 @@ enum LayerView {
         buffer.put(String(repeating: "─", count: area.width), x: area.x, y: area.y, style: .border, maxWidth: area.width)
         var lines: [(String, Style)] = []
         if let metadata = model?.metadata {
-            var line = "Image \(ByteText.human(metadata.size)) (engine)"
+            var line = "Size \(ByteText.human(metadata.size))"
             if let sharing = model?.sharing, sharing.count >= metadata.layers.count {
                 let sizes = layerSizes(model)
-                var unique: Int64 = 0, shared: Int64 = 0
-                for index in 0..<metadata.layers.count {
-                    let size = index < sizes.count ? sizes[index] : 0
-                    if sharing[index] > 0 { shared += size } else { unique += size }
+                var unique: Int64 = 0
+                for index in 0..<metadata.layers.count where sharing[index] == 0 {
+                    unique += index < sizes.count ? sizes[index] : 0
                 }
-                line += " · unique \(ByteText.human(unique)) (deleting it frees this) · shared \(ByteText.human(shared))"
+                line += " · deleting it frees \(ByteText.human(unique))"
             }
             lines.append((line, .normal))
         }
         if let report = model?.analysis?.efficiency {
-            lines.append(("Efficiency \(Fixed.text(report.efficiency * 100, digits: 4)) % · wasted \(ByteText.human(report.wastedBytes))"
-                          + " · user wasted \(Fixed.text(report.userWastedPercent * 100, digits: 4)) %", .normal))
-            lines.append(("Reclaimable \(ByteText.human(report.reclaimableBytes)) (overwritten or deleted copies; squashing frees them)",
+            lines.append(("Efficiency \(Fixed.text(report.efficiency * 100, digits: 4)) % · wasted \(ByteText.human(report.wastedBytes))",
                           .normal))
+            lines.append(("User wasted \(Fixed.text(report.userWastedPercent * 100, digits: 4)) % · reclaimable "
+                          + ByteText.human(report.reclaimableBytes), .normal))
             if report.inefficientFiles.isEmpty {
                 lines.append(("No file is stored in more than one layer.", .ok))
             } else {
-                lines.append(("Largest inefficient files (count · bytes · path):", Style(.header, bold: true)))
+                lines.append(("Inefficient files (count · bytes · path):", Style(.header, bold: true)))
                 for file in report.inefficientFiles {
                     lines.append(("\(pad(String(file.count), 3))× \(pad(ByteText.human(file.size), 8))  \(file.path)", .normal))
                 }
