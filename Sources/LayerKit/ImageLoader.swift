@@ -160,13 +160,17 @@ public enum ImageLoader {
 
     /// A container's image with the container's read/write layer on top: from its overlay2 upper
     /// directory when readable (sizes, modes, whiteouts), else from `/containers/{id}/changes`.
+    /// `details` and `imageMetadata` when the caller has them already (the layer view draws the stack first).
     public static func loadContainer(client: DockerClient, id: String, choice: LayerSourceChoice = .auto, cache: LayerCache?,
+                                     details known: ContainerDetails? = nil, imageMetadata: ImageMetadata? = nil,
                                      progress: @escaping @Sendable (LoadProgress) -> Void = { _ in }) async throws -> LoadedImage {
-        let details = try await client.inspectContainer(id)
+        let details: ContainerDetails
+        if let known { details = known } else { details = try await client.inspectContainer(id) }
         guard let imageID = details.Image else { throw LayerLoadError("container \(id) names no image") }
         let name = (details.Name ?? id).hasPrefix("/") ? String((details.Name ?? id).dropFirst()) : (details.Name ?? id)
-        var image = try await load(client: client, metadata: try await metadata(client: client, reference: imageID),
-                                   choice: choice, cache: cache, progress: progress)
+        let meta: ImageMetadata
+        if let imageMetadata { meta = imageMetadata } else { meta = try await metadata(client: client, reference: imageID) }
+        var image = try await load(client: client, metadata: meta, choice: choice, cache: cache, progress: progress)
         let rwID = "container:" + details.Id
         if choice != .export, details.GraphDriver?.Name == "overlay2", let upper = details.GraphDriver?.Data?["UpperDir"],
            access(upper, R_OK | X_OK) == 0 {

@@ -70,7 +70,8 @@ final class LayerSession: Sendable {
                     let metadata = try await ImageLoader.metadata(client: client, reference: details.Image ?? id)
                     post(.metadata(metadata))
                     async let sharing = ImageLoader.sharing(client: client, metadata: metadata)
-                    loaded = try await ImageLoader.loadContainer(client: client, id: id, cache: cache, progress: report)
+                    loaded = try await ImageLoader.loadContainer(client: client, id: id, cache: cache, details: details,
+                                                                 imageMetadata: metadata, progress: report)
                     post(.sharing(await sharing))
                 }
                 try Task.checkCancellation()
