@@ -37,14 +37,19 @@ public struct EfficiencyReport: Sendable, Equatable {
 }
 
 public enum Efficiency {
-    public static func report(layers: [LayerFiles]) -> EfficiencyReport {
+    /// One pass over the stack: `imageLayerCount` layers count (a container's read/write layer on top does
+    /// not); `changes` receives every layer's changes as they are judged.
+    public static func report(layers: [LayerFiles], imageLayerCount: Int? = nil, lookup: HashLookup? = nil,
+                              changes: ((Int, [LayerChange]) -> Void)? = nil) -> EfficiencyReport {
         struct Seen { var count = 0; var total: Int64 = 0; var minimum: Int64 = -1 }
         var seen: [String: Seen] = [:]
         var order: [String] = []
-        var stack = ImageStack()
+        var stack = ImageStack(lookup: lookup)
         var layerSizes: [Int64] = []
         var stored: Int64 = 0
-        for layer in layers {
+        let counted = min(imageLayerCount ?? layers.count, layers.count)
+        var visible: Int64 = 0
+        for (index, layer) in layers.enumerated() {
             // Sizes of what a whiteout removes come from the image as it stood below this layer.
             var removedSize: [String: Int64] = [:]
             var parents = Set<Substring>()
@@ -55,9 +60,12 @@ public enum Efficiency {
                     if !parents.insert(path).inserted { break }
                 }
             }
-            stack.apply(layer) { record, victim in
+            let judged = stack.apply(layer) { record, victim in
                 if let victim, victim.isDirectory { removedSize[record.path] = victim.totalSize }
             }
+            changes?(index, judged)
+            guard index < counted else { continue }
+            if index == counted - 1 { visible = stack.root.totalSize }
             var layerSize: Int64 = 0
             for record in layer.records {
                 if record.kind == .file { layerSize += record.size }
@@ -96,7 +104,6 @@ public enum Efficiency {
         inefficient = Self.stableSorted(inefficient) { $0.size < $1.size }.reversed()
         let imageSize = layerSizes.reduce(0, +)
         let userBytes = imageSize - (layerSizes.first ?? 0)
-        let visible = stack.root.totalSize
         return EfficiencyReport(
             efficiency: totalSum == 0 ? 1 : Double(minimumSum) / Double(totalSum),
             wastedBytes: wasted,

@@ -16,13 +16,16 @@ public struct ImageAnalysis: Sendable {
     public var summaries: [LayerSummary]
     public var efficiency: EfficiencyReport
 
-    public init(_ image: LoadedImage) {
+    /// `keepChanges: false` when only the figures are wanted (`--ci`): each layer's changes are counted and
+    /// dropped, not kept.
+    public init(_ image: LoadedImage, keepChanges: Bool = true) {
         self.image = image
-        // The container's read/write layer is not part of the image's efficiency.
-        let imageLayers = image.containerName == nil ? image.layers : Array(image.layers.dropLast())
-        efficiency = Efficiency.report(layers: imageLayers)
-        changes = ImageStack.changes(of: image.layers, lookup: image.hashLookup)
-        summaries = changes.enumerated().map { index, list in
+        var changes: [[LayerChange]] = []
+        var summaries: [LayerSummary] = []
+        // One stacking pass; the container's read/write layer is judged but not part of the image's efficiency.
+        efficiency = Efficiency.report(layers: image.layers,
+                                       imageLayerCount: image.containerName == nil ? nil : image.layers.count - 1,
+                                       lookup: image.hashLookup) { index, list in
             var summary = LayerSummary()
             for change in list {
                 switch change.change {
@@ -33,7 +36,10 @@ public struct ImageAnalysis: Sendable {
                 }
             }
             summary.size = image.layers[index].records.reduce(0) { $0 + ($1.kind == .file ? $1.size : 0) }
-            return summary
+            summaries.append(summary)
+            if keepChanges { changes.append(list) }
         }
+        self.changes = changes
+        self.summaries = summaries
     }
 }

@@ -70,7 +70,7 @@ struct LayersCommand: AsyncParsableCommand {
                     let metadata = try await ImageLoader.metadata(client: client, reference: image)
                     loaded = try await ImageLoader.load(client: client, metadata: metadata, choice: choice, cache: cache)
                 }
-                return ImageAnalysis(loaded)
+                return ImageAnalysis(loaded, keepChanges: json)
             }
         } catch let failure as CLIFailure {
             Console.error("swtop: \(failure.message)\n")
