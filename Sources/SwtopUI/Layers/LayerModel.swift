@@ -148,14 +148,10 @@ final class FileTree {
             }
         }
         copy(stacked, into: tree.root)
-        var index: [String: TreeNode] = [:]
-        func register(_ node: TreeNode) {
-            index[node.path] = node
-            for child in node.children { register(child) }
-        }
-        register(tree.root)
+        // Found by walking the sorted children (binary search), not by an index of every path: a layer
+        // changes few entries, and a 100,000-entry dictionary is what made switching layers slow.
         for change in analysis.changes[layer] {
-            let node = tree.node(at: change.record.path, index: &index)
+            let node = tree.walk(to: change.record.path)
             if change.change == .removed {
                 if node.record == nil || node.change == nil { node.record = change.record }
                 if node.change == nil { node.change = .removed }
@@ -179,6 +175,27 @@ final class FileTree {
         parent.children.insert(made, at: at)
         index[path] = made
         return made
+    }
+
+    /// The node at `path`, made (with implicit parents) if missing; children stay in name order.
+    private func walk(to path: String) -> TreeNode {
+        var node = root
+        for part in path.split(separator: "/") {
+            let name = String(part)
+            var low = 0, high = node.children.count
+            while low < high {
+                let mid = (low + high) / 2
+                if node.children[mid].name < name { low = mid + 1 } else { high = mid }
+            }
+            if low < node.children.count, node.children[low].name == name {
+                node = node.children[low]
+            } else {
+                let made = TreeNode(name: name, path: node.path + "/" + name, record: nil, change: nil)
+                node.children.insert(made, at: low)
+                node = made
+            }
+        }
+        return node
     }
 
     /// Sums directory sizes and marks where changes lie below.
