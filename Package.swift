@@ -56,11 +56,13 @@ let package = Package(
         .plugin(name: "VersionStamp", capability: .buildTool()),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
                     resources: [.copy("Fixtures")]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LayerKit"], path: "Tests/TestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "TestSupport"]),
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
         .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore"]),
-        .testTarget(name: "LayerKitTests", dependencies: ["LayerKit"]),
+        // Fixtures (small archives and dive's outputs for them) are read from the source tree, not bundled.
+        .testTarget(name: "LayerKitTests", dependencies: ["LayerKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+                    exclude: ["Fixtures"]),
         // Snapshots and fixtures are read from (and recorded into) the source tree, not bundled.
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "TermCanvas", "SwtopStore", "DockerEngine", "TestSupport"],
                     exclude: ["Snapshots"]),

@@ -110,7 +110,8 @@ public struct LayerCache: Sendable {
         var reader = Reader(bytes: bytes)
         guard reader.take(magic.count) == magic[...], let flags = reader.byte(), let count = reader.u32() else { return nil }
         var records: [FileRecord] = []
-        records.reserveCapacity(Int(count))
+        // A record takes at least 31 bytes: a corrupt count must not reserve gigabytes.
+        records.reserveCapacity(min(Int(count), bytes.count / 31))
         for _ in 0..<count {
             guard let kindByte = reader.byte(), let kind = EntryKind(rawValue: kindByte),
                   let opaque = reader.byte(), let hasHash = reader.byte(),
