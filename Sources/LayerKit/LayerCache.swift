@@ -166,12 +166,13 @@ public struct LayerCache: Sendable {
         }
     }
 
-    static func readAll(_ path: String) -> [UInt8]? {
+    /// A whole regular file (nil if unreadable or larger than `limit`).
+    public static func readAll(_ path: String, limit: Int = 1 << 30) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size <= limit else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         var got = 0
         while got < bytes.count {

@@ -93,7 +93,7 @@ struct LayersCommand: AsyncParsableCommand {
     private func readConfig() throws -> CIConfig {
         var config = CIConfig()
         let path = ciConfig ?? ".dive-ci"
-        if let bytes = try? readFile(path) {
+        if let bytes = LayerCache.readAll(path, limit: 1 << 20) {
             try config.apply(yaml: String(decoding: bytes, as: UTF8.self))
             if !json { Console.out("  Using CI config: \(CLIText.safe(path))\n") }
         } else if ciConfig != nil {
@@ -105,23 +105,6 @@ struct LayersCommand: AsyncParsableCommand {
         if let highestWastedBytes { try config.set("highestWastedBytes", highestWastedBytes) }
         if let highestUserWastedPercent { try config.set("highestUserWastedPercent", highestUserWastedPercent) }
         return config
-    }
-
-    private func readFile(_ path: String) throws -> [UInt8] {
-        guard let fd = Optional(open(path, O_RDONLY | O_CLOEXEC)), fd >= 0 else {
-            throw CIConfig.Problem(description: "cannot read \(path)")
-        }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 { if errno == EINTR { continue }; throw CIConfig.Problem(description: "cannot read \(path)") }
-            if n == 0 { break }
-            out += buffer[0..<n]
-            if out.count > 1 << 20 { throw CIConfig.Problem(description: "\(path) is larger than 1 MB") }
-        }
-        return out
     }
 }
 
@@ -185,18 +168,6 @@ enum LayersText {
 
     static func pad(_ text: String, _ width: Int) -> String {
         String(repeating: " ", count: max(0, width - text.count)) + text
-    }
-
-    static func tableText(header: [String], rows: [[String]]) -> String {
-        let safeRows = rows.map { $0.map(CLIText.safe) }
-        var widths = header.map(\.count)
-        for row in safeRows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
-            }.joined(separator: "  ") + "\n"
-        }
-        return line(header) + safeRows.map(line).joined()
     }
 }
 

@@ -17,6 +17,10 @@ func printJSON<T: Encodable>(_ value: T) {
 /// Columns padded by display width (Korean names take two columns a character), every cell made safe
 /// for a terminal first: names, images and commands come from the engine and may hold escape bytes.
 func printTable(header: [String], rows: [[String]]) {
+    Console.out(tableText(header: header, rows: rows))
+}
+
+func tableText(header: [String], rows: [[String]]) -> String {
     let safeRows = rows.map { $0.map(CLIText.safe) }
     var widths = header.map { DisplayWidth.of($0) }
     for row in safeRows {
@@ -29,7 +33,7 @@ func printTable(header: [String], rows: [[String]]) {
     }
     var out = line(header) + "\n"
     for row in safeRows { out += line(row) + "\n" }
-    Console.out(out)
+    return out
 }
 
 enum CLIText {
