@@ -71,12 +71,7 @@ public struct ImageMetadata: Sendable, Equatable {
     /// The history step that made layer `index`.
     public func step(forLayer index: Int) -> HistoryStep? { steps.first { $0.layer == index } }
 
-    public var name: String { tags.first ?? String(Self.shortID(id)) }
-
-    /// "sha256:0123…" → "0123456789ab".
-    public static func shortID(_ id: String) -> Substring {
-        (id.hasPrefix("sha256:") ? id.dropFirst(7) : Substring(id)).prefix(12)
-    }
+    public var name: String { tags.first ?? ShortID.image(id) }
 
     public init(details: ImageDetails, history: [ImageHistoryEntry]) {
         let layers = details.RootFS?.Layers ?? []

@@ -107,17 +107,14 @@ struct TreeRow {
 /// A file tree for the right pane.
 final class FileTree {
     let root = TreeNode(name: "", path: "", record: nil, change: nil)
-    /// Entries in the tree.
-    private(set) var count: Int
 
-    private init(count: Int) { self.count = count }
+    private init() {}
 
     /// The layer's own entries, each marked with its change.
     static func ofChanges(_ changes: [LayerChange]) -> FileTree {
-        let tree = FileTree(count: changes.count)
-        var index: [String: TreeNode] = ["": tree.root]
+        let tree = FileTree()
         for change in changes {
-            let node = tree.node(at: change.record.path, index: &index)
+            let node = tree.walk(to: change.record.path)
             // A path removed and written again in one layer (a replaced directory): the new entry wins.
             if node.change == nil || change.change != .removed {
                 node.record = change.record
@@ -132,9 +129,7 @@ final class FileTree {
     /// where they were).
     static func ofImage(_ analysis: ImageAnalysis, upTo layer: Int) -> FileTree {
         let stacked = ImageStack.tree(of: analysis.image.layers, upTo: layer, lookup: nil)
-        var count = 0
-        let tree = FileTree(count: 0)
-        defer { tree.count = count }
+        let tree = FileTree()
         func copy(_ source: StackNode, into target: TreeNode) {
             let names = source.children.keys.sorted()
             target.children.reserveCapacity(names.count)
@@ -142,7 +137,6 @@ final class FileTree {
                 let child = source.children[name]!
                 let path = target.path + "/" + name
                 let node = TreeNode(name: name, path: path, record: child.record, change: nil)
-                count += 1
                 target.children.append(node)
                 copy(child, into: node)
             }
@@ -161,20 +155,6 @@ final class FileTree {
         }
         tree.finish()
         return tree
-    }
-
-    /// The node at `path`, made (with implicit parents) if missing, children kept in name order.
-    private func node(at path: String, index: inout [String: TreeNode]) -> TreeNode {
-        if let hit = index[path] { return hit }
-        let slash = path.lastIndex(of: "/")!
-        let parentPath = String(path[..<slash])
-        let parent = node(at: parentPath, index: &index)
-        let name = String(path[path.index(after: slash)...])
-        let made = TreeNode(name: name, path: path, record: nil, change: nil)
-        let at = parent.children.firstIndex { $0.name > name } ?? parent.children.endIndex
-        parent.children.insert(made, at: at)
-        index[path] = made
-        return made
     }
 
     /// The node at `path`, made (with implicit parents) if missing; children stay in name order.

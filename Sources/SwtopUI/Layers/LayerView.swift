@@ -92,7 +92,7 @@ enum LayerView {
         case let .container(_, name): text += "container \(name)"
         }
         if let metadata = model?.metadata {
-            text += " (\(ImageMetadata.shortID(metadata.id))) · \(metadata.layers.count) layers · \(ByteText.human(metadata.size))"
+            text += " (\(ShortID.image(metadata.id))) · \(metadata.layers.count) layers · \(ByteText.human(metadata.size))"
         }
         if let report = model?.analysis?.efficiency {
             text += " · efficiency \(Fixed.text(report.efficiency * 100, digits: 4)) % · wasted \(ByteText.human(report.wastedBytes))"

@@ -112,7 +112,7 @@ enum LayersText {
     static func summary(_ analysis: ImageAnalysis, ci: Bool) -> String {
         let meta = analysis.image.metadata
         let report = analysis.efficiency
-        var out = "Image: \(CLIText.safe(meta.name)) (\(ImageMetadata.shortID(meta.id)), \(meta.layers.count) layers, "
+        var out = "Image: \(CLIText.safe(meta.name)) (\(ShortID.image(meta.id)), \(meta.layers.count) layers, "
             + "\(ByteText.human(meta.size)); files from \(origins(analysis.image.origins)))\n"
         if !ci {
             var rows: [[String]] = []
