@@ -65,6 +65,17 @@ public enum EndpointResolver {
     /// The parts of the CLI's config.json and a context's meta.json that swtop reads.
     struct CLIConfig: Decodable {
         var currentContext: String?
+        var detachKeys: String?
+    }
+
+    /// `detachKeys` of the CLI's config.json, as the docker CLI reads it for exec and attach.
+    public static func configuredDetachKeys(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                            homeDirectory: String = EndpointResolver.homeDirectory()) -> String? {
+        let configDir = environment["DOCKER_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? PlainPath.join(homeDirectory, ".docker")
+        guard let data = FileManager.default.contents(atPath: PlainPath.join(configDir, "config.json")),
+              let config = try? JSONDecoder().decode(CLIConfig.self, from: data) else { return nil }
+        return config.detachKeys
     }
 
     struct ContextMeta: Decodable {

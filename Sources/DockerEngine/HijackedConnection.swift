@@ -1,0 +1,222 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// What the user's side sends into a hijacked session.
+public enum SessionInput: Sendable, Equatable {
+    case bytes([UInt8])
+    /// Standard input ended: the write half of the connection is closed, so the process sees end of file.
+    case endOfInput
+    /// The terminal's size now (sent at the start and on every SIGWINCH).
+    case resize(width: Int, height: Int)
+    /// The user typed the detach keys: hang up, leaving the process running.
+    case detach
+}
+
+/// One HTTP request on a connection of its own that the engine may upgrade (`101`, or `200` from engines
+/// that hijack without saying so): from then on the connection is a raw two-way byte stream.
+///
+/// Why not AsyncHTTPClient: it closes the connection on `101`. Why not NIOHTTP1's codecs: after the head
+/// nothing on this connection is HTTP any more, and handing the channel over would mean removing the
+/// codecs at exactly the right byte; the request is one write and the answer's head is read up to the
+/// blank line here, keeping whatever bytes came after it. unix and tcp (+TLS) sockets; an ssh byte stream
+/// plugs in where `connect` chooses the channel.
+struct HijackedConnection {
+    let endpoint: EngineEndpoint
+
+    typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+    func connect() async throws -> Channel {
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.seconds(5))
+            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+        do {
+            switch endpoint.address {
+            case let .unix(path):
+                return try await bootstrap.connect(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture { try Self.wrap(channel, halfClose: true) }
+                }
+            case let .tcp(host, port, tls):
+                let context = try tls ? NIOSSLContext(configuration: HTTPTransport.tlsConfiguration(endpoint.tls ?? TLSMaterial(verify: true))) : nil
+                let serverName = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
+                return try await bootstrap.connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let context {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
+                        }
+                        // TLS cannot close one direction only (close_notify ends both).
+                        return try Self.wrap(channel, halfClose: context == nil)
+                    }
+                }
+            case .ssh:
+                throw DockerError.invalidHost("\(endpoint.address): ssh engines are not supported yet")
+            }
+        } catch let error as DockerError {
+            throw error
+        } catch {
+            throw DockerError.unreachable(address: endpoint.address.description, reason: HTTPTransport.describe(error))
+        }
+    }
+
+    private static func wrap(_ channel: any NIOCore.Channel, halfClose: Bool) throws -> Channel {
+        try Channel(wrappingChannelSynchronously: channel,
+                    configuration: .init(isOutboundHalfClosureEnabled: halfClose))
+    }
+
+    /// The request's bytes: one write, Host set (the engine rejects HTTP/1.1 without it).
+    func requestBytes(method: String, path: String, json: [UInt8]) -> [UInt8] {
+        var host = "docker"
+        if case let .tcp(name, port, _) = endpoint.address { host = name.contains(":") ? "[\(name)]:\(port)" : "\(name):\(port)" }
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: swtop\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(json.count)\r\n"
+            + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+        return Array(head.utf8) + json
+    }
+}
+
+/// The answer's head, parsed.
+struct UpgradeHead: Equatable {
+    var status: Int
+    var headers: [(String, String)]
+    var contentLength: Int?
+    /// Bytes after the blank line: already part of the stream (or of an error body).
+    var rest: [UInt8]
+
+    static func == (a: UpgradeHead, b: UpgradeHead) -> Bool {
+        a.status == b.status && a.rest == b.rest && a.contentLength == b.contentLength
+            && a.headers.map(\.0) == b.headers.map(\.0) && a.headers.map(\.1) == b.headers.map(\.1)
+    }
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    /// Parses what has arrived so far: nil while the blank line has not come yet.
+    static func parse(_ bytes: [UInt8]) throws -> UpgradeHead? {
+        guard let end = blankLine(bytes) else {
+            if bytes.count > 65_536 { throw DockerError.protocolViolation("answer head longer than 64 KiB") }
+            return nil
+        }
+        let text = String(decoding: bytes[..<end], as: UTF8.self)
+        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let statusLine = lines.isEmpty ? "" : lines.removeFirst()
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
+            throw DockerError.protocolViolation("not an HTTP answer: \(statusLine.prefix(80))")
+        }
+        var headers: [(String, String)] = []
+        for line in lines where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmedWhitespace))
+        }
+        var head = UpgradeHead(status: status, headers: headers, contentLength: nil, rest: Array(bytes[(end + 4)...]))
+        head.contentLength = head.header("Content-Length").flatMap { Int($0) }
+        return head
+    }
+
+    private static func blankLine(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
+            return i
+        }
+        return nil
+    }
+}
+
+extension DockerClient {
+    /// Sends `method path` with `json` on a connection of its own, waits for the upgrade, then pumps:
+    /// `input` → the connection (bytes, end of input, resizes through `resize`), the connection →
+    /// `output` (demultiplexed when `multiplexed`). Returns when the engine closes the stream (the process
+    /// ended or the user detached) or the task is cancelled. True when it ended by `.detach`.
+    @discardableResult
+    func hijack(_ method: String, _ path: String, json: [UInt8], multiplexed: Bool,
+                input: AsyncStream<SessionInput>,
+                resize: @escaping @Sendable (Int, Int) async -> Void,
+                output: @escaping @Sendable (LogStream, [UInt8]) -> Void) async throws -> Bool {
+        let connection = HijackedConnection(endpoint: endpoint)
+        let channel = try await connection.connect()
+        let request = connection.requestBytes(method: method, path: path, json: json)
+        let detached = DetachFlag()
+        let raw = channel.channel
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: request))
+            var iterator = inbound.makeAsyncIterator()
+            var received: [UInt8] = []
+            var parsed: UpgradeHead?
+            while parsed == nil {
+                guard let chunk = try await iterator.next() else {
+                    throw DockerError.unreachable(address: endpoint.address.description,
+                                                  reason: "the engine closed the connection before answering")
+                }
+                received.append(contentsOf: chunk.readableBytesView)
+                parsed = try UpgradeHead.parse(received)
+            }
+            guard let head = parsed else { return false }
+            guard head.status == 101 || head.status == 200 else {
+                var body = head.rest
+                let wanted = head.contentLength ?? 65_536
+                while body.count < wanted, let chunk = try await iterator.next() { body.append(contentsOf: chunk.readableBytesView) }
+                throw DockerError.fromResponse(status: head.status, body: Array(body.prefix(wanted)), path: path)
+            }
+            // Content-Type says which from API 1.42; before, it says raw-stream either way, and the
+            // caller knows from the TTY flag.
+            var framed = multiplexed
+            if let type = head.header("Content-Type"), apiVersion >= APIVersion(1, 42) {
+                if type.contains("multiplexed-stream") { framed = true }
+                if type.contains("raw-stream") { framed = false }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var open = true
+                    for await item in input {
+                        switch item {
+                        case let .bytes(bytes) where open:
+                            do { try await outbound.write(ByteBuffer(bytes: bytes)) } catch { open = false }
+                        case .bytes:
+                            break
+                        case .endOfInput:
+                            if open { outbound.finish() }
+                            open = false
+                        case let .resize(width, height):
+                            await resize(width, height)
+                        case .detach:
+                            // Hanging up is detaching: the engine leaves the process running. (Engine
+                            // 20.10 kills an exec whose detach keys it saw itself; it never sees them whole.)
+                            detached.set()
+                            raw.close(promise: nil)
+                        }
+                    }
+                }
+                var decoder = LogFrameDecoder()
+                func deliver(_ bytes: [UInt8]) throws {
+                    guard !bytes.isEmpty else { return }
+                    if framed {
+                        for frame in try decoder.push(bytes) { output(frame.stream, frame.payload) }
+                    } else {
+                        output(.stdout, bytes)
+                    }
+                }
+                do {
+                    try deliver(head.rest)
+                    while let chunk = try await iterator.next() { try deliver(Array(chunk.readableBytesView)) }
+                } catch {
+                    if !detached.isSet { throw error }
+                }
+                group.cancelAll()
+            }
+            return detached.isSet
+        }
+    }
+}
+
+private final class DetachFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}
