@@ -16,6 +16,9 @@ public enum Command: Sendable, Hashable {
     // The layer view's own.
     case layerBack, layerFocus, layerMode, layerOnlyChanges, layerSort, layerFold, layerExpand, layerCollapse
     case layerFoldAll, layerFilter, layerPrevious, layerNext
+    // Inside a container.
+    case exec, execCommand, attach, runCommand, processes
+    case runBack, runAgain, processesBack
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -53,8 +56,7 @@ public struct Binding: Sendable {
     public var keyText: String { keys.map(\.description).joined(separator: "/") }
 }
 
-/// The default keymap. The help screen and the status-bar hints are rendered from it. The keys
-/// e, i, x, a and T are left unbound on purpose: exec and inspect take them.
+/// The default keymap. The help screen and the status-bar hints are rendered from it.
 public enum Keymap {
     public static let defaults: [Binding] = [
         Binding([.char("j"), .down], .moveDown, "move down"),
@@ -87,6 +89,16 @@ public enum Keymap {
                 views: [.containers]),
         Binding([.char("L")], .layers, "layers of the container's image, its read/write layer on top (images: Enter)",
                 hint: "layers", views: [.containers, .images]),
+        Binding([.char("e")], .exec, "shell in the container (bash, else sh); exit or the detach keys come back",
+                mutating: true, hint: "shell", views: [.containers]),
+        Binding([.char("E")], .execCommand, "exec a command you type, as a user you choose", mutating: true,
+                views: [.containers]),
+        Binding([.char("a")], .attach, "attach to the container's main process (the detach keys come back)", mutating: true,
+                views: [.containers]),
+        Binding([.char("x")], .runCommand, "run a command without a terminal and show its output", mutating: true,
+                hint: "run", views: [.containers]),
+        Binding([.char("T")], .processes, "the container's processes (docker top), refreshed", hint: "top",
+                views: [.containers]),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
@@ -141,6 +153,37 @@ public enum Keymap {
         Binding([.char("z")], .layerFoldAll, "open / close every directory"),
         Binding([.char("/")], .layerFilter, "filter the tree by path (Enter keeps, Esc clears)", hint: "filter"),
         Binding([.char("o")], .layerSort, "sort the tree by name / by size", hint: "sort"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The `x` pane's keys.
+    public static let run: [Binding] = [
+        Binding([.escape, .char("q")], .runBack, "back to the dashboard", hint: "back"),
+        Binding([.char("r")], .runAgain, "run the command again", mutating: true, hint: "again"),
+        Binding([.char("j"), .down], .moveDown, "scroll down"),
+        Binding([.char("k"), .up], .moveUp, "scroll up"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first line"),
+        Binding([.char("G"), .end], .bottom, "last line: follow the output", hint: "end"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The processes view's keys.
+    public static let processes: [Binding] = [
+        Binding([.escape, .char("q")], .processesBack, "back to the dashboard", hint: "back"),
+        Binding([.char("j"), .down], .moveDown, "next process"),
+        Binding([.char("k"), .up], .moveUp, "previous process"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first process"),
+        Binding([.char("G"), .end], .bottom, "last process"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

@@ -20,6 +20,9 @@ public enum Reducer {
         if case let .layers(screen)? = state.screens.last {
             return LayerReducer.reduce(state, screen, key, layers)
         }
+        if case let .run(screen)? = state.screens.last { return ExecReducer.run(state, screen, key) }
+        if case let .processes(screen)? = state.screens.last { return ExecReducer.processes(state, screen, key) }
+        if state.prompt != nil { return ExecReducer.prompting(state, key) }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         if state.showHelp {
@@ -37,8 +40,12 @@ public enum Reducer {
                                             isError: true)
                 return (state, [])
             }
+            if [.exec, .execCommand, .attach, .runCommand].contains(binding.command) {
+                return ExecReducer.start(state, binding.command, snapshot)
+            }
             return act(state, binding, snapshot)
         }
+        if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }
         return navigate(state, binding.command, snapshot)
     }
 
@@ -142,7 +149,8 @@ public enum Reducer {
              .logBack, .logWrap, .logTimestamps, .logStdout, .logStderr, .logSince,
              .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave,
              .layerBack, .layerFocus, .layerMode, .layerOnlyChanges, .layerSort, .layerFold, .layerExpand, .layerCollapse,
-             .layerFoldAll, .layerFilter, .layerPrevious, .layerNext:
+             .layerFoldAll, .layerFilter, .layerPrevious, .layerNext,
+             .exec, .execCommand, .attach, .runCommand, .processes, .runBack, .runAgain, .processesBack:
             break
         }
         return (state, [])

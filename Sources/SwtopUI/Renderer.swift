@@ -38,6 +38,14 @@ public enum Renderer {
             LayerView.draw(&buffer, state, screen, layers, now: now)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
+        if case let .run(screen)? = state.screens.last {
+            RunView.draw(&buffer, state, screen)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
+        if case let .processes(screen)? = state.screens.last {
+            ProcessView.draw(&buffer, state, screen)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
         var area = buffer.bounds
         let (titleRow, rest) = area.splitTop(1)
         area = rest
@@ -67,6 +75,7 @@ public enum Renderer {
             }
         }
         StatusLines.draw(&frame.buffer, bottom, snapshot, state, keymap: keymap)
+        if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt) }
         if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: keymap, readOnly: state.readOnly) }
         if let confirm = state.confirm {
             let dialog = Dialog(title: "Confirm", message: [confirm.question],

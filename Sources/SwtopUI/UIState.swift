@@ -89,6 +89,10 @@ public struct UIState: Sendable {
     public var screens: [Screen] = []
     /// Initial lines of a log view (`--tail`).
     public var logTail = 1000
+    /// `E` or `x` asking for a command at the bottom.
+    public var prompt: Prompt?
+    /// What was typed at each prompt this session, oldest first.
+    public var promptHistory: [Prompt.Purpose: [[String]]] = [:]
 
     public init(width: Int, height: Int, readOnly: Bool = false) {
         self.width = width
@@ -108,11 +112,15 @@ public struct UIState: Sendable {
 public enum Screen: Sendable, Equatable {
     case logs(LogScreen)
     case layers(LayerScreen)
+    case run(RunScreen)
+    case processes(ProcessScreen)
 
     public var keymap: [Binding] {
         switch self {
         case .logs: return Keymap.logs
         case .layers: return Keymap.layers
+        case .run: return Keymap.run
+        case .processes: return Keymap.processes
         }
     }
 }
@@ -146,6 +154,12 @@ public enum Effect: Sendable, Equatable {
     case saveLogs(path: String, pickFreeName: Bool, timestamps: Bool)
     case openLayers(LayerRequest)
     case closeLayers
+    /// Leave the screen to a session inside a container, then come back.
+    case handOver(HandOverRequest)
+    case openRun(RunRequest)
+    case closeRun
+    case openProcesses(Target)
+    case closeProcesses
     case quit
     case suspend
     case redraw

@@ -26,8 +26,13 @@ final class DashboardApp: Sendable {
     /// Results of work done off the screen thread (a saved log), shown in the status line.
     let notices = Mutex<[ActionResult]>([])
 
-    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil) {
+    /// The shell `e` runs and the detach keys.
+    let exec: ExecSettings
+
+    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
+         exec: ExecSettings = ExecSettings()) {
         self.store = store
+        self.exec = exec
         self.readOnly = readOnly
         self.logLimits = logLimits
         self.initialLayers = initialLayers
@@ -76,7 +81,8 @@ final class DashboardApp: Sendable {
             Task { [store] in await store.perform(action, on: list) }
         case let .inspect(id):
             Task { [store] in await store.requestDetails(id) }
-        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers:
+        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
+             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses:
             break
         }
     }
@@ -146,6 +152,12 @@ enum OSThread {
             Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
         }
     }
+}
+
+/// Exec and attach settings from the command line.
+struct ExecSettings: Sendable {
+    var shell: [String]?
+    var detachKeys = DetachKeys.standard
 }
 
 /// The log view's limits from the command line.

@@ -24,15 +24,35 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Most bytes a log view keeps (e.g. 64MB, 1GB); the oldest lines are dropped beyond it.",
             transform: ByteSize.parse) var logBytes: Int = 64 << 20
 
+    @Option(help: "The command e runs in a container (default: bash when the container has it, else sh).") var shell: String?
+    @Option(help: "Keys that leave an exec or attach session, docker's spelling (default: config.json's detachKeys, else ctrl-p,ctrl-q).")
+    var detachKeys: String?
+
     func run() async throws {
+        var exec = ExecSettings()
+        do {
+            exec.detachKeys = try DetachKeys.resolve(flag: detachKeys)
+        } catch {
+            Console.error("swtop: \(error)\n")
+            throw ExitCode(1)
+        }
+        if let shell {
+            let words = ShellWords.split(shell)
+            guard !words.isEmpty else {
+                Console.error("swtop: --shell needs a command\n")
+                throw ExitCode(1)
+            }
+            exec.shell = words
+        }
         try await Self.runDashboard(engine: engine, readOnly: readOnly, logFile: logFile, logLevel: logLevel, apiStats: apiStats,
                                     resyncSeconds: resyncSeconds,
-                                    limits: LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes))
+                                    limits: LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes), exec: exec)
     }
 
     /// The dashboard, optionally opening on a layer view (`swtop layers IMAGE --tui`).
     static func runDashboard(engine: EngineOptions, readOnly: Bool, logFile: String?, logLevel: String, apiStats: Bool,
-                             resyncSeconds: Double, limits: LogLimits, initialLayers: LayerRequest? = nil) async throws {
+                             resyncSeconds: Double, limits: LogLimits, initialLayers: LayerRequest? = nil,
+                             exec: ExecSettings = ExecSettings()) async throws {
         let endpoint: EngineEndpoint
         do {
             endpoint = try engine.endpoint()
@@ -60,7 +80,7 @@ struct DashboardCommand: AsyncParsableCommand {
         settings.useCgroupFiles = !apiStats
         settings.resyncInterval = max(1, resyncSeconds)
         let store = SwtopStore(endpoint: endpoint, settings: settings)
-        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers)
+        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec)
         let outcome = await app.run()
         await store.stop()
         redirect.restore()

@@ -38,6 +38,8 @@ struct ScreenLoop {
         defer { logs.closeAll() }
         var layers = LayerSessions(app: app)
         defer { layers.close() }
+        var panes = ExecPanes(app: app)
+        defer { panes.closeAll() }
         if let request = app.initialLayers {
             state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
             layers.open(request)
@@ -75,6 +77,7 @@ struct ScreenLoop {
                 if logs.drain() { dirty = true }
             }
             if layers.drain() { dirty = true }
+            if panes.drain(&state) { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -105,6 +108,13 @@ struct ScreenLoop {
                         logs.save(to: path, pickFreeName: pickFreeName, timestamps: timestamps)
                     case let .openLayers(request): layers.open(request)
                     case .closeLayers: layers.close()
+                    case let .handOver(request):
+                        state.notice = panes.handOver(request, terminal: terminal)
+                        terminal.forceFullRedraw()
+                    case let .openRun(request): panes.openRun(request)
+                    case .closeRun: panes.closeRun()
+                    case let .openProcesses(target): panes.openProcesses(target)
+                    case .closeProcesses: panes.closeProcesses()
                     default: app.send(effect)
                     }
                 }

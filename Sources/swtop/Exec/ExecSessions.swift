@@ -17,7 +17,8 @@ enum ExecSessions {
     static let defaultShell = ["/bin/sh", "-c", "if command -v bash >/dev/null 2>&1; then exec bash; fi; exec sh"]
 
     static func exec(client: @escaping @Sendable () async -> DockerClient?, container: String,
-                     spec: ExecSpec) -> TerminalPump.Session<HandOverOutcome> {
+                     spec: ExecSpec, output: @escaping @Sendable (LogStream, [UInt8]) -> Void = SessionOutput.write)
+        -> TerminalPump.Session<HandOverOutcome> {
         return { input, ready in
             guard let client = await client() else { return .failed("the engine is unreachable") }
             do {
@@ -25,7 +26,7 @@ enum ExecSessions {
                 if spec.tty, let size = TerminalPump.terminalSize() { spec.size = (size.0, size.1) }
                 let id = try await client.createExec(container, spec)
                 ready()
-                let end = try await client.runExec(id, tty: spec.tty, input: input, output: SessionOutput.write)
+                let end = try await client.runExec(id, tty: spec.tty, input: input, output: output)
                 return .ended(end)
             } catch is CancellationError {
                 return .interrupted
@@ -38,7 +39,8 @@ enum ExecSessions {
     }
 
     static func attach(client: @escaping @Sendable () async -> DockerClient?, container: String,
-                       detachKeys: DetachKeys) -> TerminalPump.Session<HandOverOutcome> {
+                       detachKeys: DetachKeys, output: @escaping @Sendable (LogStream, [UInt8]) -> Void = SessionOutput.write)
+        -> TerminalPump.Session<HandOverOutcome> {
         return { input, ready in
             guard let client = await client() else { return .failed("the engine is unreachable") }
             do {
@@ -50,7 +52,7 @@ enum ExecSessions {
                 let tty = details.Config?.Tty ?? false
                 ready()
                 let end = try await client.runAttach(container, tty: tty, detachKeys: detachKeys.spec, input: input,
-                                                     output: SessionOutput.write)
+                                                     output: output)
                 return .ended(end)
             } catch is CancellationError {
                 return .interrupted

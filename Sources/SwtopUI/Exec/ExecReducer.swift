@@ -1,0 +1,204 @@
+import DockerEngine
+import SwtopStore
+import TermCanvas
+
+/// Keys of exec, attach, run and processes: starting them from the dashboard, the prompt they may ask
+/// with, and the run and processes views.
+enum ExecReducer {
+    static let historyLimit = 50
+
+    /// `e`, `E`, `a`, `x`, `T` on the dashboard (read-only refusal already done by the caller).
+    static func start(_ state: UIState, _ command: Command, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        var unmarked = state
+        unmarked.marked = []  // the selected row: one container at a time
+        let selected = Targets.of(unmarked, snapshot)
+        guard selected.count == 1, let item = selected.first else {
+            state.notice = ActionResult(text: selected.isEmpty ? "no container selected"
+                                            : "select one container (a compose group has several)", isError: true)
+            return (state, [])
+        }
+        let target = Target(id: item.id, name: item.name)
+        state.showHelp = false
+        switch command {
+        case .exec:
+            return (state, [.handOver(HandOverRequest(target: target, kind: .exec(command: nil, user: nil)))])
+        case .attach:
+            return (state, [.handOver(HandOverRequest(target: target, kind: .attach))])
+        case .execCommand:
+            state.prompt = Prompt(purpose: .exec, target: target, values: state.promptHistory[.exec]?.last ?? [])
+        case .runCommand:
+            state.prompt = Prompt(purpose: .run, target: target, values: state.promptHistory[.run]?.last ?? [])
+        case .processes:
+            state.screens.append(.processes(ProcessScreen(target: target)))
+            return (state, [.openProcesses(target)])
+        default:
+            break
+        }
+        return (state, [])
+    }
+
+    // MARK: - The prompt
+
+    static func prompting(_ state: UIState, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        guard var prompt = state.prompt else { return (state, []) }
+        let history = state.promptHistory[prompt.purpose] ?? []
+        switch key {
+        case .escape:
+            state.prompt = nil
+            return (state, [])
+        case .enter:
+            let values = prompt.values.map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+            state.prompt = nil
+            if prompt.purpose == .run, values[0].isEmpty {
+                state.notice = ActionResult(text: "x: no command given", isError: true)
+                return (state, [])
+            }
+            var list = history.filter { $0 != values }
+            list.append(values)
+            state.promptHistory[prompt.purpose] = Array(list.suffix(historyLimit))
+            switch prompt.purpose {
+            case .exec:
+                let words = ShellWords.split(values[0])
+                let request = HandOverRequest(target: prompt.target,
+                                              kind: .exec(command: words.isEmpty ? nil : words,
+                                                          user: values[1].isEmpty ? nil : values[1]))
+                return (state, [.handOver(request)])
+            case .run:
+                let request = RunRequest(target: prompt.target, commandLine: values[0])
+                state.screens.append(.run(RunScreen(request: request)))
+                return (state, [.openRun(request)])
+            }
+        case .tab, .backTab:
+            prompt.field = (prompt.field + 1) % prompt.labels.count
+        case .up, .down:
+            guard !history.isEmpty else { break }
+            var index = prompt.historyIndex ?? history.count
+            index = key == .up ? max(0, index - 1) : min(history.count, index + 1)
+            prompt.historyIndex = index
+            let entry = index < history.count ? history[index] : []
+            prompt.values = prompt.labels.indices.map { $0 < entry.count ? entry[$0] : "" }
+        case .backspace, .delete:
+            if !prompt.values[prompt.field].isEmpty { prompt.values[prompt.field].removeLast() }
+        case .ctrl("u"):
+            prompt.values[prompt.field] = ""
+        case let .char(c):
+            prompt.values[prompt.field].append(c)
+        default:
+            break
+        }
+        state.prompt = prompt
+        return (state, [])
+    }
+
+    // MARK: - The run pane
+
+    static func run(_ state: UIState, _ screen: RunScreen, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        if state.showHelp {
+            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
+            return (state, [])
+        }
+        guard let binding = Keymap.binding(for: key, in: Keymap.run) else { return (state, []) }
+        let page = max(1, RunView.textRows(state) - 1)
+        let last = max(0, screen.lines.count - RunView.textRows(state))
+        switch binding.command {
+        case .runBack:
+            state.screens.removeLast()
+            return (state, [.closeRun])
+        case .runAgain:
+            if state.readOnly {
+                state.notice = ActionResult(text: "read-only: r (run again) refused, nothing sent", isError: true)
+                return (state, [])
+            }
+            let request = screen.request
+            state.screens[state.screens.count - 1] = .run(RunScreen(request: request))
+            return (state, [.openRun(request)])
+        case .moveDown: screen.scroll += 1
+        case .moveUp: screen.scroll -= 1
+        case .pageDown: screen.scroll += page
+        case .pageUp: screen.scroll -= page
+        case .top: screen.scroll = 0
+        case .bottom: screen.scroll = last
+        case .help: state.showHelp = true
+        case .quit: return (state, [.quit])
+        case .suspend: return (state, [.suspend])
+        case .redraw: return (state, [.redraw])
+        default: break
+        }
+        screen.scroll = min(max(0, screen.scroll), last)
+        screen.follow = screen.scroll >= last
+        state.screens[state.screens.count - 1] = .run(screen)
+        return (state, [])
+    }
+
+    // MARK: - The processes view
+
+    static func processes(_ state: UIState, _ screen: ProcessScreen, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        if state.showHelp {
+            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
+            return (state, [])
+        }
+        guard let binding = Keymap.binding(for: key, in: Keymap.processes) else { return (state, []) }
+        let count = screen.list?.Processes.count ?? 0
+        let page = max(1, ProcessView.rows(state) - 1)
+        switch binding.command {
+        case .processesBack:
+            state.screens.removeLast()
+            return (state, [.closeProcesses])
+        case .moveDown: screen.cursor += 1
+        case .moveUp: screen.cursor -= 1
+        case .pageDown: screen.cursor += page
+        case .pageUp: screen.cursor -= page
+        case .top: screen.cursor = 0
+        case .bottom: screen.cursor = count - 1
+        case .help: state.showHelp = true
+        case .quit: return (state, [.quit])
+        case .suspend: return (state, [.suspend])
+        case .redraw: return (state, [.redraw])
+        default: break
+        }
+        screen.cursor = min(max(0, screen.cursor), max(0, count - 1))
+        state.screens[state.screens.count - 1] = .processes(screen)
+        return (state, [])
+    }
+}
+
+/// Splits what a user typed for `E` into words as a shell would for the simple cases: blanks separate,
+/// single and double quotes group, a backslash escapes the next character.
+public enum ShellWords {
+    public static func split(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for c in text {
+            if escaped {
+                current.append(c)
+                escaped = false
+                inWord = true
+            } else if c == "\\" && quote != "'" {
+                escaped = true
+            } else if let q = quote {
+                if c == q { quote = nil } else { current.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c
+                inWord = true
+            } else if c == " " || c == "\t" {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(c)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}

@@ -1,0 +1,131 @@
+import DockerEngine
+
+/// The terminal handed to a session inside a container: `e` (a shell), `E` (a command and user the
+/// user typed), `a` (the container's main process).
+public struct HandOverRequest: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// `command` nil: the configured shell, else bash when the container has it, else sh.
+        case exec(command: [String]?, user: String?)
+        case attach
+    }
+
+    public var target: Target
+    public var kind: Kind
+
+    public init(target: Target, kind: Kind) {
+        self.target = target
+        self.kind = kind
+    }
+}
+
+/// `x`: a command run without a terminal, its output kept in a pane.
+public struct RunRequest: Sendable, Equatable {
+    public var target: Target
+    public var commandLine: String
+
+    public init(target: Target, commandLine: String) {
+        self.target = target
+        self.commandLine = commandLine
+    }
+}
+
+/// A line the command printed, and on which stream.
+public struct RunLine: Sendable, Equatable {
+    public var stream: LogStream
+    public var text: String
+
+    public init(stream: LogStream, text: String) {
+        self.stream = stream
+        self.text = text
+    }
+}
+
+/// The `x` pane: the command's output as it comes, then how it ended.
+public struct RunScreen: Sendable, Equatable {
+    public var request: RunRequest
+    public var lines: [RunLine] = []
+    /// Bytes of a line not yet ended, per stream.
+    public var partial: [LogStream: [UInt8]] = [:]
+    public var exitCode: Int?
+    public var error: String?
+    /// Lines dropped from the top past `maxLines`.
+    public var dropped = 0
+    public var scroll = 0
+    /// Keep the newest line in view while output comes.
+    public var follow = true
+
+    public static let maxLines = 10_000
+
+    public init(request: RunRequest) { self.request = request }
+
+    public var finished: Bool { exitCode != nil || error != nil }
+
+    /// Appends bytes of one stream, cut into lines (a line longer than 16 KiB is cut too).
+    public mutating func append(_ stream: LogStream, _ bytes: [UInt8]) {
+        var pending = partial[stream] ?? []
+        for byte in bytes {
+            if byte == 10 || pending.count >= 16_384 {
+                addLine(stream, pending)
+                pending.removeAll(keepingCapacity: true)
+                if byte == 10 { continue }
+            }
+            pending.append(byte)
+        }
+        partial[stream] = pending
+    }
+
+    /// The end of the output: what is left of each stream becomes a line.
+    public mutating func finish(exitCode: Int?, error: String?) {
+        for stream in [LogStream.stdout, .stderr, .system] {
+            if let rest = partial[stream], !rest.isEmpty { addLine(stream, rest) }
+        }
+        partial = [:]
+        self.exitCode = exitCode
+        self.error = error
+    }
+
+    private mutating func addLine(_ stream: LogStream, _ bytes: [UInt8]) {
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasSuffix("\r") { text.removeLast() }
+        lines.append(RunLine(stream: stream, text: text))
+        if lines.count > Self.maxLines {
+            lines.removeFirst(lines.count - Self.maxLines)
+            dropped += 1
+        }
+    }
+}
+
+/// The `T` view: the container's processes, asked for again every few seconds while open.
+public struct ProcessScreen: Sendable, Equatable {
+    public var target: Target
+    public var list: ProcessList?
+    public var error: String?
+    /// How many times the list came (the first one ends "loading").
+    public var updates = 0
+    public var cursor = 0
+    public var scroll = 0
+
+    public init(target: Target) { self.target = target }
+}
+
+/// A line being typed at the bottom: `E` (command and user) and `x` (command).
+public struct Prompt: Sendable, Equatable {
+    public enum Purpose: Sendable, Hashable {
+        case exec, run
+    }
+
+    public var purpose: Purpose
+    public var target: Target
+    public var labels: [String]
+    public var values: [String]
+    public var field = 0
+    /// Position in the history while Up/Down walk it.
+    public var historyIndex: Int?
+
+    public init(purpose: Purpose, target: Target, values: [String]) {
+        self.purpose = purpose
+        self.target = target
+        labels = purpose == .exec ? ["command", "user"] : ["command"]
+        self.values = values + Array(repeating: "", count: max(0, labels.count - values.count))
+    }
+}

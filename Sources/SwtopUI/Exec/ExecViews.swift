@@ -1,0 +1,179 @@
+import DockerEngine
+import LayerKit
+import TermCanvas
+
+/// The `x` pane: `$ command` in the title, the output with stderr marked, how it ended.
+enum RunView {
+    static func textRows(_ state: UIState) -> Int { max(1, state.height - 3) }
+
+    static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: RunScreen) {
+        let all = buffer.bounds
+        let (title, rest) = all.splitTop(1)
+        let (body, status) = rest.splitBottom(2)
+        buffer.fill(title, style: .statusBar)
+        let command = TerminalSafe.sanitize(screen.request.commandLine)
+        buffer.put(" swtop · run in \(screen.request.target.name) · $ \(command)", x: title.x, y: title.y,
+                   style: Style(.title, bold: true), maxWidth: title.width)
+        let visible = body.height
+        let last = max(0, screen.lines.count - visible)
+        let top = screen.follow ? last : min(screen.scroll, last)
+        if screen.lines.isEmpty {
+            let text = screen.finished ? "(no output)" : "running…"
+            buffer.put(text, x: body.x + 1, y: body.y, style: .dimmed, maxWidth: body.width - 1)
+        }
+        for (offset, line) in screen.lines.dropFirst(top).prefix(visible).enumerated() {
+            let y = body.y + offset
+            let isError = line.stream != .stdout
+            // stderr: a red bar in the first column, so it reads without colour too.
+            buffer.put(isError ? "┃" : " ", x: body.x, y: y, style: isError ? Style(.error, bold: true) : .normal)
+            buffer.put(TerminalSafe.sanitize(line.text), x: body.x + 1, y: y, style: isError ? .error : .normal,
+                       maxWidth: body.width - 1)
+        }
+        let message = status.row(0)
+        if let notice = state.notice {
+            buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
+                       maxWidth: message.width)
+        } else if let error = screen.error {
+            buffer.put("✗ " + error, x: message.x, y: message.y, style: Style(.error, bold: true), maxWidth: message.width)
+        } else if let code = screen.exitCode {
+            let text = code == 0 ? "✓ exit code 0" : "✗ exit code \(code)"
+            let counts = "\(screen.lines.count) lines" + (screen.dropped > 0 ? " (oldest dropped)" : "")
+            buffer.put(text + " · " + counts, x: message.x, y: message.y, style: code == 0 ? .ok : Style(.error, bold: true),
+                       maxWidth: message.width)
+        } else {
+            buffer.put("running… (\(screen.lines.count) lines so far)", x: message.x, y: message.y, style: .accent,
+                       maxWidth: message.width)
+        }
+        let hints = Keymap.run.filter { !($0.mutating && state.readOnly) }
+            .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        StatusBar(left: "", right: "┃ stderr", hints: hints).draw(into: &buffer, in: status.row(1))
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.run, readOnly: state.readOnly) }
+    }
+}
+
+/// The `T` view: one row per process as the engine's `ps` printed it.
+public enum ProcessView {
+    static func rows(_ state: UIState) -> Int { max(1, state.height - 4) }
+
+    /// The columns asked of `ps`, and the names shown for them.
+    public static let psArgs = "-o pid,user,pcpu,pmem,rss,etime,args"
+
+    static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: ProcessScreen) {
+        let all = buffer.bounds
+        let (title, rest) = all.splitTop(1)
+        let (body, status) = rest.splitBottom(2)
+        let (header, rows) = body.splitTop(1)
+        buffer.fill(title, style: .statusBar)
+        let count = screen.list.map { " · \($0.Processes.count) processes" } ?? ""
+        buffer.put(" swtop · processes of \(screen.target.name)\(count) · every 2 s", x: title.x, y: title.y,
+                   style: Style(.title, bold: true), maxWidth: title.width)
+        guard let list = screen.list else {
+            let text = screen.error.map { "✗ " + $0 } ?? "asking the engine…"
+            buffer.put(text, x: body.x + 1, y: body.y, style: screen.error != nil ? Style(.error, bold: true) : .dimmed,
+                       maxWidth: body.width - 1)
+            drawStatus(&buffer, status, state, screen)
+            return
+        }
+        let widths = columnWidths(list, total: header.width)
+        var x = header.x
+        for (index, name) in list.Titles.enumerated() where index < widths.count {
+            x += buffer.put(pad(TerminalSafe.sanitize(name), widths[index], right: isNumeric(name)), x: x, y: header.y,
+                            style: .header, maxWidth: header.maxX - x)
+        }
+        let cursor = min(screen.cursor, max(0, list.Processes.count - 1))
+        var top = screen.scroll
+        if cursor < top { top = cursor }
+        if cursor >= top + rows.height { top = cursor - rows.height + 1 }
+        for (offset, row) in list.Processes.dropFirst(top).prefix(rows.height).enumerated() {
+            let y = rows.y + offset
+            let selected = top + offset == cursor
+            let style: Style = selected ? .selected : .normal
+            if selected { buffer.fill(Rect(x: rows.x, y: y, width: rows.width, height: 1), style: style) }
+            var x = rows.x
+            for (index, value) in row.enumerated() where index < widths.count {
+                let title = index < list.Titles.count ? list.Titles[index] : ""
+                x += buffer.put(pad(display(value, title: title), widths[index], right: isNumeric(title)), x: x, y: y,
+                                style: style, maxWidth: rows.maxX - x)
+            }
+        }
+        drawStatus(&buffer, status, state, screen)
+    }
+
+    static func drawStatus(_ buffer: inout ScreenBuffer, _ status: Rect, _ state: UIState, _ screen: ProcessScreen) {
+        let message = status.row(0)
+        if let notice = state.notice {
+            buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
+                       maxWidth: message.width)
+        } else if screen.list != nil, let error = screen.error {
+            buffer.put("✗ " + error + " (showing the last list)", x: message.x, y: message.y, style: Style(.error, bold: true),
+                       maxWidth: message.width)
+        } else if screen.list != nil {
+            buffer.put("PIDs as the host numbers them, as docker top shows them", x: message.x, y: message.y,
+                       style: .dimmed, maxWidth: message.width)
+        }
+        let hints = Keymap.processes.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: status.row(1))
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.processes, readOnly: state.readOnly) }
+    }
+
+    static func isNumeric(_ title: String) -> Bool {
+        ["PID", "PPID", "%CPU", "%MEM", "RSS", "VSZ", "C"].contains(title)
+    }
+
+    /// RSS comes in KiB: shown in human units.
+    static func display(_ value: String, title: String) -> String {
+        let clean = TerminalSafe.sanitize(value)
+        if title == "RSS", let kib = Int64(clean) { return ByteText.human(kib * 1024) }
+        return clean
+    }
+
+    /// Every column as wide as its widest value (capped), the last one taking the rest.
+    static func columnWidths(_ list: ProcessList, total: Int) -> [Int] {
+        let count = list.Titles.count
+        guard count > 0 else { return [] }
+        var widths = list.Titles.map { DisplayWidth.of($0) + 2 }
+        for row in list.Processes {
+            for (index, value) in row.enumerated() where index < count - 1 {
+                let title = list.Titles[index]
+                widths[index] = min(24, max(widths[index], DisplayWidth.of(display(value, title: title)) + 2))
+            }
+        }
+        let used = widths.dropLast().reduce(0, +)
+        widths[count - 1] = max(8, total - used)
+        return widths
+    }
+
+    static func pad(_ text: String, _ width: Int, right: Bool) -> String {
+        let shown = DisplayWidth.truncate(text, toColumns: max(0, width - 1))
+        let room = max(0, width - DisplayWidth.of(shown))
+        return right ? String(repeating: " ", count: max(0, room - 1)) + shown + " " : shown + String(repeating: " ", count: room)
+    }
+}
+
+/// `E` and `x` ask at the bottom of the dashboard: `command: …  user: …`.
+enum PromptView {
+    static func draw(_ buffer: inout ScreenBuffer, _ area: Rect, _ prompt: Prompt) {
+        let row = area.row(0)
+        buffer.fill(row, style: .normal)
+        var x = row.x
+        let verb = prompt.purpose == .exec ? "exec in" : "run in"
+        x += buffer.put("\(verb) \(prompt.target.name) · ", x: x, y: row.y, style: .dimmed, maxWidth: row.maxX - x)
+        for (index, label) in prompt.labels.enumerated() {
+            let active = index == prompt.field
+            x += buffer.put(label + ": ", x: x, y: row.y, style: active ? Style(.accent, bold: true) : .dimmed,
+                            maxWidth: row.maxX - x)
+            var value = prompt.values[index]
+            if value.isEmpty, !active {
+                value = label == "user" ? "(the image's)" : "(the shell)"
+            }
+            x += buffer.put(value + (active ? "▏" : "") + "  ", x: x, y: row.y,
+                            style: active ? Style(.accent, bold: true) : .dimmed, maxWidth: row.maxX - x)
+        }
+        if area.height > 1 {
+            var hints = [KeyHint("Enter", prompt.purpose == .exec ? "open" : "run"), KeyHint("Esc", "cancel"),
+                         KeyHint("↑↓", "history")]
+            if prompt.labels.count > 1 { hints.insert(KeyHint("Tab", "next field"), at: 1) }
+            StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: area.row(1))
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import DockerEngine
+import NCursesBackend
+import SwtopStore
+import SwtopUI
+import TermCanvas
+import Synchronization
+
+/// `x` and `T` off the screen thread: each a task whose results wait in an inbox the screen thread
+/// drains (it wakes it, like the log and layer sessions).
+final class PaneSession: Sendable {
+    enum News: Sendable {
+        case output(LogStream, [UInt8])
+        case ended(exitCode: Int?, error: String?)
+        case processes(ProcessList)
+        case processesFailed(String)
+    }
+
+    private let inbox = Mutex<[News]>([])
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let wake: @Sendable () -> Void
+
+    init(wake: @escaping @Sendable () -> Void) { self.wake = wake }
+
+    func post(_ news: News) {
+        inbox.withLock { $0.append(news) }
+        wake()
+    }
+
+    func drain() -> [News] {
+        inbox.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+    }
+
+    func start(_ body: @escaping @Sendable (PaneSession) async -> Void) {
+        let work = Task { [self] in await body(self) }
+        task.withLock { $0 = work }
+    }
+
+    func stop() { task.withLock { $0?.cancel() } }
+
+    /// `x`: `sh -c LINE` without a terminal or input; stdout and stderr apart, then the exit code.
+    static func run(_ request: RunRequest, client: @escaping @Sendable () async -> DockerClient?) -> @Sendable (PaneSession) async -> Void {
+        return { session in
+            guard let client = await client() else {
+                session.post(.ended(exitCode: nil, error: "the engine is unreachable"))
+                return
+            }
+            do {
+                let spec = ExecSpec(command: ["/bin/sh", "-c", request.commandLine], tty: false, stdin: false)
+                let id = try await client.createExec(request.target.id, spec)
+                let (input, feed) = AsyncStream<SessionInput>.makeStream()
+                feed.finish()
+                let end = try await client.runExec(id, tty: false, input: input) { stream, bytes in
+                    session.post(.output(stream, bytes))
+                }
+                switch end {
+                case let .exited(code): session.post(.ended(exitCode: code, error: nil))
+                case .detached: session.post(.ended(exitCode: nil, error: "the command still runs"))
+                }
+            } catch is CancellationError {
+            } catch let error as DockerError {
+                session.post(.ended(exitCode: nil, error: error.userMessage))
+            } catch {
+                session.post(.ended(exitCode: nil, error: String(describing: error)))
+            }
+        }
+    }
+
+    /// `T`: the engine's `ps` every 2 s while the view is open.
+    static func processes(_ target: Target, client: @escaping @Sendable () async -> DockerClient?) -> @Sendable (PaneSession) async -> Void {
+        return { session in
+            var psArgs: String? = ProcessView.psArgs
+            while !Task.isCancelled {
+                if let client = await client() {
+                    do {
+                        session.post(.processes(try await client.top(target.id, psArgs: psArgs)))
+                    } catch let error as DockerError where psArgs != nil && error.status == 500 {
+                        // A host whose ps does not take these columns: docker top's own.
+                        psArgs = nil
+                        continue
+                    } catch let error as DockerError {
+                        session.post(.processesFailed(error.userMessage))
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        session.post(.processesFailed(String(describing: error)))
+                    }
+                } else {
+                    session.post(.processesFailed("the engine is unreachable"))
+                }
+                try? await Task.sleep(for: .seconds(2))
+            }
+        }
+    }
+}
+
+/// The screen loop's side of `x`, `T` and the hand-over.
+struct ExecPanes {
+    let app: DashboardApp
+    private var run: PaneSession?
+    private var processes: PaneSession?
+
+    init(app: DashboardApp) { self.app = app }
+
+    mutating func openRun(_ request: RunRequest) {
+        run?.stop()
+        let session = PaneSession(wake: { [mailbox = app.mailbox] in mailbox.wake() })
+        session.start(PaneSession.run(request, client: { [store = app.store] in await store.currentClient() }))
+        run = session
+    }
+
+    mutating func closeRun() {
+        run?.stop()
+        run = nil
+    }
+
+    mutating func openProcesses(_ target: Target) {
+        processes?.stop()
+        let session = PaneSession(wake: { [mailbox = app.mailbox] in mailbox.wake() })
+        session.start(PaneSession.processes(target, client: { [store = app.store] in await store.currentClient() }))
+        processes = session
+    }
+
+    mutating func closeProcesses() {
+        processes?.stop()
+        processes = nil
+    }
+
+    mutating func closeAll() {
+        closeRun()
+        closeProcesses()
+    }
+
+    /// Applies what arrived to the screens it belongs to; true when something changed.
+    func drain(_ state: inout UIState) -> Bool {
+        var changed = false
+        if let news = run?.drain(), !news.isEmpty,
+           let index = state.screens.lastIndex(where: { if case .run = $0 { return true } else { return false } }),
+           case var .run(screen) = state.screens[index] {
+            for item in news {
+                switch item {
+                case let .output(stream, bytes): screen.append(stream, bytes)
+                case let .ended(code, error): screen.finish(exitCode: code, error: error)
+                default: break
+                }
+            }
+            state.screens[index] = .run(screen)
+            changed = true
+        }
+        if let news = processes?.drain(), !news.isEmpty,
+           let index = state.screens.lastIndex(where: { if case .processes = $0 { return true } else { return false } }),
+           case var .processes(screen) = state.screens[index] {
+            for item in news {
+                switch item {
+                case let .processes(list):
+                    screen.list = list
+                    screen.error = nil
+                    screen.updates += 1
+                case let .processesFailed(message): screen.error = message
+                default: break
+                }
+            }
+            state.screens[index] = .processes(screen)
+            changed = true
+        }
+        return changed
+    }
+
+    /// `e`, `E`, `a`: curses leaves the screen once the engine has accepted the session, the session
+    /// has the terminal until it ends or the user detaches, then the dashboard comes back as it was.
+    /// Returns the line for the status bar.
+    func handOver(_ request: HandOverRequest, terminal: Terminal) -> ActionResult {
+        let name = TerminalSafe.sanitize(request.target.name)
+        let keys = app.exec.detachKeys
+        let client: @Sendable () async -> DockerClient? = { [store = app.store] in await store.currentClient() }
+        // stderr may be redirected to --log-file: everything goes to the terminal.
+        let output: @Sendable (LogStream, [UInt8]) -> Void = { _, bytes in SessionOutput.write(.stdout, bytes) }
+        let session: TerminalPump.Session<HandOverOutcome>
+        let what: String
+        switch request.kind {
+        case let .exec(command, user):
+            let argv = command ?? app.exec.shell ?? ExecSessions.defaultShell
+            what = command.map { $0.joined(separator: " ") } ?? app.exec.shell?.joined(separator: " ") ?? "shell"
+            let spec = ExecSpec(command: argv, tty: true, stdin: true, user: user, detachKeys: keys.spec)
+            session = ExecSessions.exec(client: client, container: request.target.id, spec: spec, output: output)
+        case .attach:
+            what = "attach"
+            session = ExecSessions.attach(client: client, container: request.target.id, detachKeys: keys, output: output)
+        }
+        let options = TerminalPump.Options(raw: true, forwardStdin: true, quitFD: app.mailbox.readFD,
+                                           shouldQuit: { Signals.quitRequested }, detachKeys: keys)
+        let outcome = TerminalPump.run(options, interrupted: .interrupted, enter: {
+            terminal.suspend()
+            let banner = "[swtop] \(what) in \(name) · \(request.kind == .attach ? "" : "exit or ")\(keys.display) returns to swtop\r\n"
+            SessionOutput.write(.stdout, Array(banner.utf8))
+        }, leave: {
+            terminal.resume()
+        }, session: session)
+        switch outcome {
+        case let .ended(.exited(code)):
+            let verb = request.kind == .attach ? "the container's main process" : what
+            return ActionResult(text: "\(what) in \(name): \(verb == what ? "" : "\(verb) ")exited with code \(code)", isError: code != 0)
+        case .ended(.detached):
+            return ActionResult(text: "detached from \(what) in \(name) (\(keys.display)); it goes on running", isError: false)
+        case let .failed(message):
+            return ActionResult(text: "\(what) in \(name): \(message)", isError: true)
+        case .interrupted:
+            return ActionResult(text: "\(what) in \(name) interrupted", isError: true)
+        }
+    }
+}
