@@ -8,12 +8,14 @@ public enum Reducer {
                               keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
                               layers: LayerModel? = nil) -> (UIState, [Effect]) {
         var state = state
-        state.notice = nil
         if case let .resize(width, height) = key {
+            // Not a key the user pressed: the message stays (a size change during an exec session
+            // arrives as one when the dashboard comes back).
             state.width = width
             state.height = height
             return (state, [])
         }
+        state.notice = nil
         if case let .logs(screen)? = state.screens.last {
             return LogReducer.reduce(state, screen, key, logs)
         }

@@ -168,6 +168,25 @@ struct ExecPanes {
         return changed
     }
 
+    /// The engine names containers by their 64-digit id in messages: 12 digits say the same in a
+    /// status line.
+    static func shortenIDs(_ text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count == 64 ? String(run.prefix(12)) : run
+            run = ""
+        }
+        for c in text {
+            if c.isHexDigit, c.isASCII, !c.isUppercase { run.append(c) } else {
+                flush()
+                out.append(c)
+            }
+        }
+        flush()
+        return out
+    }
+
     /// `e`, `E`, `a`: curses leaves the screen once the engine has accepted the session, the session
     /// has the terminal until it ends or the user detaches, then the dashboard comes back as it was.
     /// Returns the line for the status bar.
@@ -205,7 +224,7 @@ struct ExecPanes {
         case .ended(.detached):
             return ActionResult(text: "detached from \(what) in \(name) (\(keys.display)); it goes on running", isError: false)
         case let .failed(message):
-            return ActionResult(text: "\(what) in \(name): \(message)", isError: true)
+            return ActionResult(text: "\(what) in \(name): \(Self.shortenIDs(message))", isError: true)
         case .interrupted:
             return ActionResult(text: "\(what) in \(name) interrupted", isError: true)
         }
