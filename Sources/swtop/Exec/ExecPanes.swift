@@ -194,8 +194,13 @@ struct ExecPanes {
         let name = TerminalSafe.sanitize(request.target.name)
         let keys = app.exec.detachKeys
         let client: @Sendable () async -> DockerClient? = { [store = app.store] in await store.currentClient() }
-        // stderr may be redirected to --log-file: everything goes to the terminal.
-        let output: @Sendable (LogStream, [UInt8]) -> Void = { _, bytes in SessionOutput.write(.stdout, bytes) }
+        // stderr may be redirected to --log-file: everything goes to the terminal. The last bytes are
+        // kept: when the command could not start (126, 127) the runtime's reason goes in the status line.
+        let tail = OutputTail()
+        let output: @Sendable (LogStream, [UInt8]) -> Void = { _, bytes in
+            tail.add(bytes)
+            SessionOutput.write(.stdout, bytes)
+        }
         let session: TerminalPump.Session<HandOverOutcome>
         let what: String
         switch request.kind {
@@ -220,7 +225,9 @@ struct ExecPanes {
         switch outcome {
         case let .ended(.exited(code)):
             let verb = request.kind == .attach ? "the container's main process" : what
-            return ActionResult(text: "\(what) in \(name): \(verb == what ? "" : "\(verb) ")exited with code \(code)", isError: code != 0)
+            var text = "\(what) in \(name): \(verb == what ? "" : "\(verb) ")exited with code \(code)"
+            if code == 126 || code == 127, let reason = tail.lastLine() { text += " — " + reason }
+            return ActionResult(text: text, isError: code != 0)
         case .ended(.detached):
             return ActionResult(text: "detached from \(what) in \(name) (\(keys.display)); it goes on running", isError: false)
         case let .failed(message):
@@ -228,5 +235,28 @@ struct ExecPanes {
         case .interrupted:
             return ActionResult(text: "\(what) in \(name) interrupted", isError: true)
         }
+    }
+}
+
+/// The last bytes a session printed, for the status line when a command could not start.
+final class OutputTail: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+
+    func add(_ chunk: [UInt8]) {
+        bytes.withLock { kept in
+            kept.append(contentsOf: chunk.suffix(512))
+            if kept.count > 512 { kept.removeFirst(kept.count - 512) }
+        }
+    }
+
+    /// The last line with something printable in it, sanitised.
+    func lastLine() -> String? {
+        let text = String(decoding: bytes.withLock { $0 }, as: UTF8.self)
+        return text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { line -> String in
+                let clean = TerminalSafe.sanitize(String(line))
+                return String(clean.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+            }
+            .last { !$0.isEmpty }
     }
 }
