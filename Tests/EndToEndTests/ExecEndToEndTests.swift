@@ -140,6 +140,35 @@ final class ExecEndToEndTests: XCTestCase {
         }
     }
 
+    /// `a` on a container whose main process is an interactive shell: typing reaches it, the detach
+    /// keys come back to the dashboard, and the container is still running.
+    func testAttachReachesTheMainProcessAndDetachesOnBothEngines() throws {
+        for engine in try TestEngine.all() {
+            let name = Repo.uniqueName("xatt")
+            containers.append((engine, name))
+            try engine.docker("run", "-dit", "--name", name, "swtop/busybox:latest", "sh")
+            let pane = try shellPane()
+            try startSwtop(pane, engine, waitFor: name)
+            try pane.send("/")
+            try pane.sendLiteral(name)
+            try pane.send("Enter")
+            try pane.waitFor("[\(engine.name)] only the container") { $0.contains(name) && !$0.contains("swtop-logger") }
+            try pane.send("a")
+            try pane.waitFor(text: "[swtop] attach in \(name)")
+            try pane.sendLiteral("echo attached-$((40+2))")
+            try pane.send("Enter")
+            try pane.waitFor("[\(engine.name)] the main shell answers") { self.hasLine($0, "attached-42") }
+            try pane.send("C-p")
+            try pane.send("C-q")
+            try pane.waitFor("[\(engine.name)] detached") { $0.contains("detached from attach in \(name)") }
+            XCTAssertEqual(try engine.docker("inspect", "--format", "{{.State.Running}}", name).trimmingCharacters(in: .whitespacesAndNewlines),
+                           "true", "[\(engine.name)] the container goes on")
+            try pane.send("q")
+            try pane.waitFor(text: "SWTOP-EXIT=0")
+            try assertShellHasTheTerminal(pane, "[\(engine.name)] after attach", token: "STTY-A-\(engine.name)")
+        }
+    }
+
     /// `x` shows a command's output (stdout, stderr marked) and exit code; `e` on a stopped container
     /// shows the engine's refusal and the dashboard stays.
     func testRunShowsOutputAndExitCodeAndStoppedContainerRefusesOnBothEngines() throws {
