@@ -16,6 +16,10 @@ public enum Command: Sendable, Hashable {
     // The layer view's own.
     case layerBack, layerFocus, layerMode, layerOnlyChanges, layerSort, layerFold, layerExpand, layerCollapse
     case layerFoldAll, layerFilter, layerPrevious, layerNext
+    case inspect
+    // The inspect view's own.
+    case inspectBack, inspectFold, inspectExpand, inspectCollapse, inspectFoldAll, inspectSearch, inspectNextMatch
+    case inspectPreviousMatch, inspectReveal, inspectRevealAll, inspectCopy
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -54,7 +58,7 @@ public struct Binding: Sendable {
 }
 
 /// The default keymap. The help screen and the status-bar hints are rendered from it. The keys
-/// e, i, x, a and T are left unbound on purpose: exec and inspect take them.
+/// e, E, x, a and T are left unbound on purpose: exec, run and processes take them.
 public enum Keymap {
     public static let defaults: [Binding] = [
         Binding([.char("j"), .down], .moveDown, "move down"),
@@ -87,6 +91,8 @@ public enum Keymap {
                 views: [.containers]),
         Binding([.char("L")], .layers, "layers of the container's image, its read/write layer on top (images: Enter)",
                 hint: "layers", views: [.containers, .images]),
+        Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding",
+                views: [.containers, .images, .volumes, .networks]),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
@@ -141,6 +147,32 @@ public enum Keymap {
         Binding([.char("z")], .layerFoldAll, "open / close every directory"),
         Binding([.char("/")], .layerFilter, "filter the tree by path (Enter keeps, Esc clears)", hint: "filter"),
         Binding([.char("o")], .layerSort, "sort the tree by name / by size", hint: "sort"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The inspect view's keys.
+    public static let inspect: [Binding] = [
+        Binding([.escape], .inspectBack, "back (Esc first clears the search)", hint: "back"),
+        Binding([.char("q")], .inspectBack, "back to the dashboard at once"),
+        Binding([.char("j"), .down], .moveDown, "next row"),
+        Binding([.char("k"), .up], .moveUp, "previous row"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first row"),
+        Binding([.char("G"), .end], .bottom, "last row"),
+        Binding([.enter, .char(" ")], .inspectFold, "open / close the object or array", hint: "fold"),
+        Binding([.right, .char("l")], .inspectExpand, "open the object or array"),
+        Binding([.left, .char("h")], .inspectCollapse, "close it, or go to its parent"),
+        Binding([.char("z")], .inspectFoldAll, "open / close every object and array"),
+        Binding([.char("/")], .inspectSearch, "search keys and values (smart case; Enter keeps, Esc clears)", hint: "search"),
+        Binding([.char("n")], .inspectNextMatch, "next match"),
+        Binding([.char("N")], .inspectPreviousMatch, "previous match"),
+        Binding([.char("m")], .inspectReveal, "reveal / hide the secret value here (on an object: those inside)", hint: "reveal"),
+        Binding([.char("M")], .inspectRevealAll, "reveal / hide every secret value"),
+        Binding([.char("y")], .inspectCopy, "copy the value (object, array: its JSON) to the clipboard (OSC 52)", hint: "copy"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

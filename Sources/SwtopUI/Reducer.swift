@@ -6,7 +6,7 @@ import TermCanvas
 public enum Reducer {
     public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
                               keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
-                              layers: LayerModel? = nil) -> (UIState, [Effect]) {
+                              layers: LayerModel? = nil, inspect: InspectModel? = nil) -> (UIState, [Effect]) {
         var state = state
         state.notice = nil
         if case let .resize(width, height) = key {
@@ -19,6 +19,9 @@ public enum Reducer {
         }
         if case let .layers(screen)? = state.screens.last {
             return LayerReducer.reduce(state, screen, key, layers)
+        }
+        if case let .inspect(screen)? = state.screens.last {
+            return InspectReducer.reduce(state, screen, key, inspect)
         }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
@@ -132,6 +135,8 @@ public enum Reducer {
                 return openLayers(state, snapshot, image: keys.indices.contains(index) ? keys[index].id : nil)
             }
             return openLayers(state, snapshot, image: nil)
+        case .inspect:
+            return openInspect(state, snapshot, keys.indices.contains(index) ? keys[index] : nil)
         case .help:
             state.showHelp = true
         case .quit: return (state, [.quit])
@@ -142,7 +147,9 @@ public enum Reducer {
              .logBack, .logWrap, .logTimestamps, .logStdout, .logStderr, .logSince,
              .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave,
              .layerBack, .layerFocus, .layerMode, .layerOnlyChanges, .layerSort, .layerFold, .layerExpand, .layerCollapse,
-             .layerFoldAll, .layerFilter, .layerPrevious, .layerNext:
+             .layerFoldAll, .layerFilter, .layerPrevious, .layerNext,
+             .inspectBack, .inspectFold, .inspectExpand, .inspectCollapse, .inspectFoldAll, .inspectSearch, .inspectNextMatch,
+             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy:
             break
         }
         return (state, [])

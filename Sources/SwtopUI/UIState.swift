@@ -89,6 +89,8 @@ public struct UIState: Sendable {
     public var screens: [Screen] = []
     /// Initial lines of a log view (`--tail`).
     public var logTail = 1000
+    /// Env and label names whose values the inspect view hides (`--secret-names`).
+    public var secretNames = SecretNames.defaults
 
     public init(width: Int, height: Int, readOnly: Bool = false) {
         self.width = width
@@ -108,11 +110,13 @@ public struct UIState: Sendable {
 public enum Screen: Sendable, Equatable {
     case logs(LogScreen)
     case layers(LayerScreen)
+    case inspect(InspectScreen)
 
     public var keymap: [Binding] {
         switch self {
         case .logs: return Keymap.logs
         case .layers: return Keymap.layers
+        case .inspect: return Keymap.inspect
         }
     }
 }
@@ -146,6 +150,10 @@ public enum Effect: Sendable, Equatable {
     case saveLogs(path: String, pickFreeName: Bool, timestamps: Bool)
     case openLayers(LayerRequest)
     case closeLayers
+    case openInspect(InspectRequest)
+    case closeInspect
+    /// Put this text on the clipboard (OSC 52).
+    case copy(String)
     case quit
     case suspend
     case redraw

@@ -162,8 +162,8 @@ final class ReducerTests: XCTestCase {
     }
 
     func testReservedKeysStayUnbound() {
-        for key in ["e", "i", "x", "a", "T"] {
-            XCTAssertNil(Keymap.binding(for: .char(Character(key))), "\(key) is kept for exec and inspect")
+        for key in ["e", "E", "x", "a", "T"] {
+            XCTAssertNil(Keymap.binding(for: .char(Character(key))), "\(key) is kept for exec, run and processes")
         }
         XCTAssertEqual(Keymap.binding(for: .char("l"))?.command, .logs)
         for keymap in [Keymap.defaults, Keymap.logs] {
