@@ -23,11 +23,15 @@ final class DashboardApp: Sendable {
     let logLimits: LogLimits
     /// `swtop layers IMAGE --tui`: the layer view opens first, and closing it quits.
     let initialLayers: LayerRequest?
+    /// Env and label names the inspect view hides (`--secret-names`).
+    let secretNames: [String]
     /// Results of work done off the screen thread (a saved log), shown in the status line.
     let notices = Mutex<[ActionResult]>([])
 
-    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil) {
+    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
+         secretNames: [String] = SecretNames.defaults) {
         self.store = store
+        self.secretNames = secretNames
         self.readOnly = readOnly
         self.logLimits = logLimits
         self.initialLayers = initialLayers
@@ -76,7 +80,7 @@ final class DashboardApp: Sendable {
             Task { [store] in await store.perform(action, on: list) }
         case let .inspect(id):
             Task { [store] in await store.requestDetails(id) }
-        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers:
+        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers, .openInspect, .closeInspect, .copy:
             break
         }
     }

@@ -33,11 +33,14 @@ struct ScreenLoop {
         let (width, height) = terminal.size()
         var state = UIState(width: width, height: height, readOnly: app.readOnly)
         state.logTail = app.logLimits.tail
+        state.secretNames = app.secretNames
         var snapshot = StoreSnapshot()
         var logs = LogSessions(app: app)
         defer { logs.closeAll() }
         var layers = LayerSessions(app: app)
         defer { layers.close() }
+        var inspects = InspectSessions(app: app)
+        defer { inspects.close() }
         if let request = app.initialLayers {
             state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
             layers.open(request)
@@ -75,6 +78,7 @@ struct ScreenLoop {
                 if logs.drain() { dirty = true }
             }
             if layers.drain() { dirty = true }
+            if inspects.drain() { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -90,7 +94,8 @@ struct ScreenLoop {
             // Drain every key ncurses has (a paste or a held key arrives as many).
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
                 logs.sync(state)
-                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel, layers: layers.model)
+                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel, layers: layers.model,
+                                                   inspect: inspects.model)
                 state = next
                 dirty = true
                 if case .resize = key { terminal.forceFullRedraw() }
@@ -105,6 +110,9 @@ struct ScreenLoop {
                         logs.save(to: path, pickFreeName: pickFreeName, timestamps: timestamps)
                     case let .openLayers(request): layers.open(request)
                     case .closeLayers: layers.close()
+                    case let .openInspect(request): inspects.open(request)
+                    case .closeInspect: inspects.close()
+                    case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
                     default: app.send(effect)
                     }
                 }
@@ -121,7 +129,7 @@ struct ScreenLoop {
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
             logs.sync(state)
             let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel,
-                                        layers: layers.model)
+                                        layers: layers.model, inspect: inspects.model)
             state.scroll[state.view] = frame.scrollOffset
             if case var .logs(screen)? = state.screens.last, screen.drawnTop != frame.logTop {
                 screen.drawnTop = frame.logTop
