@@ -198,7 +198,7 @@ public enum Reducer {
     /// What a key that acts elsewhere says in this view, instead of doing nothing.
     static func notHere(_ binding: Binding, _ view: ViewKind) -> String {
         if binding.command == .details {
-            return "Enter: no detail pane for \(view.title.lowercased()) yet (the inspect view comes next)"
+            return "Enter: no detail pane for \(view.title.lowercased()); i shows the row's inspect document"
         }
         return "\(binding.keyText) (\(binding.description)) acts on containers: press 1 for the containers view"
     }

@@ -347,6 +347,8 @@ final class InspectScreenTests: XCTestCase {
         volumes.selection[.volumes] = .volume("swtop-data")
         XCTAssertEqual(Reducer.reduce(volumes, .char("i"), snapshot).1,
                        [.openInspect(InspectRequest(kind: .volume, id: "swtop-data", name: "swtop-data"))])
+        XCTAssertEqual(Reducer.reduce(volumes, .enter, snapshot).0.notice?.text,
+                       "Enter: no detail pane for volumes; i shows the row's inspect document")
         var networks = UIState(width: 120, height: 30)
         networks.view = .networks
         networks.selection[.networks] = .network("n4")
