@@ -65,7 +65,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // Snapshots and fixtures are read from (and recorded into) the source tree, not bundled.
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "TermCanvas", "SwtopStore", "DockerEngine", "TestSupport"],
-                    exclude: ["Snapshots"]),
+                    exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
     ]
 )

@@ -19,6 +19,10 @@ public enum Command: Sendable, Hashable {
     // Inside a container.
     case exec, execCommand, attach, runCommand, processes
     case runBack, runAgain, processesBack
+    case inspect
+    // The inspect view's own.
+    case inspectBack, inspectFold, inspectExpand, inspectCollapse, inspectFoldAll, inspectSearch, inspectNextMatch
+    case inspectPreviousMatch, inspectReveal, inspectRevealAll, inspectCopy
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -99,6 +103,8 @@ public enum Keymap {
                 hint: "run", views: [.containers]),
         Binding([.char("T")], .processes, "the container's processes (docker top), refreshed", hint: "top",
                 views: [.containers]),
+        Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding", hint: "inspect",
+                views: [.containers, .images, .volumes, .networks]),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
@@ -184,6 +190,32 @@ public enum Keymap {
         Binding([.pageUp], .pageUp, "page up"),
         Binding([.char("g"), .home], .top, "first process"),
         Binding([.char("G"), .end], .bottom, "last process"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The inspect view's keys.
+    public static let inspect: [Binding] = [
+        Binding([.escape], .inspectBack, "back (Esc first clears the search)", hint: "back"),
+        Binding([.char("q")], .inspectBack, "back to the dashboard at once"),
+        Binding([.char("j"), .down], .moveDown, "next row"),
+        Binding([.char("k"), .up], .moveUp, "previous row"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first row"),
+        Binding([.char("G"), .end], .bottom, "last row"),
+        Binding([.enter, .char(" ")], .inspectFold, "open / close the object or array", hint: "fold"),
+        Binding([.right, .char("l")], .inspectExpand, "open the object or array"),
+        Binding([.left, .char("h")], .inspectCollapse, "close it, or go to its parent"),
+        Binding([.char("z")], .inspectFoldAll, "open / close every object and array"),
+        Binding([.char("/")], .inspectSearch, "search keys and values (smart case; Enter keeps, Esc clears)", hint: "search"),
+        Binding([.char("n")], .inspectNextMatch, "next match"),
+        Binding([.char("N")], .inspectPreviousMatch, "previous match"),
+        Binding([.char("m")], .inspectReveal, "reveal / hide the secret value here (on an object: those inside)", hint: "reveal"),
+        Binding([.char("M")], .inspectRevealAll, "reveal / hide every secret value"),
+        Binding([.char("y")], .inspectCopy, "copy the value (object, array: its JSON) to the clipboard (OSC 52)", hint: "copy"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

@@ -6,7 +6,7 @@ import TermCanvas
 public enum Reducer {
     public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
                               keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
-                              layers: LayerModel? = nil) -> (UIState, [Effect]) {
+                              layers: LayerModel? = nil, inspect: InspectModel? = nil) -> (UIState, [Effect]) {
         var state = state
         if case let .resize(width, height) = key {
             // Not a key the user pressed: the message stays (a size change during an exec session
@@ -25,6 +25,9 @@ public enum Reducer {
         if case let .run(screen)? = state.screens.last { return ExecReducer.run(state, screen, key) }
         if case let .processes(screen)? = state.screens.last { return ExecReducer.processes(state, screen, key) }
         if state.prompt != nil { return ExecReducer.prompting(state, key) }
+        if case let .inspect(screen)? = state.screens.last {
+            return InspectReducer.reduce(state, screen, key, inspect)
+        }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         if state.showHelp {
@@ -141,6 +144,8 @@ public enum Reducer {
                 return openLayers(state, snapshot, image: keys.indices.contains(index) ? keys[index].id : nil)
             }
             return openLayers(state, snapshot, image: nil)
+        case .inspect:
+            return openInspect(state, snapshot, keys.indices.contains(index) ? keys[index] : nil)
         case .help:
             state.showHelp = true
         case .quit: return (state, [.quit])
@@ -152,7 +157,9 @@ public enum Reducer {
              .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave,
              .layerBack, .layerFocus, .layerMode, .layerOnlyChanges, .layerSort, .layerFold, .layerExpand, .layerCollapse,
              .layerFoldAll, .layerFilter, .layerPrevious, .layerNext,
-             .exec, .execCommand, .attach, .runCommand, .processes, .runBack, .runAgain, .processesBack:
+             .exec, .execCommand, .attach, .runCommand, .processes, .runBack, .runAgain, .processesBack,
+             .inspectBack, .inspectFold, .inspectExpand, .inspectCollapse, .inspectFoldAll, .inspectSearch, .inspectNextMatch,
+             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy:
             break
         }
         return (state, [])
@@ -201,7 +208,7 @@ public enum Reducer {
     /// What a key that acts elsewhere says in this view, instead of doing nothing.
     static func notHere(_ binding: Binding, _ view: ViewKind) -> String {
         if binding.command == .details {
-            return "Enter: no detail pane for \(view.title.lowercased()) yet (the inspect view comes next)"
+            return "Enter: no detail pane for \(view.title.lowercased()); i shows the row's inspect document"
         }
         return "\(binding.keyText) (\(binding.description)) acts on containers: press 1 for the containers view"
     }

@@ -24,7 +24,7 @@ public enum Renderer {
     /// are computed from it, so the same inputs always draw the same cells.
     public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date,
                               keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
-                              detailLogs: LogModel? = nil, layers: LayerModel? = nil) -> Frame {
+                              detailLogs: LogModel? = nil, layers: LayerModel? = nil, inspect: InspectModel? = nil) -> Frame {
         var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
         guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
             tooSmall(&buffer, state)
@@ -44,6 +44,10 @@ public enum Renderer {
         }
         if case let .processes(screen)? = state.screens.last {
             ProcessView.draw(&buffer, state, screen)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
+        if case let .inspect(screen)? = state.screens.last {
+            InspectView.draw(&buffer, state, screen, inspect)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
         var area = buffer.bounds

@@ -93,6 +93,8 @@ public struct UIState: Sendable {
     public var prompt: Prompt?
     /// What was typed at each prompt this session, oldest first.
     public var promptHistory: [Prompt.Purpose: [[String]]] = [:]
+    /// Env and label names whose values the inspect view hides (`--secret-names`).
+    public var secretNames = SecretNames.defaults
 
     public init(width: Int, height: Int, readOnly: Bool = false) {
         self.width = width
@@ -114,6 +116,7 @@ public enum Screen: Sendable, Equatable {
     case layers(LayerScreen)
     case run(RunScreen)
     case processes(ProcessScreen)
+    case inspect(InspectScreen)
 
     public var keymap: [Binding] {
         switch self {
@@ -121,6 +124,7 @@ public enum Screen: Sendable, Equatable {
         case .layers: return Keymap.layers
         case .run: return Keymap.run
         case .processes: return Keymap.processes
+        case .inspect: return Keymap.inspect
         }
     }
 }
@@ -160,6 +164,10 @@ public enum Effect: Sendable, Equatable {
     case closeRun
     case openProcesses(Target)
     case closeProcesses
+    case openInspect(InspectRequest)
+    case closeInspect
+    /// Put this text on the clipboard (OSC 52).
+    case copy(String)
     case quit
     case suspend
     case redraw

@@ -161,12 +161,19 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(resized.height, 10)
     }
 
-    func testReservedKeysStayUnbound() {
-        for key in ["e", "i", "x", "a", "T"] {
-            XCTAssertNil(Keymap.binding(for: .char(Character(key))), "\(key) is kept for exec and inspect")
+    func testExecInspectKeysAreBoundAndNoKeyIsBoundTwice() {
+        let expected: [String: Command] = ["e": .exec, "E": .execCommand, "x": .runCommand, "a": .attach, "T": .processes,
+                                           "i": .inspect]
+        for (key, command) in expected {
+            XCTAssertEqual(Keymap.binding(for: .char(Character(key)))?.command, command, key)
         }
+        for key in ["e", "E", "x", "a"] {
+            XCTAssertEqual(Keymap.binding(for: .char(Character(key)))?.mutating, true, "\(key) runs things in a container: --read-only refuses it")
+        }
+        XCTAssertEqual(Keymap.binding(for: .char("T"))?.mutating, false)
+        XCTAssertEqual(Keymap.binding(for: .char("i"))?.mutating, false)
         XCTAssertEqual(Keymap.binding(for: .char("l"))?.command, .logs)
-        for keymap in [Keymap.defaults, Keymap.logs] {
+        for keymap in [Keymap.defaults, Keymap.logs, Keymap.layers, Keymap.inspect, Keymap.run, Keymap.processes] {
             let all = keymap.flatMap(\.keys)
             XCTAssertEqual(all.count, Set(all).count, "no key is bound twice in one keymap")
         }

@@ -23,6 +23,8 @@ final class DashboardApp: Sendable {
     let logLimits: LogLimits
     /// `swtop layers IMAGE --tui`: the layer view opens first, and closing it quits.
     let initialLayers: LayerRequest?
+    /// Env and label names the inspect view hides (`--secret-names`).
+    let secretNames: [String]
     /// Results of work done off the screen thread (a saved log), shown in the status line.
     let notices = Mutex<[ActionResult]>([])
 
@@ -30,9 +32,10 @@ final class DashboardApp: Sendable {
     let exec: ExecSettings
 
     init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
-         exec: ExecSettings = ExecSettings()) {
+         exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults) {
         self.store = store
         self.exec = exec
+        self.secretNames = secretNames
         self.readOnly = readOnly
         self.logLimits = logLimits
         self.initialLayers = initialLayers
@@ -82,7 +85,7 @@ final class DashboardApp: Sendable {
         case let .inspect(id):
             Task { [store] in await store.requestDetails(id) }
         case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
-             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses:
+             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy:
             break
         }
     }

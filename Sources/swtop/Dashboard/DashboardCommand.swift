@@ -23,6 +23,10 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Most lines a log view keeps; the oldest are dropped (and counted) beyond it.") var logLines: Int = 100_000
     @Option(help: "Most bytes a log view keeps (e.g. 64MB, 1GB); the oldest lines are dropped beyond it.",
             transform: ByteSize.parse) var logBytes: Int = 64 << 20
+    @Option(help: ArgumentHelp("Env and label names whose values the inspect view (i) hides until m / M reveals them: a name "
+                               + "holding one of these words, in any case, is a secret. Replaces the default list "
+                               + SecretNames.defaults.joined(separator: ",") + ".", valueName: "A,B,C"))
+    var secretNames: String?
 
     @Option(help: "The command e runs in a container (default: bash when the container has it, else sh).") var shell: String?
     @Option(help: "Keys that leave an exec or attach session, docker's spelling (default: config.json's detachKeys, else ctrl-p,ctrl-q).")
@@ -46,13 +50,14 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         try await Self.runDashboard(engine: engine, readOnly: readOnly, logFile: logFile, logLevel: logLevel, apiStats: apiStats,
                                     resyncSeconds: resyncSeconds,
-                                    limits: LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes), exec: exec)
+                                    limits: LogLimits(tail: max(0, tail), lines: max(1, logLines), bytes: logBytes), exec: exec,
+                                    secretNames: secretNames.map(SecretNames.parse) ?? SecretNames.defaults)
     }
 
     /// The dashboard, optionally opening on a layer view (`swtop layers IMAGE --tui`).
     static func runDashboard(engine: EngineOptions, readOnly: Bool, logFile: String?, logLevel: String, apiStats: Bool,
                              resyncSeconds: Double, limits: LogLimits, initialLayers: LayerRequest? = nil,
-                             exec: ExecSettings = ExecSettings()) async throws {
+                             exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults) async throws {
         let endpoint: EngineEndpoint
         do {
             endpoint = try engine.endpoint()
@@ -80,7 +85,8 @@ struct DashboardCommand: AsyncParsableCommand {
         settings.useCgroupFiles = !apiStats
         settings.resyncInterval = max(1, resyncSeconds)
         let store = SwtopStore(endpoint: endpoint, settings: settings)
-        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec)
+        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec,
+                               secretNames: secretNames)
         let outcome = await app.run()
         await store.stop()
         redirect.restore()

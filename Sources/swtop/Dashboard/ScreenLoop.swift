@@ -33,6 +33,7 @@ struct ScreenLoop {
         let (width, height) = terminal.size()
         var state = UIState(width: width, height: height, readOnly: app.readOnly)
         state.logTail = app.logLimits.tail
+        state.secretNames = app.secretNames
         var snapshot = StoreSnapshot()
         var logs = LogSessions(app: app)
         defer { logs.closeAll() }
@@ -40,6 +41,8 @@ struct ScreenLoop {
         defer { layers.close() }
         var panes = ExecPanes(app: app)
         defer { panes.closeAll() }
+        var inspects = InspectSessions(app: app)
+        defer { inspects.close() }
         if let request = app.initialLayers {
             state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
             layers.open(request)
@@ -78,6 +81,7 @@ struct ScreenLoop {
             }
             if layers.drain() { dirty = true }
             if panes.drain(&state) { dirty = true }
+            if inspects.drain() { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -93,7 +97,8 @@ struct ScreenLoop {
             // Drain every key ncurses has (a paste or a held key arrives as many).
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
                 logs.sync(state)
-                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel, layers: layers.model)
+                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel, layers: layers.model,
+                                                   inspect: inspects.model)
                 state = next
                 dirty = true
                 if case .resize = key { terminal.forceFullRedraw() }
@@ -115,6 +120,9 @@ struct ScreenLoop {
                     case .closeRun: panes.closeRun()
                     case let .openProcesses(target): panes.openProcesses(target)
                     case .closeProcesses: panes.closeProcesses()
+                    case let .openInspect(request): inspects.open(request)
+                    case .closeInspect: inspects.close()
+                    case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
                     default: app.send(effect)
                     }
                 }
@@ -131,7 +139,7 @@ struct ScreenLoop {
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
             logs.sync(state)
             let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel,
-                                        layers: layers.model)
+                                        layers: layers.model, inspect: inspects.model)
             state.scroll[state.view] = frame.scrollOffset
             if case var .logs(screen)? = state.screens.last, screen.drawnTop != frame.logTop {
                 screen.drawnTop = frame.logTop

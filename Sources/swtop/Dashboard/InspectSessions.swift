@@ -1,0 +1,111 @@
+import DockerEngine
+import SwtopUI
+import Synchronization
+
+/// The inspect view's fetch, off the screen thread: the engine's document, parsed into an ordered tree
+/// here (not on the screen thread), or the engine's message. The result waits in an inbox the screen
+/// thread drains; posting it wakes that thread.
+final class InspectSession: Sendable {
+    enum News: Sendable {
+        case document(OrderedJSON)
+        case failed(String)
+    }
+
+    private let inbox = Mutex<[News]>([])
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let request: InspectRequest
+    private let client: @Sendable () async -> DockerClient?
+    private let wake: @Sendable () -> Void
+
+    init(request: InspectRequest, client: @escaping @Sendable () async -> DockerClient?, wake: @escaping @Sendable () -> Void) {
+        self.request = request
+        self.client = client
+        self.wake = wake
+    }
+
+    private func post(_ news: News) {
+        inbox.withLock { $0.append(news) }
+        wake()
+    }
+
+    func drain() -> [News] {
+        inbox.withLock { list in
+            defer { list.removeAll() }
+            return list
+        }
+    }
+
+    func start() {
+        let work = Task { [self] in
+            // The store may still be connecting: wait for it a little, as the layer view does.
+            var connected = await client()
+            var waited = 0
+            while connected == nil, waited < 20, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                waited += 1
+                connected = await client()
+            }
+            guard let client = connected else {
+                if !Task.isCancelled { post(.failed("the engine is unreachable; close the view and try again when it is back")) }
+                return
+            }
+            do {
+                let bytes = try await client.inspectRaw(request.kind, request.id)
+                try Task.checkCancellation()
+                do {
+                    post(.document(try OrderedJSONParser.parse(bytes)))
+                } catch {
+                    post(.failed("the engine's \(request.kind.rawValue) document is not valid JSON: \(error)"))
+                }
+            } catch is CancellationError {
+                return
+            } catch let error as DockerError {
+                post(.failed(error.userMessage))
+            } catch {
+                post(.failed(String(describing: error)))
+            }
+        }
+        task.withLock { $0 = work }
+    }
+
+    func stop() {
+        task.withLock { $0?.cancel() }
+    }
+}
+
+/// The screen thread's side: at most one inspect view open, with its model.
+struct InspectSessions {
+    let app: DashboardApp
+    private(set) var model: InspectModel?
+    private var session: InspectSession?
+
+    init(app: DashboardApp) { self.app = app }
+
+    mutating func open(_ request: InspectRequest) {
+        close()
+        let session = InspectSession(request: request, client: { [store = app.store] in await store.currentClient() },
+                                     wake: { [mailbox = app.mailbox] in mailbox.wake() })
+        self.session = session
+        model = InspectModel()
+        session.start()
+    }
+
+    mutating func close() {
+        session?.stop()
+        session = nil
+        model = nil
+    }
+
+    /// Hands what the session delivered to the model; true when something changed.
+    func drain() -> Bool {
+        guard let session, let model else { return false }
+        let news = session.drain()
+        for item in news {
+            switch item {
+            case let .document(document): model.ingest(document: document)
+            case let .failed(message): model.ingest(error: message)
+            }
+        }
+        return !news.isEmpty
+    }
+}
