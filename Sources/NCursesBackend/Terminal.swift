@@ -237,21 +237,8 @@ public final class Terminal {
     public func writeRaw(_ bytes: [UInt8]) {
         guard isActive, !isSuspended, !bytes.isEmpty else { return }
         fflush(nil)  // every stdio stream; ncurses has flushed its own buffer at the end of the frame
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-            if written > 0 {
-                offset += written
-            } else if written < 0, errno == EINTR {
-                continue
-            } else if written < 0, errno == EAGAIN {
-                // A non-blocking terminal that is full: wait for room, a little, rather than spin.
-                var entry = pollfd(fd: STDOUT_FILENO, events: Int16(POLLOUT), revents: 0)
-                guard poll(&entry, 1, 200) > 0 else { return }
-            } else {
-                return
-            }
-        }
+        // A non-blocking terminal that is full: wait for room, a little, rather than spin.
+        FileOutput.writeAll(STDOUT_FILENO, bytes, waitMilliseconds: 200)
     }
 
     /// Leaves curses mode so a child program (exec, an editor) or a job-control stop can use the terminal.

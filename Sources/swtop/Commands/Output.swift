@@ -45,13 +45,5 @@ enum Console {
     static func out(_ text: String) { write(1, text) }
     static func error(_ text: String) { write(2, text) }
 
-    private static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { if errno == EINTR { continue } else { return } }
-            offset += n
-        }
-    }
+    private static func write(_ fd: Int32, _ text: String) { FileOutput.writeAll(fd, Array(text.utf8)) }
 }

@@ -11,41 +11,24 @@ final class InspectSession: Sendable {
         case failed(String)
     }
 
-    private let inbox = Mutex<[News]>([])
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let inbox: SessionInbox<News>
     private let request: InspectRequest
     private let client: @Sendable () async -> DockerClient?
-    private let wake: @Sendable () -> Void
 
     init(request: InspectRequest, client: @escaping @Sendable () async -> DockerClient?, wake: @escaping @Sendable () -> Void) {
         self.request = request
         self.client = client
-        self.wake = wake
+        inbox = SessionInbox(wake: wake)
     }
 
-    private func post(_ news: News) {
-        inbox.withLock { $0.append(news) }
-        wake()
-    }
+    private func post(_ news: News) { inbox.post(news) }
 
-    func drain() -> [News] {
-        inbox.withLock { list in
-            defer { list.removeAll() }
-            return list
-        }
-    }
+    func drain() -> [News] { inbox.drain() }
 
     func start() {
-        let work = Task { [self] in
+        inbox.run { [self] in
             // The store may still be connecting: wait for it a little, as the layer view does.
-            var connected = await client()
-            var waited = 0
-            while connected == nil, waited < 20, !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                waited += 1
-                connected = await client()
-            }
-            guard let client = connected else {
+            guard let client = await SessionInbox<News>.client(client, tries: 20) else {
                 if !Task.isCancelled { post(.failed("the engine is unreachable; close the view and try again when it is back")) }
                 return
             }
@@ -65,12 +48,9 @@ final class InspectSession: Sendable {
                 post(.failed(String(describing: error)))
             }
         }
-        task.withLock { $0 = work }
     }
 
-    func stop() {
-        task.withLock { $0?.cancel() }
-    }
+    func stop() { inbox.stop() }
 }
 
 /// The screen thread's side: at most one inspect view open, with its model.

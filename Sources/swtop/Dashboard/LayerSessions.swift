@@ -16,41 +16,24 @@ final class LayerSession: Sendable {
         case failed(String)
     }
 
-    private let inbox = Mutex<[News]>([])
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let inbox: SessionInbox<News>
     private let request: LayerRequest
     private let client: @Sendable () async -> DockerClient?
-    private let wake: @Sendable () -> Void
 
     init(request: LayerRequest, client: @escaping @Sendable () async -> DockerClient?, wake: @escaping @Sendable () -> Void) {
         self.request = request
         self.client = client
-        self.wake = wake
+        inbox = SessionInbox(wake: wake)
     }
 
-    private func post(_ news: News) {
-        inbox.withLock { $0.append(news) }
-        wake()
-    }
+    private func post(_ news: News) { inbox.post(news) }
 
-    func drain() -> [News] {
-        inbox.withLock { list in
-            defer { list.removeAll() }
-            return list
-        }
-    }
+    func drain() -> [News] { inbox.drain() }
 
     func start() {
-        let work = Task { [self] in
+        inbox.run { [self] in
             // The store may still be connecting (a view opened at start): wait for it, up to 30 s.
-            var connected = await client()
-            var waited = 0
-            while connected == nil, waited < 60, !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                waited += 1
-                connected = await client()
-            }
-            guard let client = connected else {
+            guard let client = await SessionInbox<News>.client(client, tries: 60) else {
                 if !Task.isCancelled { post(.failed("the engine is unreachable; close the view and try again when it is back")) }
                 return
             }
@@ -82,12 +65,9 @@ final class LayerSession: Sendable {
                 post(.failed(String(describing: error)))
             }
         }
-        task.withLock { $0 = work }
     }
 
-    func stop() {
-        task.withLock { $0?.cancel() }
-    }
+    func stop() { inbox.stop() }
 }
 
 /// The screen thread's side: at most one layer view open, with its model.

@@ -7,6 +7,7 @@ import Foundation
 #endif
 import SwtopStore
 import SwtopUI
+import TermCanvas
 
 /// The log sessions of the screen thread: the full-screen view's and the detail pane's, each with the
 /// model it fills. Opened and closed by the reducer's effects (the detail pane's by what is selected).
@@ -115,17 +116,8 @@ enum LogFile {
         chunk.reserveCapacity(1 << 16)
         var lines = 0
         func flush() -> Bool {
-            var offset = 0
-            while offset < chunk.count {
-                let n = chunk.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, chunk.count - offset) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            chunk.removeAll(keepingCapacity: true)
-            return true
+            defer { chunk.removeAll(keepingCapacity: true) }
+            return FileOutput.writeAll(fd, chunk)
         }
         for entry in entries where entry.isOutput {
             if merged { chunk += Array(((Int(entry.source) < names.count ? names[Int(entry.source)] : "?") + " | ").utf8) }

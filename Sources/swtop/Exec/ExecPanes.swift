@@ -15,30 +15,17 @@ final class PaneSession: Sendable {
         case processesFailed(String)
     }
 
-    private let inbox = Mutex<[News]>([])
-    private let task = Mutex<Task<Void, Never>?>(nil)
-    private let wake: @Sendable () -> Void
+    private let inbox: SessionInbox<News>
 
-    init(wake: @escaping @Sendable () -> Void) { self.wake = wake }
+    init(wake: @escaping @Sendable () -> Void) { inbox = SessionInbox(wake: wake) }
 
-    func post(_ news: News) {
-        inbox.withLock { $0.append(news) }
-        wake()
-    }
+    func post(_ news: News) { inbox.post(news) }
 
-    func drain() -> [News] {
-        inbox.withLock { list in
-            defer { list.removeAll() }
-            return list
-        }
-    }
+    func drain() -> [News] { inbox.drain() }
 
-    func start(_ body: @escaping @Sendable (PaneSession) async -> Void) {
-        let work = Task { [self] in await body(self) }
-        task.withLock { $0 = work }
-    }
+    func start(_ body: @escaping @Sendable (PaneSession) async -> Void) { inbox.run { [self] in await body(self) } }
 
-    func stop() { task.withLock { $0?.cancel() } }
+    func stop() { inbox.stop() }
 
     /// `x`: `sh -c LINE` without a terminal or input; stdout and stderr apart, then the exit code.
     static func run(_ request: RunRequest, client: @escaping @Sendable () async -> DockerClient?) -> @Sendable (PaneSession) async -> Void {

@@ -8,6 +8,15 @@ enum HandOverOutcome: Sendable, Equatable {
     case failed(String)
     /// swtop was asked to quit while it ran.
     case interrupted
+
+    /// What a failure says to the user: the engine's own message when it gave one.
+    init(_ error: Error) {
+        switch error {
+        case is CancellationError: self = .interrupted
+        case let error as DockerError: self = .failed(error.userMessage)
+        default: self = .failed(String(describing: error))
+        }
+    }
 }
 
 /// The sessions `TerminalPump` runs: exec (create, then start on a hijacked connection) and attach.
@@ -26,14 +35,9 @@ enum ExecSessions {
                 if spec.tty, let size = TerminalPump.terminalSize() { spec.size = (size.0, size.1) }
                 let id = try await client.createExec(container, spec)
                 ready()
-                let end = try await client.runExec(id, tty: spec.tty, input: input, output: output)
-                return .ended(end)
-            } catch is CancellationError {
-                return .interrupted
-            } catch let error as DockerError {
-                return .failed(error.userMessage)
+                return .ended(try await client.runExec(id, tty: spec.tty, input: input, output: output))
             } catch {
-                return .failed(String(describing: error))
+                return HandOverOutcome(error)
             }
         }
     }
@@ -51,15 +55,10 @@ enum ExecSessions {
                 if details.State?.Paused == true { return .failed("container \(container) is paused, unpause it first") }
                 let tty = details.Config?.Tty ?? false
                 ready()
-                let end = try await client.runAttach(container, tty: tty, detachKeys: detachKeys.spec, input: input,
-                                                     output: output)
-                return .ended(end)
-            } catch is CancellationError {
-                return .interrupted
-            } catch let error as DockerError {
-                return .failed(error.userMessage)
+                return .ended(try await client.runAttach(container, tty: tty, detachKeys: detachKeys.spec, input: input,
+                                                         output: output))
             } catch {
-                return .failed(String(describing: error))
+                return HandOverOutcome(error)
             }
         }
     }

@@ -1,6 +1,7 @@
 import DockerEngine
 import Glibc
 import Synchronization
+import TermCanvas
 
 /// Hands the terminal to a session inside a container and takes it back: the one step of the screen
 /// loop (and of `swtop exec`) that lets bytes through unfiltered, because the user is talking to a
@@ -193,20 +194,6 @@ enum TerminalPump {
 /// talking to a program there: its bytes go through unchanged, as with `docker exec`).
 enum SessionOutput {
     static func write(_ stream: LogStream, _ bytes: [UInt8]) {
-        let fd: Int32 = stream == .stdout ? 1 : 2
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n > 0 {
-                offset += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else if n < 0, errno == EAGAIN {
-                var out = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                _ = poll(&out, 1, 1000)
-            } else {
-                return
-            }
-        }
+        FileOutput.writeAll(stream == .stdout ? 1 : 2, bytes)
     }
 }
