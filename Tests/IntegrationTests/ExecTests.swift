@@ -52,6 +52,19 @@ final class ExecTests: EngineTestCase {
         }
     }
 
+    func testLargeOutputOnBothStreamsArrivesWholeAndInOrder() async throws {
+        try await forEachEngine { engine, client in
+            let id = try await startedContainer(engine, client, "swtop-exec-large")
+            let exec = try await client.createExec(id, ExecSpec(command: ["sh", "-c", "seq 1 40000; seq 40001 80000 >&2"],
+                                                                tty: false, stdin: false))
+            let session = try await Session.run(client, exec, tty: false, seconds: 30)
+            XCTAssertEqual(session.end, .exited(0), engine.name)
+            let out = session.text(.stdout), err = session.text(.stderr)
+            XCTAssertEqual(out, (1...40000).map { "\($0)\n" }.joined(), "[\(engine.name)] \(out.utf8.count) bytes on stdout")
+            XCTAssertEqual(err, (40001...80000).map { "\($0)\n" }.joined(), "[\(engine.name)] \(err.utf8.count) bytes on stderr")
+        }
+    }
+
     func testUserWorkingDirAndEnvReachTheProcess() async throws {
         try await forEachEngine { engine, client in
             let id = try await startedContainer(engine, client, "swtop-exec-user")
@@ -146,6 +159,16 @@ final class ExecTests: EngineTestCase {
                     XCTAssertTrue(error.userMessage.contains("not running"), "[\(engine.name)] \(error)")
                 }
             }
+            let paused = try await startedContainer(engine, client, "swtop-exec-paused")
+            try await client.pause(paused)
+            do {
+                _ = try await client.createExec(paused, ExecSpec(command: ["sh"], tty: true, stdin: true))
+                XCTFail("[\(engine.name)] exec in a paused container must fail")
+            } catch let error as DockerError {
+                XCTAssertEqual(error.status, 409, "[\(engine.name)] \(error)")
+                XCTAssertTrue(error.userMessage.contains("paused"), "[\(engine.name)] \(error)")
+            }
+            try await client.unpause(paused)
             do {
                 _ = try await client.createExec("swtop-no-such-container", ExecSpec(command: ["sh"], tty: false, stdin: false))
                 XCTFail("[\(engine.name)] exec in a missing container must fail")
@@ -158,6 +181,33 @@ final class ExecTests: EngineTestCase {
                 XCTFail("[\(engine.name)] inspecting a missing exec must fail")
             } catch let error as DockerError {
                 XCTAssertEqual(error.status, 404, "[\(engine.name)] \(error)")
+            }
+        }
+    }
+
+    func testAStartTheEngineRefusesThrowsItsMessage() async throws {
+        try await forEachEngine { engine, client in
+            // The refusal comes on the connection that was to be upgraded, as an ordinary answer with a
+            // body: read to its Content-Length and turned into the engine's message.
+            let id = try await startedContainer(engine, client, "swtop-exec-refused")
+            // An exec started a second time: the engines upgrade first, then say so in the stream (on
+            // stdout) and hang up; the session ends (with the first run's code, the exec's only one).
+            let done = try await client.createExec(id, ExecSpec(command: ["sh", "-c", "exit 4"], tty: false, stdin: false))
+            let first = try await Session.run(client, done, tty: false, seconds: 20)
+            XCTAssertEqual(first.end, .exited(4), engine.name)
+            let again = try await Session.run(client, done, tty: false, seconds: 20)
+            let said = again.text(.stdout) + again.text(.stderr)
+            XCTAssertTrue(said.contains("has already run"), "[\(engine.name)] \(said.debugDescription)")
+            XCTAssertEqual(again.end, .exited(4), engine.name)
+            // Created while running, started after the container stopped: the engine forgot it.
+            let orphan = try await client.createExec(id, ExecSpec(command: ["sh"], tty: true, stdin: true))
+            try await client.stop(id, timeoutSeconds: 5)
+            do {
+                let session = try await Session.run(client, orphan, tty: true, seconds: 20)
+                XCTFail("[\(engine.name)] starting an exec of a stopped container must fail: \(session.end)")
+            } catch let error as DockerError {
+                XCTAssertEqual(error.status, 404, "[\(engine.name)] \(error)")
+                XCTAssertTrue(error.userMessage.contains("No such exec instance"), "[\(engine.name)] \(error)")
             }
         }
     }
@@ -208,12 +258,15 @@ final class ExecTests: EngineTestCase {
             let (input, feed) = AsyncStream<SessionInput>.makeStream()
             let task = Task { try await client.runExec(exec, tty: false, input: input) { _, _ in } }
             try await Task.sleep(for: .milliseconds(500))
+            let clock = ContinuousClock()
+            let cancelled = clock.now
             task.cancel()
+            // The check is the bound: ended or threw, either is fine, as long as it is at once.
             let outcome = try await within(10, "a cancelled session") {
                 do { return "ended: \(try await task.value)" } catch { return "threw: \(error)" }
             }
             feed.finish()
-            XCTAssertFalse(outcome.isEmpty, engine.name)
+            XCTAssertLessThan(clock.now - cancelled, .seconds(2), "[\(engine.name)] \(outcome)")
         }
     }
 
@@ -266,6 +319,23 @@ final class ExecTests: EngineTestCase {
             XCTAssertEqual(session.text(.stderr), "", engine.name)
             try await Task.sleep(for: .milliseconds(500))
             XCTAssertEqual(try engineState(engine, id), "running", "[\(engine.name)] detaching leaves it running")
+        }
+    }
+
+    func testAttachToAnInteractiveTTYContainerTypesIntoItsShellAndDetaches() async throws {
+        try await forEachEngine { engine, client in
+            let id = try await startedContainer(engine, client, "swtop-attach-tty", command: "exec sh", extra: ["-i", "-t"])
+            let session = try await Session.drive(seconds: 20, "attach to a TTY", input: [.resize(width: 70, height: 19),
+                                                                                           .bytes(Array("stty size; echo $((6*7))\r".utf8))],
+                                                  then: { seen in seen.contains("42") ? [.detach] : nil }) { input, output in
+                try await client.runAttach(id, tty: true, detachKeys: nil, input: input, output: output)
+            }
+            XCTAssertEqual(session.end, .detached, engine.name)
+            XCTAssertTrue(session.text(.stdout).contains("19 70"), "[\(engine.name)] the resize reached the container's terminal: "
+                          + session.text(.stdout).debugDescription)
+            XCTAssertEqual(session.bytes(.stderr), [], engine.name)
+            try await Task.sleep(for: .milliseconds(500))
+            XCTAssertEqual(try engineState(engine, id), "running", "[\(engine.name)] hanging up leaves the shell running")
         }
     }
 
