@@ -162,8 +162,10 @@ final class ReducerTests: XCTestCase {
     }
 
     func testReservedKeysStayUnbound() {
-        for key in ["e", "i", "x", "a", "T"] {
-            XCTAssertNil(Keymap.binding(for: .char(Character(key))), "\(key) is kept for exec and inspect")
+        XCTAssertNil(Keymap.binding(for: .char("i")), "i is kept for inspect")
+        let exec: [Character: Command] = ["e": .exec, "E": .execCommand, "a": .attach, "x": .runCommand, "T": .processes]
+        for (key, command) in exec {
+            XCTAssertEqual(Keymap.binding(for: .char(key))?.command, command, "\(key)")
         }
         XCTAssertEqual(Keymap.binding(for: .char("l"))?.command, .logs)
         for keymap in [Keymap.defaults, Keymap.logs] {
