@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
                     resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", dependencies: ["LayerKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TestSupport"]),
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
         .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore"]),
         // Fixtures (small archives and dive's outputs for them) are read from the source tree, not bundled.
