@@ -146,8 +146,11 @@ enum StatusLines {
             let shown = DisplayWidth.truncate(right, toColumns: room)
             buffer.put(shown, x: message.maxX - DisplayWidth.of(shown) - 1, y: message.y, style: .dimmed)
         }
-        let hints = keymap.filter { $0.hinted(in: state.view, readOnly: state.readOnly) }
+        // Help and quit stay at the right edge whatever the width; the others fill from the left
+        // as far as they fit.
+        let always: Set<Command> = [.help, .quit]
+        let hints = keymap.filter { $0.hinted(in: state.view, readOnly: state.readOnly) && !always.contains($0.command) }
             .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
-        StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: hintsRow)
+        StatusBar(left: "", right: "? help  q quit", hints: hints).draw(into: &buffer, in: hintsRow)
     }
 }
