@@ -141,7 +141,15 @@ extension DockerClient {
                                             try? await resizeContainer(container, width: width, height: height)
                                         }, output: output)
         if detached { return .detached }
-        let details = try await inspectContainer(container)
+        // The stream ended without the detach keys: the process ended, though the engine may record
+        // it a moment after closing the stream.
+        var details = try await inspectContainer(container)
+        var tries = 0
+        while details.State?.Running == true, tries < 10 {
+            try? await Task.sleep(for: .milliseconds(50))
+            details = try await inspectContainer(container)
+            tries += 1
+        }
         if details.State?.Running == true { return .detached }
         return .exited(details.State?.ExitCode ?? 0)
     }

@@ -34,7 +34,7 @@ enum RunView {
             buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
                        maxWidth: message.width)
         } else if let error = screen.error {
-            buffer.put("✗ " + error, x: message.x, y: message.y, style: Style(.error, bold: true), maxWidth: message.width)
+            buffer.put("✗ " + TerminalSafe.sanitize(error), x: message.x, y: message.y, style: Style(.error, bold: true), maxWidth: message.width)
         } else if let code = screen.exitCode {
             let text = code == 0 ? "✓ exit code 0" : "✗ exit code \(code)"
             let counts = "\(screen.lines.count) lines" + (screen.dropped > 0 ? " (oldest dropped)" : "")
@@ -68,7 +68,7 @@ public enum ProcessView {
         buffer.put(" swtop · processes of \(screen.target.name)\(count) · every 2 s", x: title.x, y: title.y,
                    style: Style(.title, bold: true), maxWidth: title.width)
         guard let list = screen.list else {
-            let text = screen.error.map { "✗ " + $0 } ?? "asking the engine…"
+            let text = screen.error.map { "✗ " + TerminalSafe.sanitize($0) } ?? "asking the engine…"
             buffer.put(text, x: body.x + 1, y: body.y, style: screen.error != nil ? Style(.error, bold: true) : .dimmed,
                        maxWidth: body.width - 1)
             drawStatus(&buffer, status, state, screen)
@@ -105,7 +105,7 @@ public enum ProcessView {
             buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
                        maxWidth: message.width)
         } else if screen.list != nil, let error = screen.error {
-            buffer.put("✗ " + error + " (showing the last list)", x: message.x, y: message.y, style: Style(.error, bold: true),
+            buffer.put("✗ " + TerminalSafe.sanitize(error) + " (showing the last list)", x: message.x, y: message.y, style: Style(.error, bold: true),
                        maxWidth: message.width)
         } else if screen.list != nil {
             buffer.put("PIDs as the host numbers them, as docker top shows them", x: message.x, y: message.y,
