@@ -15,8 +15,8 @@
 #                 alternating which goes first. Per run: wall = time.monotonic() before the fork to
 #                 after wait4() reaps the child; peak RSS = its ru_maxrss; CPU = ru_utime + ru_stime;
 #                 engine CPU = utime + stime + cutime + cstime of dockerd, containerd and the shims
-#                 (/proc/PID/stat) over the run: the reaped `runc exec` and the command itself count
-#                 (clock ticks are 10 ms: the mean over the runs is printed)
+#                 (/proc/PID/stat) over the run and 50 ms after it: the reaped `runc exec` and the
+#                 command itself count (clock ticks are 10 ms: the mean over the runs is printed)
 #   interactive   a 120x30 pane on a tmux server of its own (-L swtop-execbench) running bash; per
 #                 session and tool (--sessions, alternating): `… exec -it execbench sh; echo "EXIT=$?"`
 #                 typed, then Enter -> the prompt `/ # ` is the last line (capture-pane polled every

@@ -15,9 +15,10 @@
 One-shot runs are children timed from outside (time.monotonic() before the fork to after wait4()
 reaps them); their ru_maxrss and ru_utime + ru_stime come from that wait4(). The engine's CPU over a
 run is utime + stime + cutime + cstime of dockerd, containerd and the container's shim
-(/proc/PID/stat): the children those reap count too, which are the `runc exec` of every exec and the
-command run in the container (the shim is its subreaper). Clock ticks are 10 ms, so the per-run figure
-is summed over the runs and divided by their number (the mean).
+(/proc/PID/stat) from before the fork to 50 ms after the child is reaped: the children those reap count
+too, which are the `runc exec` of every exec and the command run in the container (the shim is its
+subreaper). Clock ticks are 10 ms, so the per-run figure is summed over the runs and divided by their
+number (the mean).
 
 The tmux figures poll `capture-pane` (a tmux client process per poll, ~1-3 ms each) on a server of
 its own (-L swtop-execbench); a time starts just before the `send-keys` that presses the key. The
@@ -47,6 +48,7 @@ WIDTH, HEIGHT = 120, 30
 OUTER_PROMPT = "EXB$"
 INNER_PROMPT = "/ #"
 EXIT_RE = re.compile(r"^EXIT=(\d+)$")
+ENGINE_SETTLE_S = 0.05
 MB = 1024 * 1024
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -137,6 +139,7 @@ def cmd_oneshot(a):
         commands.setdefault(case, {})[tool] = cmd
         before = engine_ticks(a.engine_dir)
         r = run_once(cmd, env, stdin)
+        time.sleep(ENGINE_SETTLE_S)  # what the engine does after the tool has its exit code counts too
         r["engine_ticks"] = engine_ticks(a.engine_dir) - before
         r["ok"] = "error" not in r and r["exit"] == 0 and r["output"] == expected
         if record:
