@@ -32,7 +32,7 @@
 # Scripts/lib/release-build.sh) unless --no-build; --swtop PATH measures another binary (no build).
 # While measuring, the script holds /tmp/swtop-build.lock (--no-build-lock: don't); it holds
 # /tmp/swtop-engines-bench.lock for its whole run and stops the bench engine and its tmux server on
-# exit (--keep-engine: leaves the engine running, and uses a running one next time). About 3 minutes
+# exit (--keep-engine: leaves the engine running, and uses a running one next time). About 2 minutes
 # with the defaults (after the build).
 set -euo pipefail
 
