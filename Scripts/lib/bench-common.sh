@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # variables are used by the scripts that source this file
-# What the benchmarks (Benchmarks/run.sh, logs.sh, layers.sh) share: the engine lock, the build
+# What the benchmarks (Benchmarks/run.sh, logs.sh, layers.sh, exec.sh) share: the engine lock, the build
 # lock, the release build, the tools from PyPI in Benchmarks/.venv and the teardown. Source it after
-# Scripts/lib/engines-common.sh, with BENCH_TAG set to the script's log prefix (bench, logs, layers).
+# Scripts/lib/engines-common.sh, with BENCH_TAG set to the script's log prefix (bench, logs, layers, exec).
 #
 #   bench_locked SCRIPT ARGS...   run SCRIPT again under /tmp/swtop-engines-bench.lock (one benchmark
 #                                 at a time on the bench engine) and exit with its status; returns at
