@@ -16,6 +16,11 @@ public enum Reducer {
             return (state, [])
         }
         state.notice = nil
+        // The help overlay, over any screen, takes the key: Esc, ? or q close it.
+        if state.showHelp {
+            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
+            return (state, [])
+        }
         if case let .logs(screen)? = state.screens.last {
             return LogReducer.reduce(state, screen, key, logs)
         }
@@ -30,10 +35,6 @@ public enum Reducer {
         }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
-        if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
-            return (state, [])
-        }
         guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
         guard binding.applies(to: state.view) else {
             state.notice = ActionResult(text: notHere(binding, state.view), isError: false)
@@ -146,11 +147,9 @@ public enum Reducer {
             return openLayers(state, snapshot, image: nil)
         case .inspect:
             return openInspect(state, snapshot, keys.indices.contains(index) ? keys[index] : nil)
-        case .help:
-            state.showHelp = true
-        case .quit: return (state, [.quit])
-        case .suspend: return (state, [.suspend])
-        case .redraw: return (state, [.redraw])
+        case .help, .quit, .suspend, .redraw:
+            let effects = ScreenKeys.common(command, &state)  // first: it may open the help
+            return (state, effects)
         case .startStop, .restart, .pauseResume, .kill, .remove,
              .moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown,
              .logBack, .logWrap, .logTimestamps, .logStdout, .logStderr, .logSince,
@@ -345,5 +344,19 @@ enum Targets {
         default:
             return []
         }
+    }
+}
+
+/// What every screen's keymap has: help, quit, suspend and redraw.
+enum ScreenKeys {
+    static func common(_ command: Command, _ state: inout UIState) -> [Effect] {
+        switch command {
+        case .help: state.showHelp = true
+        case .quit: return [.quit]
+        case .suspend: return [.suspend]
+        case .redraw: return [.redraw]
+        default: break
+        }
+        return []
     }
 }

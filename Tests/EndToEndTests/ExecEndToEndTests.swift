@@ -33,12 +33,8 @@ final class ExecEndToEndTests: XCTestCase {
 
     /// An interactive bash in a pane, its terminal modes saved to compare with at the end.
     func shellPane(width: Int = 120, height: Int = 30) throws -> TmuxSession {
-        let pane = try TmuxSession(command: "", width: width, height: height,
-                                   environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"],
-                                   interactiveShell: true)
+        let pane = try TmuxSession.interactiveShell(width: width, height: height, savingModesTo: "\(folder)/before")
         panes.append(pane)
-        try pane.waitFor(format: "#{pane_current_command}", toBe: "bash")
-        _ = try pane.shell("stty -g > \(folder)/before; echo SAVED", until: "SAVED")
         return pane
     }
 
@@ -51,12 +47,19 @@ final class ExecEndToEndTests: XCTestCase {
 
     /// The shell has its terminal back exactly as before (`stty -g` equal, main screen, cursor shown).
     func assertShellHasTheTerminal(_ pane: TmuxSession, _ what: String, token: String) throws {
-        try pane.waitFor(format: "#{pane_current_command}", toBe: "bash")
-        XCTAssertEqual(try pane.format("#{alternate_on}"), "0", "\(what): back on the main screen")
-        XCTAssertEqual(try pane.format("#{cursor_flag}"), "1", "\(what): the cursor is shown")
-        let line = try pane.shell("echo \"\(token) $(stty -g | cmp -s - \(folder)/before && echo same || echo differs)\"",
-                                  until: token + " ")
-        XCTAssertEqual(line, "\(token) same", "\(what): stty -g equal to before")
+        let state = try pane.shellTerminalState(modesFile: "\(folder)/before", token: token)
+        XCTAssertTrue(state.mainScreen, "\(what): back on the main screen")
+        XCTAssertTrue(state.cursorShown, "\(what): the cursor is shown")
+        XCTAssertTrue(state.sameModes, "\(what): stty -g equal to before")
+    }
+
+    /// `/NAME` Enter in the dashboard, until only that container (no seeded one) is listed.
+    func filterTo(_ pane: TmuxSession, _ text: String, _ what: String, clear: Bool = false) throws {
+        try pane.send("/")
+        if clear { try pane.send("C-u") }
+        try pane.sendLiteral(text)
+        try pane.send("Enter")
+        try pane.waitFor(what) { $0.contains(text) && !$0.contains("swtop-logger") }
     }
 
     /// The lines of the pane that are exactly `text` (a command's output, not the line that typed it).
@@ -149,10 +152,7 @@ final class ExecEndToEndTests: XCTestCase {
             try engine.docker("run", "-dit", "--name", name, "swtop/busybox:latest", "sh")
             let pane = try shellPane()
             try startSwtop(pane, engine, waitFor: name)
-            try pane.send("/")
-            try pane.sendLiteral(name)
-            try pane.send("Enter")
-            try pane.waitFor("[\(engine.name)] only the container") { $0.contains(name) && !$0.contains("swtop-logger") }
+            try filterTo(pane, name, "[\(engine.name)] only the container")
             try pane.send("a")
             try pane.waitFor(text: "[swtop] attach in \(name)")
             try pane.sendLiteral("echo attached-$((40+2))")
@@ -180,10 +180,7 @@ final class ExecEndToEndTests: XCTestCase {
             let hostname = try engine.docker("inspect", "--format", "{{.Config.Hostname}}", name).trimmingCharacters(in: .whitespacesAndNewlines)
             let pane = try shellPane()
             try startSwtop(pane, engine, waitFor: name)
-            try pane.send("/")
-            try pane.sendLiteral(name)
-            try pane.send("Enter")
-            try pane.waitFor("[\(engine.name)] only the container") { $0.contains(name) && !$0.contains("swtop-logger") }
+            try filterTo(pane, name, "[\(engine.name)] only the container")
             try pane.send("x")
             try pane.waitFor(text: "command:")
             try pane.sendLiteral("cat /etc/hostname")
@@ -231,10 +228,7 @@ final class ExecEndToEndTests: XCTestCase {
             XCTAssertEqual(expected.count, 2, "[\(engine.name)] the two sleeps: \(top)")
             let pane = try shellPane()
             try startSwtop(pane, engine, "--read-only", waitFor: name)
-            try pane.send("/")
-            try pane.sendLiteral(name)
-            try pane.send("Enter")
-            try pane.waitFor("[\(engine.name)] only the container") { $0.contains(name) && !$0.contains("swtop-logger") }
+            try filterTo(pane, name, "[\(engine.name)] only the container")
             for key in ["e", "E", "a", "x"] {
                 try pane.send(key)
                 let screen = try pane.waitFor("[\(engine.name)] \(key) refused") { $0.contains("read-only: \(key) (") && $0.contains("refused, nothing sent") }
@@ -264,10 +258,7 @@ final class ExecEndToEndTests: XCTestCase {
         let pane = try shellPane()
         for signal in ["TERM", "HUP"] {
             try startSwtop(pane, engine, waitFor: name)
-            try pane.send("/")
-            try pane.sendLiteral(name)
-            try pane.send("Enter")
-            try pane.waitFor("only the container") { $0.contains(name) && !$0.contains("swtop-logger") }
+            try filterTo(pane, name, "only the container")
             try pane.send("e")
             try pane.waitFor(text: "[swtop] shell in \(name)")
             try pane.sendLiteral("echo in-session")
@@ -281,10 +272,7 @@ final class ExecEndToEndTests: XCTestCase {
         // The container killed under the session: the stream ends, the dashboard comes back with a
         // message, keys work, and quitting leaves the terminal as it was.
         try startSwtop(pane, engine, waitFor: name)
-        try pane.send("/")
-        try pane.sendLiteral(name)
-        try pane.send("Enter")
-        try pane.waitFor("only the container") { $0.contains(name) && !$0.contains("swtop-logger") }
+        try filterTo(pane, name, "only the container")
         try pane.send("e")
         try pane.waitFor(text: "[swtop] shell in \(name)")
         try engine.docker("kill", name)

@@ -19,11 +19,8 @@ final class TerminalRestoreEndToEndTests: XCTestCase {
     }
 
     func shellPane(term: String = "xterm-256color") throws -> TmuxSession {
-        let pane = try TmuxSession(command: "", width: 120, height: 30,
-                                   environment: ["TERM": term, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"], interactiveShell: true)
+        let pane = try TmuxSession.interactiveShell(term: term, savingModesTo: "\(folder)/before")
         panes.append(pane)
-        try pane.waitFor(format: "#{pane_current_command}", toBe: "bash")
-        _ = try pane.shell("stty -g > \(folder)/before; echo SAVED", until: "SAVED")
         return pane
     }
 
@@ -38,12 +35,10 @@ final class TerminalRestoreEndToEndTests: XCTestCase {
 
     /// The shell has the terminal again, as it had it before swtop started.
     func assertShellHasTheTerminal(_ pane: TmuxSession, _ what: String, token: String) throws {
-        try pane.waitFor(format: "#{pane_current_command}", toBe: "bash")
-        XCTAssertEqual(try pane.format("#{alternate_on}"), "0", "\(what): back on the main screen")
-        XCTAssertEqual(try pane.format("#{cursor_flag}"), "1", "\(what): the cursor is shown")
-        let line = try pane.shell("echo \"\(token) $(stty -g | cmp -s - \(folder)/before && echo same || echo differs)\"",
-                                  until: token + " ")
-        XCTAssertEqual(line, "\(token) same", "\(what): stty -g equal to before")
+        let state = try pane.shellTerminalState(modesFile: "\(folder)/before", token: token)
+        XCTAssertTrue(state.mainScreen, "\(what): back on the main screen")
+        XCTAssertTrue(state.cursorShown, "\(what): the cursor is shown")
+        XCTAssertTrue(state.sameModes, "\(what): stty -g equal to before")
     }
 
     /// The Ctrl-Z race (the screen thread drew again after the stop was sent): 50 suspend / fg cycles,

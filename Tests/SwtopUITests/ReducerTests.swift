@@ -161,6 +161,32 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(resized.height, 10)
     }
 
+    /// `?` opens the help over the dashboard and over every screen, and Esc closes it (the help, quit,
+    /// suspend and redraw keys are shared by every keymap).
+    func testQuestionMarkOpensAndEscClosesTheHelpOnEveryScreen() {
+        let target = Target(id: "c1", name: "web")
+        let screens: [Screen?] = [
+            nil,
+            .logs(LogScreen(sources: [LogSession.Source(id: "c1", name: "web")], tail: 10)),
+            .layers(LayerScreen(request: LayerRequest(target: .image(id: "sha256:1", name: "img")))),
+            .inspect(InspectScreen(request: InspectRequest(kind: .container, id: "c1", name: "web"))),
+            .run(RunScreen(request: RunRequest(target: target, commandLine: "ls"))),
+            .processes(ProcessScreen(target: target)),
+        ]
+        for screen in screens {
+            var state = UIState(width: 120, height: 30)
+            if let screen { state.screens = [screen] }
+            let (opened, effects) = Reducer.reduce(state, .char("?"), snapshot)
+            XCTAssertTrue(opened.showHelp, "? on \(String(describing: screen))")
+            XCTAssertEqual(effects, [])
+            let (closed, _) = Reducer.reduce(opened, .escape, snapshot)
+            XCTAssertFalse(closed.showHelp, "Esc closes the help on \(String(describing: screen))")
+            XCTAssertEqual(closed.screens, opened.screens, "Esc closed the help, not the screen")
+            XCTAssertEqual(Reducer.reduce(state, .ctrl("c"), snapshot).1, [.quit])
+            XCTAssertEqual(Reducer.reduce(state, .ctrl("l"), snapshot).1, [.redraw])
+        }
+    }
+
     func testExecInspectKeysAreBoundAndNoKeyIsBoundTwice() {
         let expected: [String: Command] = ["e": .exec, "E": .execCommand, "x": .runCommand, "a": .attach, "T": .processes,
                                            "i": .inspect]

@@ -122,3 +122,26 @@ public func displayColumns(_ text: Substring) -> Int {
         return sum + (wide ? 2 : 1)
     }
 }
+
+/// An interactive bash in a pane whose terminal modes (`stty -g`) were saved first, for tests that hand
+/// the terminal to swtop and check that the shell gets it back exactly as it was.
+public extension TmuxSession {
+    static func interactiveShell(width: Int = 120, height: Int = 30, term: String = "xterm-256color",
+                                 savingModesTo modesFile: String) throws -> TmuxSession {
+        let pane = try TmuxSession(command: "", width: width, height: height,
+                                   environment: ["TERM": term, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"], interactiveShell: true)
+        try pane.waitFor(format: "#{pane_current_command}", toBe: "bash")
+        _ = try pane.shell("stty -g > \(modesFile); echo SAVED", until: "SAVED")
+        return pane
+    }
+
+    /// Once bash is in the foreground again: whether it is on the main screen, the cursor shown, and the
+    /// modes equal to those saved (`token` marks the answer line).
+    func shellTerminalState(modesFile: String, token: String) throws -> (mainScreen: Bool, cursorShown: Bool, sameModes: Bool) {
+        try waitFor(format: "#{pane_current_command}", toBe: "bash")
+        let main = try format("#{alternate_on}") == "0"
+        let cursor = try format("#{cursor_flag}") == "1"
+        let line = try shell("echo \"\(token) $(stty -g | cmp -s - \(modesFile) && echo same || echo differs)\"", until: token + " ")
+        return (main, cursor, line == "\(token) same")
+    }
+}

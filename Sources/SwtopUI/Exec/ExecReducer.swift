@@ -97,10 +97,6 @@ enum ExecReducer {
     static func run(_ state: UIState, _ screen: RunScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
-            return (state, [])
-        }
         guard let binding = Keymap.binding(for: key, in: Keymap.run) else { return (state, []) }
         let page = max(1, RunView.textRows(state) - 1)
         let last = max(0, screen.lines.count - RunView.textRows(state))
@@ -122,10 +118,9 @@ enum ExecReducer {
         case .pageUp: screen.scroll -= page
         case .top: screen.scroll = 0
         case .bottom: screen.scroll = last
-        case .help: state.showHelp = true
-        case .quit: return (state, [.quit])
-        case .suspend: return (state, [.suspend])
-        case .redraw: return (state, [.redraw])
+        case .help, .quit, .suspend, .redraw:
+            let effects = ScreenKeys.common(binding.command, &state)
+            if !effects.isEmpty { return (state, effects) }
         default: break
         }
         screen.scroll = min(max(0, screen.scroll), last)
@@ -139,10 +134,6 @@ enum ExecReducer {
     static func processes(_ state: UIState, _ screen: ProcessScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
-            return (state, [])
-        }
         guard let binding = Keymap.binding(for: key, in: Keymap.processes) else { return (state, []) }
         let count = screen.list?.Processes.count ?? 0
         let page = max(1, ProcessView.rows(state) - 1)
@@ -156,10 +147,9 @@ enum ExecReducer {
         case .pageUp: screen.cursor -= page
         case .top: screen.cursor = 0
         case .bottom: screen.cursor = count - 1
-        case .help: state.showHelp = true
-        case .quit: return (state, [.quit])
-        case .suspend: return (state, [.suspend])
-        case .redraw: return (state, [.redraw])
+        case .help, .quit, .suspend, .redraw:
+            let effects = ScreenKeys.common(binding.command, &state)
+            if !effects.isEmpty { return (state, effects) }
         default: break
         }
         screen.cursor = min(max(0, screen.cursor), max(0, count - 1))

@@ -8,10 +8,6 @@ enum InspectReducer {
     static func reduce(_ state: UIState, _ screen: InspectScreen, _ key: Key, _ model: InspectModel?) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
-            return (state, [])
-        }
         if screen.editingSearch {
             editSearch(&screen, &state, key, model)
             clamp(&screen, state, model)
@@ -109,14 +105,8 @@ enum InspectReducer {
             case let .failure(refusal):
                 state.notice = ActionResult(text: refusal.message, isError: true)
             }
-        case .help:
-            state.showHelp = true
-        case .quit:
-            effects = [.quit]
-        case .suspend:
-            effects = [.suspend]
-        case .redraw:
-            effects = [.redraw]
+        case .help, .quit, .suspend, .redraw:
+            effects = ScreenKeys.common(binding.command, &state)
         default:
             break
         }

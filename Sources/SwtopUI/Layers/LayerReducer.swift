@@ -9,10 +9,6 @@ enum LayerReducer {
         var state = state
         var screen = screen
         var effects: [Effect] = []
-        if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
-            return (state, [])
-        }
         if screen.editingFilter {
             editFilter(&screen, key)
             clamp(&screen, state, model)
@@ -113,14 +109,8 @@ enum LayerReducer {
         case .layerFilter:
             screen.editingFilter = true
             screen.focus = .tree
-        case .help:
-            state.showHelp = true
-        case .quit:
-            effects = [.quit]
-        case .suspend:
-            effects = [.suspend]
-        case .redraw:
-            effects = [.redraw]
+        case .help, .quit, .suspend, .redraw:
+            effects = ScreenKeys.common(binding.command, &state)
         default:
             break
         }

@@ -8,10 +8,6 @@ enum LogReducer {
     static func reduce(_ state: UIState, _ screen: LogScreen, _ key: Key, _ model: LogModel?) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
-            return (state, [])
-        }
         if let prompt = screen.prompt {
             return typing(state, screen, prompt, key, model)
         }
@@ -86,11 +82,9 @@ enum LogReducer {
             effects = [.openLogs(LogRequest(purpose: .screen, sources: screen.sources, options: screen.sessionOptions))]
         case .logSave:
             screen.prompt = .save(defaultFileName(screen), isDefault: true)
-        case .help:
-            state.showHelp = true
-        case .quit: return (state, [.quit])
-        case .suspend: return (state, [.suspend])
-        case .redraw: return (state, [.redraw])
+        case .help, .quit, .suspend, .redraw:
+            let common = ScreenKeys.common(binding.command, &state)
+            if !common.isEmpty { return (state, common) }
         default:
             break
         }
