@@ -4,7 +4,7 @@
 #   engines.sh install            apt-get the tools (only what is missing) and unpack
 #                                 Debian trixie's docker.io 26.1 + containerd into
 #                                 .engines/trixie-root (not installed system-wide)
-#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench) on a
+#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench | swarm | tls) on a
 #                                 freshly wiped data-root; waits for /_ping
 #   engines.sh down [NAME|all]    stop it (default: all); no process, mount or bridge left
 #   engines.sh seed NAME          sample images and containers, no registry needed
@@ -17,12 +17,13 @@
 #           trixie   = unpacked dockerd 26.1 (API 1.45) with the unpacked containerd/shims
 #           sandbox  = same binary as bookworm, for interactive use
 #           bench    = same binary as bookworm, for Benchmarks/run.sh
+#           swarm, tls = same binary as bookworm, for the Swarm and TLS tests
 # Each lives in .engines/NAME/ (or /tmp/swtop-engines-UID/NAME when the checkout path is
 # too long for unix sockets): docker.sock, data/ (data-root), run/ (exec-root; dockerd
 # starts its own containerd there), dockerd.pid, dockerd.log.
 # Networking: own bridge per engine (swtopbr-bw 10.213.41.1/24, swtopbr-tx 10.213.45.1/24,
-# swtopbr-sb 10.213.50.1/24, swtopbr-bn 10.213.55.1/24), user-defined networks from
-# 10.241/10.245/10.250/10.255.0.0/16, --iptables=false --ip-masq=false --ip-forward=false (host <-> container traffic only).
+# swtopbr-sb 10.213.50.1/24, swtopbr-bn 10.213.55.1/24, swtopbr-sw 10.213.43.1/24, swtopbr-tl 10.213.47.1/24), user-defined networks from
+# 10.241/10.245/10.250/10.255/10.243/10.247.0.0/16, --iptables=false --ip-masq=false --ip-forward=false (host <-> container traffic only).
 # Seeded swtop-web publishes 127.0.0.1:18080 (bookworm), 18081 (trixie), 18082 (sandbox),
 # 18083 (bench).
 # Needs root. Use /usr/bin/docker (20.10 client) or any client with DOCKER_HOST from `env`.

@@ -9,12 +9,14 @@
 #   trixie    Debian trixie's dockerd 26.1 (API 1.45), unpacked with dpkg -x by `engines.sh install`
 #   sandbox   same binary as bookworm, for interactive demos
 #   bench     same binary as bookworm, for Benchmarks/run.sh
+#   swarm     same binary as bookworm, for the Swarm tests (one-node swarm)
+#   tls       same binary as bookworm, for the TLS tests (tcp listener with --tlsverify)
 
 SWTOP_ROOT="${SWTOP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
 SWTOP_ENGINES_DIR="$SWTOP_ROOT/.engines"
 SWTOP_TRIXIE_ROOT="$SWTOP_ENGINES_DIR/trixie-root"
 SWTOP_APT_TRIXIE="$SWTOP_ENGINES_DIR/apt-trixie"
-SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench)
+SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench swarm tls)
 
 # The 20.10 client; /usr/local/bin/docker (a newer CLI) may come first on PATH.
 SWTOP_DOCKER_CLI="${SWTOP_DOCKER_CLI:-/usr/bin/docker}"
@@ -24,8 +26,8 @@ swtop_die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
 
 swtop_check_name() {
   case "${1:-}" in
-    bookworm|trixie|sandbox|bench) ;;
-    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox or bench)" ;;
+    bookworm|trixie|sandbox|bench|swarm|tls) ;;
+    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox, bench, swarm or tls)" ;;
   esac
 }
 
@@ -37,6 +39,8 @@ swtop_engine_index() {
     trixie) echo 45 ;;
     sandbox) echo 50 ;;
     bench) echo 55 ;;
+    swarm) echo 43 ;;
+    tls) echo 47 ;;
   esac
 }
 
@@ -47,13 +51,15 @@ swtop_engine_port() {
     trixie) echo 18081 ;;
     sandbox) echo 18082 ;;
     bench) echo 18083 ;;
+    swarm) echo 18084 ;;
+    tls) echo 18085 ;;
   esac
 }
 
 # API version to use in versioned paths.
 swtop_engine_api() {
   case "$1" in
-    bookworm|sandbox|bench) echo 1.41 ;;
+    bookworm|sandbox|bench|swarm|tls) echo 1.41 ;;
     trixie) echo 1.45 ;;
   esac
 }
@@ -65,6 +71,8 @@ swtop_engine_bridge() {
     trixie) echo swtopbr-tx ;;
     sandbox) echo swtopbr-sb ;;
     bench) echo swtopbr-bn ;;
+    swarm) echo swtopbr-sw ;;
+    tls) echo swtopbr-tl ;;
   esac
 }
 
