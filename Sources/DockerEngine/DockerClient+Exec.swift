@@ -120,14 +120,20 @@ extension DockerClient {
                                         }, output: output)
         if detached { return .detached }
         // The engine may take a moment to record the exit after closing the stream.
-        var status = try await inspectExec(id)
-        var tries = 0
-        while status.Running, status.ExitCode == nil || status.ExitCode == 0, tries < 5 {
-            try? await Task.sleep(for: .milliseconds(40))
-            status = try await inspectExec(id)
-            tries += 1
-        }
+        let status = try await settled({ [self] in try await inspectExec(id) },
+                                       until: { !$0.Running || ($0.ExitCode ?? 0) != 0 })
         return status.Running ? .detached : .exited(status.ExitCode ?? 0)
+    }
+
+    /// Asks again (every 40 ms, for up to 400 ms) until the engine's answer shows the end of a session:
+    /// after closing a stream the engine records the exit a moment later. The last answer either way.
+    func settled<T>(_ ask: () async throws -> T, until ended: (T) -> Bool) async throws -> T {
+        var answer = try await ask()
+        for _ in 0..<10 where !ended(answer) {
+            try? await Task.sleep(for: .milliseconds(40))
+            answer = try await ask()
+        }
+        return answer
     }
 
     /// `docker attach`: the container's main process, TTY or not, with the engine watching for the
@@ -143,13 +149,8 @@ extension DockerClient {
         if detached { return .detached }
         // The stream ended without the detach keys: the process ended, though the engine may record
         // it a moment after closing the stream.
-        var details = try await inspectContainer(container)
-        var tries = 0
-        while details.State?.Running == true, tries < 10 {
-            try? await Task.sleep(for: .milliseconds(50))
-            details = try await inspectContainer(container)
-            tries += 1
-        }
+        let details = try await settled({ [self] in try await inspectContainer(container) },
+                                        until: { $0.State?.Running != true })
         if details.State?.Running == true { return .detached }
         return .exited(details.State?.ExitCode ?? 0)
     }

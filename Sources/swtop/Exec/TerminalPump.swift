@@ -41,10 +41,21 @@ enum TerminalPump {
         let done = Pipe()
         let ready = Pipe()
         let winch = Pipe()
+        // The session task rings `done` and `ready`; after a quit signal the pump may return while the task
+        // still runs. Whichever of the two finishes last closes those pipes, so the task never writes to a
+        // descriptor number the process has closed (and maybe reused).
+        let owner = Mutex(PipeOwner.bothRunning)
         defer {
-            done.close()
-            ready.close()
             winch.close()
+            let close = owner.withLock { state -> Bool in
+                if state == .taskEnded { return true }
+                state = .pumpLeft
+                return false
+            }
+            if close {
+                done.close()
+                ready.close()
+            }
         }
         let result = Mutex<R?>(nil)
         let (input, feed) = AsyncStream<SessionInput>.makeStream()
@@ -52,6 +63,15 @@ enum TerminalPump {
             let value = await session(input, { ready.signal() })
             result.withLock { $0 = value }
             done.signal()
+            let close = owner.withLock { state -> Bool in
+                if state == .pumpLeft { return true }
+                state = .taskEnded
+                return false
+            }
+            if close {
+                done.close()
+                ready.close()
+            }
         }
 
         var entered = false
@@ -157,6 +177,8 @@ enum TerminalPump {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
+
+    enum PipeOwner: Sendable { case bothRunning, taskEnded, pumpLeft }
 
     /// A non-blocking pipe used as a doorbell.
     struct Pipe: Sendable {
