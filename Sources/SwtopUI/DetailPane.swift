@@ -28,6 +28,9 @@ enum DetailPane {
             ("Mounts", mountsText(item)),
             ("Networks", networksText(details, item)),
         ]
+        if snapshot.members.count > 1, let member = snapshot.members.first(where: { $0.name == item.engine }) {
+            lines.insert(("Engine", "\(member.name) · \(member.endpoint)" + (member.engineVersion.map { " · \($0)" } ?? "")), at: 0)
+        }
         if let project = item.composeProject {
             lines.append(("Compose", "\(project) / \(item.composeService ?? "?")"))
         }
