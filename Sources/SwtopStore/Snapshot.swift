@@ -13,6 +13,9 @@ public struct StoreSnapshot: Sendable {
     public var engineVersion: String?
     public var apiVersion: String?
     public var hostMemory: UInt64?
+    /// Where the engine stands in a swarm (from /info at the last full resync); the swarm screens open
+    /// only on a manager.
+    public var swarm: SwarmRole?
     public var containers: [ContainerItem] = []
     public var images: [ImageSummary] = []
     public var volumes: [Volume] = []

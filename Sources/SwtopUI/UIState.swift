@@ -117,6 +117,7 @@ public enum Screen: Sendable, Equatable {
     case run(RunScreen)
     case processes(ProcessScreen)
     case inspect(InspectScreen)
+    case swarm(SwarmScreen)
 
     public var keymap: [Binding] {
         switch self {
@@ -125,6 +126,7 @@ public enum Screen: Sendable, Equatable {
         case .run: return Keymap.run
         case .processes: return Keymap.processes
         case .inspect: return Keymap.inspect
+        case let .swarm(screen): return screen.keymap
         }
     }
 }
@@ -166,6 +168,10 @@ public enum Effect: Sendable, Equatable {
     case closeProcesses
     case openInspect(InspectRequest)
     case closeInspect
+    /// The swarm session: lists services, tasks and nodes while a swarm screen is open.
+    case openSwarm
+    case closeSwarm
+    case swarm(SwarmAction)
     /// Put this text on the clipboard (OSC 52).
     case copy(String)
     case quit

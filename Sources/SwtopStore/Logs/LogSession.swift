@@ -17,12 +17,23 @@ import Synchronization
 /// skipped, no more.
 public final class LogSession: Sendable {
     public struct Source: Sendable, Hashable {
+        /// A container's output, or a swarm service's (every task's, from `/services/{id}/logs`).
+        public enum Kind: Sendable, Hashable { case container, service }
+
         public var id: String
         public var name: String
+        public var kind: Kind
 
         public init(id: String, name: String) {
             self.id = id
             self.name = name
+            self.kind = .container
+        }
+
+        public init(service id: String, name: String) {
+            self.id = id
+            self.name = name
+            self.kind = .service
         }
     }
 
@@ -177,7 +188,8 @@ public final class LogSession: Sendable {
                     logOptions.since = stitch.last?.engineSince ?? options.since?.engineSince
                 }
                 stitch.begin(resuming: resuming)
-                var reader = try await client.openLogs(source.id, options: logOptions)
+                var reader = source.kind == .service ? try await client.openServiceLogs(source.id, options: logOptions)
+                    : try await client.openLogs(source.id, options: logOptions)
                 first = false
                 await setState(index, .following)
                 lastError = ""
@@ -201,6 +213,13 @@ public final class LogSession: Sendable {
                 guard options.follow else {
                     await setState(index, .ended)
                     return
+                }
+                if source.kind == .service {
+                    // A service's follow ends when the service goes (404 next) or the engine closes it:
+                    // ask again from the last line seen.
+                    _ = try await client.inspectService(source.id)
+                    try await Task.sleep(for: .seconds(1))
+                    continue
                 }
                 // The stream ended: the container stopped (or was removed). Subscribe before looking, so
                 // that a start in between is not missed.
