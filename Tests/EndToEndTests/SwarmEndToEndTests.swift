@@ -104,10 +104,7 @@ final class SwarmEndToEndTests: XCTestCase {
     /// may be listed too).
     static func select(_ pane: TmuxSession, _ name: String) throws {
         for _ in 0..<30 {
-            let screen = try pane.capture()
-            // The selected row is the one drawn in the selection style: find it by asking for escapes.
             if try selectedLine(pane)?.contains(name) == true { return }
-            _ = screen
             try pane.send("j")
             Thread.sleep(forTimeInterval: 0.1)
         }
@@ -115,12 +112,12 @@ final class SwarmEndToEndTests: XCTestCase {
     }
 
     static func selectedLine(_ pane: TmuxSession) throws -> String? {
-        // Reverse video or a background colour marks the selection; the plain capture cannot tell,
-        // so compare the escape capture's lines.
+        // A background colour (or reverse video) marks the selection; the plain capture cannot tell,
+        // so look for it in the capture with escapes, below the title and the header.
         let escaped = try pane.capture(escapes: true).split(separator: "\n").map(String.init)
         let plain = try pane.capture().split(separator: "\n").map(String.init)
         for (index, line) in escaped.enumerated() where index < plain.count && index > 1 {
-            if line.contains("\u{1b}[7m") || line.contains("\u{1b}[48;") || line.contains(";48;") || line.contains("\u{1b}[4") {
+            if line.contains("\u{1b}[7m") || line.contains("\u{1b}[48;") {
                 return plain[index]
             }
         }

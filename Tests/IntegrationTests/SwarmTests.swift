@@ -24,9 +24,17 @@ final class SwarmTests: XCTestCase {
         return name
     }
 
+    /// The docker CLI's `--format '{{json .}}'` rows, every value as text (`node ls` has a bool, Self).
     func cliJSON(_ arguments: [String]) throws -> [[String: String]] {
-        try engine.docker(arguments + ["--format", "{{json .}}"]).split(separator: "\n").map {
-            try JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+        struct Text: Decodable {
+            let value: String
+            init(from decoder: Decoder) throws {
+                let c = try decoder.singleValueContainer()
+                if let bool = try? c.decode(Bool.self) { value = String(bool) } else { value = try c.decode(String.self) }
+            }
+        }
+        return try engine.docker(arguments + ["--format", "{{json .}}"]).split(separator: "\n").map {
+            try JSONDecoder().decode([String: Text].self, from: Data($0.utf8)).mapValues(\.value)
         }
     }
 
