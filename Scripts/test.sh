@@ -260,7 +260,7 @@ say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
 run_child "${ENGINES_SH[@]}" up swarm >/dev/null
 run_child "${ENGINES_SH[@]}" import-busybox swarm
 SWTOP_TEST_SWARM="unix://$("${ENGINES_SH[@]}" sock swarm)"
-run_child docker -H "$SWTOP_TEST_SWARM" swarm init --advertise-addr 127.0.0.1 >/dev/null
+run_child "${SWTOP_DOCKER_CLI:-/usr/bin/docker}" -H "$SWTOP_TEST_SWARM" swarm init --advertise-addr 127.0.0.1 >/dev/null
 export SWTOP_TEST_SWARM
 say "SWTOP_TEST_SWARM=$SWTOP_TEST_SWARM (swarm initialised)"
 

@@ -136,6 +136,8 @@ final class SwarmScreenTests: XCTestCase {
 
     func testSAndNOpenOnlyOnAManager() throws {
         var plain = try RecordedSnapshot.make()
+        XCTAssertEqual(Reducer.reduce(UIState(width: 120, height: 30), .char("S"), plain).0.notice?.text,
+                       "the engine has not answered yet: whether it is a swarm manager is not known")
         plain.swarm = SwarmRole(localNodeState: "inactive", isManager: false)
         let refused = Reducer.reduce(UIState(width: 120, height: 30), .char("S"), plain)
         XCTAssertEqual(refused.0.screens, [])

@@ -7,7 +7,11 @@ enum SwarmReducer {
     /// `S` or `N`: only on a swarm manager; the screen opens with what an open swarm screen already has.
     static func open(_ state: UIState, _ kind: SwarmScreen.Kind, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        let role = snapshot.swarm ?? SwarmRole(localNodeState: "", isManager: false)
+        guard let role = snapshot.swarm else {
+            state.notice = ActionResult(text: "the engine has not answered yet: whether it is a swarm manager is not known",
+                                        isError: true)
+            return (state, [])
+        }
         guard role.isManager else {
             state.notice = ActionResult(text: role.notManagerText, isError: true)
             return (state, [])
