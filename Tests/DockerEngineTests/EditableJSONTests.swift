@@ -33,3 +33,17 @@ private extension EditableJSON {
         return copy
     }
 }
+
+/// `details=1` service log lines, as engine 20.10 sent them.
+final class ServiceLogDetailsTests: XCTestCase {
+    func testTheTaskIdComesOffTheLine() {
+        let line = "com.docker.swarm.node.id=rt18xkjj9lwqhuyevwkigj4kn,com.docker.swarm.service.id=95a67lx64nu7pjhnw70nxtxas,"
+            + "com.docker.swarm.task.id=kj6zb2e153e31rkipf5qjnjkz hi there"
+        let (task, text) = ServiceLogDetails.split(line)
+        XCTAssertEqual(task, "kj6zb2e153e31rkipf5qjnjkz")
+        XCTAssertEqual(text, "hi there")
+        XCTAssertEqual(ServiceLogDetails.split("plain line").text, "plain line")
+        XCTAssertNil(ServiceLogDetails.split("plain line").taskID)
+        XCTAssertEqual(ServiceLogDetails.split("com.docker.swarm.node.id=x").text, "com.docker.swarm.node.id=x", "no text: kept whole")
+    }
+}

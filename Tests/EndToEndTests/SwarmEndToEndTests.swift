@@ -45,8 +45,10 @@ final class SwarmEndToEndTests: XCTestCase {
         }
         try pane.waitFor("3/3 on the screen", seconds: 60) { Self.row($0, name)?.contains("3/3") == true }
         try pane.send("l")
-        let logs = try pane.waitFor("the service's log lines") { $0.contains(marker) }
-        XCTAssertTrue(logs.contains(name), logs)
+        let logs = try pane.waitFor("the service's log lines, each naming its task") {
+            $0.contains("\(name).1 | \(marker)") && $0.contains("\(name).2 | \(marker)")
+        }
+        XCTAssertTrue(logs.contains("logs: \(name)"), logs)
         try pane.send("Escape")
         try pane.waitFor("back on the services from the logs") { $0.contains("swarm services") }
         try pane.send("N")

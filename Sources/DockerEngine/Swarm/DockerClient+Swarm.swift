@@ -122,8 +122,11 @@ extension DockerClient {
 
     /// `GET /services/{id}/logs`: the lines of every task of the service, framed like a container's
     /// (raw when the service's containers have a TTY).
-    public func openServiceLogs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) async throws -> LogReader {
-        var query: [(String, String)] = [
+    /// `details`: each line starts with the engine's `com.docker.swarm.…task.id=… ` attributes, which
+    /// `ServiceLogDetails.split` takes off (so the line can name its task).
+    public func openServiceLogs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil,
+                                details: Bool = false) async throws -> LogReader {
+        var query: [(String, String)] = [("details", details ? "1" : "0"),
             ("stdout", options.stdout ? "1" : "0"), ("stderr", options.stderr ? "1" : "0"),
             ("follow", options.follow ? "1" : "0"), ("timestamps", options.timestamps ? "1" : "0"),
         ]
@@ -144,5 +147,25 @@ extension DockerClient {
         }
         return LogReader(body: response.body.makeAsyncIterator(), isRaw: isRaw, timestamps: options.timestamps,
                          transport: transport)
+    }
+}
+
+/// The attributes `details=1` puts before each service log line: `k=v,k=v,... text`.
+public enum ServiceLogDetails {
+    /// The task id the line names, and the line without the attributes. A line without them is
+    /// returned whole.
+    public static func split(_ text: String) -> (taskID: String?, text: String) {
+        guard text.hasPrefix("com.docker.swarm."), let space = text.firstIndex(of: " ") else { return (nil, text) }
+        var task: String?
+        for pair in text[..<space].split(separator: ",") where pair.hasPrefix("com.docker.swarm.task.id=") {
+            task = String(pair.dropFirst("com.docker.swarm.task.id=".count))
+        }
+        return (task, String(text[text.index(after: space)...]))
+    }
+
+    /// `web.1` for a replicated task, `web.<node id>` for a global one, as `docker service ps` names them.
+    public static func taskName(_ task: SwarmTask, service: String) -> String {
+        if let slot = task.Slot, slot != 0 { return "\(service).\(slot)" }
+        return "\(service).\(task.NodeID ?? task.ID)"
     }
 }

@@ -170,6 +170,9 @@ public final class LogSession: Sendable {
         }
         var stitch = LogStitch()
         var first = true
+        // A service's lines name their task (`web.1 | …`), as `docker service logs` does.
+        var taskNames: [String: String] = [:]
+        var tasksAskedAt = Date.distantPast
         var lastError = ""
         var backoff = 1.0
         while !Task.isCancelled {
@@ -188,7 +191,8 @@ public final class LogSession: Sendable {
                     logOptions.since = stitch.last?.engineSince ?? options.since?.engineSince
                 }
                 stitch.begin(resuming: resuming)
-                var reader = source.kind == .service ? try await client.openServiceLogs(source.id, options: logOptions)
+                var reader = source.kind == .service
+                    ? try await client.openServiceLogs(source.id, options: logOptions, details: true)
                     : try await client.openLogs(source.id, options: logOptions)
                 first = false
                 await setState(index, .following)
@@ -206,7 +210,18 @@ public final class LogSession: Sendable {
                         case .system: kind = .error
                         case .stdout, .stdin: kind = .stdout
                         }
-                        out.append(LogEntry(kind: kind, source: index, time: time, text: line.text))
+                        var text = line.text
+                        if source.kind == .service {
+                            let (task, rest) = ServiceLogDetails.split(text)
+                            if let task, taskNames[task] == nil, Date().timeIntervalSince(tasksAskedAt) > 2 {
+                                tasksAskedAt = Date()
+                                for item in (try? await client.tasks(services: [source.id])) ?? [] {
+                                    taskNames[item.ID] = ServiceLogDetails.taskName(item, service: source.name)
+                                }
+                            }
+                            text = task.map { (taskNames[$0] ?? String($0.prefix(12))) + " | " + rest } ?? rest
+                        }
+                        out.append(LogEntry(kind: kind, source: index, time: time, text: text))
                     }
                     if !out.isEmpty { await post(out) }
                 }

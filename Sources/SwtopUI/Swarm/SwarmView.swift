@@ -113,11 +113,7 @@ public enum SwarmView {
         }
     }
 
-    /// `web.1` for a replicated task, `web.<node id>` for a global one, as `docker service ps` names them.
-    static func taskName(_ task: SwarmTask, service: String) -> String {
-        if let slot = task.Slot, slot != 0 { return "\(service).\(slot)" }
-        return "\(service).\(task.NodeID ?? task.ID)"
-    }
+    static func taskName(_ task: SwarmTask, service: String) -> String { ServiceLogDetails.taskName(task, service: service) }
 
     static func drawStatus(_ buffer: inout ScreenBuffer, _ status: Rect, _ state: UIState, _ screen: SwarmScreen) {
         let message = status.row(0)
