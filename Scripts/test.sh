@@ -255,7 +255,7 @@ run_child bash "$ROOT/Scripts/check-install.sh" "$INSTALL_DIR/bin/swtop" \
 SWTOP_TEST_ENGINES="$(IFS=,; printf '%s' "${specs[*]}")"
 export SWTOP_TEST_ENGINES
 say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
-# The swarm: seeded (services need swtop/busybox locally: no registry), then a one-node swarm on
+# The swarm: swtop/busybox imported (services need their image locally: no registry), then a one-node swarm on
 # loopback; its services and the swarm state go with the data-root at teardown.
 run_child "${ENGINES_SH[@]}" up swarm >/dev/null
 run_child "${ENGINES_SH[@]}" import-busybox swarm
