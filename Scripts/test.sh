@@ -10,7 +10,8 @@
 #   3. install        the release binary with the Swift runtime linked in (Scripts/install.sh into
 #                     a folder of this run), as a user installs it
 #   4. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
-#                     each on a freshly wiped data-root, seeded with the sample objects; then
+#                     each on a freshly wiped data-root, seeded with the sample objects (and
+#                     swarm, a one-node swarm for the swarm tests: SWTOP_TEST_SWARM); then
 #                     Scripts/check-install.sh proves the installed binary runs with the toolchain
 #                     hidden (and talks to the 20.10 engine)
 #   5. tests          swift test --skip-build, serially (the engine tests share the engines),
@@ -37,6 +38,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 ENGINES_SH=(bash "$ROOT/Scripts/engines.sh")
 ENGINES=(bookworm trixie)
+# Engines of their own tests, kept out of SWTOP_TEST_ENGINES (which every engine test runs against):
+# swarm = a one-node swarm (`docker swarm init`), named by SWTOP_TEST_SWARM.
+OWN_ENGINES=(swarm)
 BUILD_LOCK="${SWTOP_BUILD_LOCK-/tmp/swtop-build.lock}"
 
 export DEBIAN_FRONTEND=noninteractive
@@ -113,7 +117,7 @@ cleanup() {
   rm -rf "$TMUX_DIR"
   local e left=0
   (( ENGINES_TOUCHED )) || { phase_done; summary "$rc"; }
-  for e in "${ENGINES[@]}"; do
+  for e in "${ENGINES[@]}" "${OWN_ENGINES[@]}"; do
     if ! "${ENGINES_SH[@]}" down "$e"; then
       say "engine $e did not go down cleanly"
       left=1
@@ -122,7 +126,7 @@ cleanup() {
   # What must be gone: every process of our engine dirs and the engines' bridges.
   source "$ROOT/Scripts/lib/engines-common.sh"
   local p cmdline dir br
-  for e in "${ENGINES[@]}"; do
+  for e in "${ENGINES[@]}" "${OWN_ENGINES[@]}"; do
     dir="$(swtop_engine_dir "$e")"
     br="$(swtop_engine_bridge "$e")"
     for p in /proc/[0-9]*; do
@@ -146,7 +150,7 @@ cleanup() {
     say "teardown left engine processes or bridges behind"
     (( rc == 0 )) && rc=1
   else
-    say "engines stopped: no dockerd, containerd, shim or bridge of bookworm/trixie left"
+    say "engines stopped: no dockerd, containerd, shim or bridge of ${ENGINES[*]} ${OWN_ENGINES[*]} left"
   fi
   phase_done
   summary "$rc"
@@ -251,6 +255,14 @@ run_child bash "$ROOT/Scripts/check-install.sh" "$INSTALL_DIR/bin/swtop" \
 SWTOP_TEST_ENGINES="$(IFS=,; printf '%s' "${specs[*]}")"
 export SWTOP_TEST_ENGINES
 say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
+# The swarm: swtop/busybox imported (services need their image locally: no registry), then a one-node swarm on
+# loopback; its services and the swarm state go with the data-root at teardown.
+run_child "${ENGINES_SH[@]}" up swarm >/dev/null
+run_child "${ENGINES_SH[@]}" import-busybox swarm
+SWTOP_TEST_SWARM="unix://$("${ENGINES_SH[@]}" sock swarm)"
+run_child "${SWTOP_DOCKER_CLI:-/usr/bin/docker}" -H "$SWTOP_TEST_SWARM" swarm init --advertise-addr 127.0.0.1 >/dev/null
+export SWTOP_TEST_SWARM
+say "SWTOP_TEST_SWARM=$SWTOP_TEST_SWARM (swarm initialised)"
 
 # ---------------------------------------------------------------------------------------
 phase "tests"

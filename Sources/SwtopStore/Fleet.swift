@@ -18,7 +18,7 @@ public enum Fleet {
         merged.members = parts.map { part in
             EngineStatus(name: part.engine, endpoint: part.endpoint, connection: part.connection,
                          engineVersion: part.engineVersion, apiVersion: part.apiVersion, loaded: part.loaded,
-                         containers: part.containers.count, running: part.runningCount)
+                         containers: part.containers.count, running: part.runningCount, swarm: part.swarm)
         }
         merged.generation = parts.reduce(0) { $0 + $1.generation }
         merged.endpoint = parts.map(\.engine).joined(separator: ", ")

@@ -18,6 +18,9 @@ public struct StoreSnapshot: Sendable {
     public var engineVersion: String?
     public var apiVersion: String?
     public var hostMemory: UInt64?
+    /// Where the engine stands in a swarm (from /info at the last full resync); the swarm screens open
+    /// only on a manager.
+    public var swarm: SwarmRole?
     public var containers: [ContainerItem] = []
     public var images: [ImageSummary] = []
     public var volumes: [Volume] = []
@@ -54,9 +57,13 @@ public struct EngineStatus: Sendable, Hashable {
     public var loaded: Bool
     public var containers: Int
     public var running: Int
+    /// Its swarm role, once it has answered.
+    public var swarm: SwarmRole?
 
     public init(name: String, endpoint: String, connection: ConnectionState, engineVersion: String? = nil,
-                apiVersion: String? = nil, loaded: Bool = false, containers: Int = 0, running: Int = 0) {
+                apiVersion: String? = nil, loaded: Bool = false, containers: Int = 0, running: Int = 0,
+                swarm: SwarmRole? = nil) {
+        self.swarm = swarm
         self.name = name
         self.endpoint = endpoint
         self.connection = connection

@@ -186,6 +186,7 @@ public actor SwtopStore {
         snapshot.engineVersion = v.Version
         snapshot.apiVersion = client.apiVersion.description
         snapshot.hostMemory = i.MemTotal.map { UInt64(max(0, $0)) }
+        snapshot.swarm = SwarmRole(i.Swarm)
         replaceContainers(c)
         snapshot.details = snapshot.details.filter { containers[$0.key] != nil }
         snapshot.connection = .connected

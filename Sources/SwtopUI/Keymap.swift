@@ -23,6 +23,9 @@ public enum Command: Sendable, Hashable {
     // The inspect view's own.
     case inspectBack, inspectFold, inspectExpand, inspectCollapse, inspectFoldAll, inspectSearch, inspectNextMatch
     case inspectPreviousMatch, inspectReveal, inspectRevealAll, inspectCopy
+    // Swarm screens (S, N on a manager).
+    case swarmServices, swarmNodes, swarmBack, swarmTasks, swarmScaleUp, swarmScaleDown, swarmScaleTo, swarmLogs
+    case swarmDrain, swarmActivate
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -107,6 +110,8 @@ public enum Keymap {
                 views: [.containers]),
         Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding", hint: "inspect",
                 views: [.containers, .images, .volumes, .networks]),
+        Binding([.char("S")], .swarmServices, "swarm services (on a swarm manager)"),
+        Binding([.char("N")], .swarmNodes, "swarm nodes (on a swarm manager)"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

@@ -33,6 +33,7 @@ public enum Reducer {
         if case let .inspect(screen)? = state.screens.last {
             return InspectReducer.reduce(state, screen, key, inspect)
         }
+        if case let .swarm(screen)? = state.screens.last { return SwarmReducer.reduce(state, screen, key) }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
@@ -52,6 +53,8 @@ public enum Reducer {
             return act(state, binding, snapshot)
         }
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }
+        if binding.command == .swarmServices { return SwarmReducer.open(state, .services, snapshot) }
+        if binding.command == .swarmNodes { return SwarmReducer.open(state, .nodes, snapshot) }
         return navigate(state, binding.command, snapshot)
     }
 
@@ -172,7 +175,9 @@ public enum Reducer {
              .layerFoldAll, .layerFilter, .layerPrevious, .layerNext,
              .exec, .execCommand, .attach, .runCommand, .processes, .runBack, .runAgain, .processesBack,
              .inspectBack, .inspectFold, .inspectExpand, .inspectCollapse, .inspectFoldAll, .inspectSearch, .inspectNextMatch,
-             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy:
+             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy,
+             .swarmServices, .swarmNodes, .swarmBack, .swarmTasks, .swarmScaleUp, .swarmScaleDown, .swarmScaleTo,
+             .swarmLogs, .swarmDrain, .swarmActivate:
             break
         }
         return (state, [])

@@ -50,6 +50,10 @@ public enum Renderer {
             InspectView.draw(&buffer, state, screen, inspect)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
+        if case let .swarm(screen)? = state.screens.last {
+            SwarmView.draw(&buffer, state, screen, now: now)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
         var area = buffer.bounds
         let (titleRow, rest) = area.splitTop(1)
         area = rest

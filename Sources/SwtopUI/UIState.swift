@@ -96,6 +96,8 @@ public struct UIState: Sendable {
     public var collapsedGroups: Set<RowKey> = []
     /// Several engines: rows under a header per engine (`@`), else one list with an ENGINE column.
     public var groupByEngine = false
+    /// The engine the swarm screens (S, N) show.
+    public var swarmEngine = ""
     public var showDetails = false
     public var showHelp = false
     public var confirm: Confirmation?
@@ -137,6 +139,7 @@ public enum Screen: Sendable, Equatable {
     case run(RunScreen)
     case processes(ProcessScreen)
     case inspect(InspectScreen)
+    case swarm(SwarmScreen)
 
     public var keymap: [Binding] {
         switch self {
@@ -145,6 +148,7 @@ public enum Screen: Sendable, Equatable {
         case .run: return Keymap.run
         case .processes: return Keymap.processes
         case .inspect: return Keymap.inspect
+        case let .swarm(screen): return screen.keymap
         }
     }
 }
@@ -187,6 +191,11 @@ public enum Effect: Sendable, Equatable {
     case closeProcesses
     case openInspect(InspectRequest)
     case closeInspect
+    /// The swarm session: lists services, tasks and nodes while a swarm screen is open.
+    /// Open the swarm session on this engine (its name; "" when there is one engine).
+    case openSwarm(engine: String)
+    case closeSwarm
+    case swarm(SwarmAction)
     /// Put this text on the clipboard (OSC 52).
     case copy(String)
     case quit

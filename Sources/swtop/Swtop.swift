@@ -15,7 +15,8 @@ struct Swtop: AsyncParsableCommand {
         commandName: "swtop",
         abstract: "A terminal dashboard for Docker engines.",
         version: "swtop \(version) (commit \(swtopCommit))",
-        subcommands: [DashboardCommand.self, PsCommand.self, ImagesCommand.self, LogsCommand.self, LayersCommand.self, ExecCommand.self, EngineCommand.self],
+        subcommands: [DashboardCommand.self, PsCommand.self, ImagesCommand.self, LogsCommand.self, LayersCommand.self, ExecCommand.self, EngineCommand.self,
+                      ServicesCommand.self, NodesCommand.self],
         defaultSubcommand: DashboardCommand.self)
 
     /// Global options work before the subcommand too (`swtop -H URL ps`), as with the docker CLI.
@@ -28,7 +29,7 @@ struct Swtop: AsyncParsableCommand {
 /// are moved after it, so ArgumentParser sees them where it expects them.
 enum GlobalOptions {
     static let withValue: Set<String> = ["-H", "--host", "--api-version"]
-    static let subcommands: Set<String> = ["dashboard", "ps", "images", "logs", "layers", "exec", "engine", "help"]
+    static let subcommands: Set<String> = ["dashboard", "ps", "images", "logs", "layers", "exec", "engine", "services", "nodes", "help"]
 
     static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
         var globals: [String] = []

@@ -172,6 +172,9 @@ final class ReducerTests: XCTestCase {
             .inspect(InspectScreen(request: InspectRequest(kind: .container, id: "c1", name: "web"))),
             .run(RunScreen(request: RunRequest(target: target, commandLine: "ls"))),
             .processes(ProcessScreen(target: target)),
+            .swarm(SwarmScreen(kind: .services)),
+            .swarm(SwarmScreen(kind: .tasks(serviceID: "s1", name: "web"))),
+            .swarm(SwarmScreen(kind: .nodes)),
         ]
         for screen in screens {
             var state = UIState(width: 120, height: 30)

@@ -43,6 +43,7 @@ public struct EngineInfo: Decodable, Sendable, Hashable {
 public struct SwarmInfo: Decodable, Sendable, Hashable {
     public var LocalNodeState: String?
     public var ControlAvailable: Bool?
+    public var NodeID: String?
 }
 
 public struct Volume: Decodable, Sendable, Hashable {

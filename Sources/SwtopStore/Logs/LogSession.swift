@@ -17,15 +17,27 @@ import Synchronization
 /// skipped, no more.
 public final class LogSession: Sendable {
     public struct Source: Sendable, Hashable {
+        /// A container's output, or a swarm service's (every task's, from `/services/{id}/logs`).
+        public enum Kind: Sendable, Hashable { case container, service }
+
         public var id: String
         public var name: String
         /// The engine the container runs on (several engines: each source is read from its own).
         public var engine: String
+        public var kind: Kind
 
         public init(id: String, name: String, engine: String = "") {
             self.id = id
             self.name = name
             self.engine = engine
+            self.kind = .container
+        }
+
+        public init(service id: String, name: String, engine: String = "") {
+            self.id = id
+            self.name = name
+            self.engine = engine
+            self.kind = .service
         }
     }
 
@@ -163,6 +175,9 @@ public final class LogSession: Sendable {
         }
         var stitch = LogStitch()
         var first = true
+        // A service's lines name their task (`web.1 | …`), as `docker service logs` does.
+        var taskNames: [String: String] = [:]
+        var tasksAskedAt = Date.distantPast
         var lastError = ""
         var backoff = 1.0
         while !Task.isCancelled {
@@ -181,7 +196,9 @@ public final class LogSession: Sendable {
                     logOptions.since = stitch.last?.engineSince ?? options.since?.engineSince
                 }
                 stitch.begin(resuming: resuming)
-                var reader = try await client.openLogs(source.id, options: logOptions)
+                var reader = source.kind == .service
+                    ? try await client.openServiceLogs(source.id, options: logOptions, details: true)
+                    : try await client.openLogs(source.id, options: logOptions)
                 first = false
                 await setState(index, .following)
                 lastError = ""
@@ -198,13 +215,31 @@ public final class LogSession: Sendable {
                         case .system: kind = .error
                         case .stdout, .stdin: kind = .stdout
                         }
-                        out.append(LogEntry(kind: kind, source: index, time: time, text: line.text))
+                        var text = line.text
+                        if source.kind == .service {
+                            let (task, rest) = ServiceLogDetails.split(text)
+                            if let task, taskNames[task] == nil, Date().timeIntervalSince(tasksAskedAt) > 2 {
+                                tasksAskedAt = Date()
+                                for item in (try? await client.tasks(services: [source.id])) ?? [] {
+                                    taskNames[item.ID] = ServiceLogDetails.taskName(item, service: source.name)
+                                }
+                            }
+                            text = task.map { (taskNames[$0] ?? String($0.prefix(12))) + " | " + rest } ?? rest
+                        }
+                        out.append(LogEntry(kind: kind, source: index, time: time, text: text))
                     }
                     if !out.isEmpty { await post(out) }
                 }
                 guard options.follow else {
                     await setState(index, .ended)
                     return
+                }
+                if source.kind == .service {
+                    // A service's follow ends when the service goes (404 next) or the engine closes it:
+                    // ask again from the last line seen.
+                    _ = try await client.inspectService(source.id)
+                    try await Task.sleep(for: .seconds(1))
+                    continue
                 }
                 // The stream ended: the container stopped (or was removed). Subscribe before looking, so
                 // that a start in between is not missed.

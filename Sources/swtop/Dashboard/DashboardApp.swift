@@ -108,7 +108,8 @@ final class DashboardApp: Sendable {
             guard let store = store(engine) else { return }
             Task { await store.requestDetails(id) }
         case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
-             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy:
+             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy,
+             .openSwarm, .closeSwarm, .swarm:
             break
         }
     }

@@ -1,0 +1,186 @@
+import DockerEngine
+import SwtopStore
+import TermCanvas
+
+/// Keys of the swarm screens, and `S` / `N` on the dashboard.
+enum SwarmReducer {
+    /// `S` or `N`: only on a swarm manager; the screen opens with what an open swarm screen already has.
+    static func open(_ state: UIState, _ kind: SwarmScreen.Kind, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        var engine = ""
+        var role = snapshot.swarm
+        if snapshot.members.count > 1 {
+            // Several engines: the selected row's engine, else the one manager among them.
+            let selected = state.selection[.containers]
+            let rowEngine = selected?.containerID.flatMap { id in snapshot.containers.first { $0.id == id }?.engine } ?? selected?.engine
+            let managers = snapshot.members.filter { $0.swarm?.isManager == true }
+            if let name = rowEngine, let member = snapshot.members.first(where: { $0.name == name }),
+               member.swarm?.isManager == true || managers.count != 1 {
+                engine = member.name
+                role = member.swarm
+            } else if let only = managers.first, managers.count == 1 {
+                engine = only.name
+                role = only.swarm
+            } else {
+                state.notice = ActionResult(text: managers.isEmpty ? "no engine of the dashboard is a swarm manager"
+                                                : "select a row of the swarm manager's engine (\(managers.map(\.name).joined(separator: ", ")))",
+                                            isError: true)
+                return (state, [])
+            }
+        }
+        guard let role else {
+            state.notice = ActionResult(text: "the engine has not answered yet: whether it is a swarm manager is not known",
+                                        isError: true)
+            return (state, [])
+        }
+        guard role.isManager else {
+            state.notice = ActionResult(text: role.notManagerText, isError: true)
+            return (state, [])
+        }
+        let open = state.screens.contains { if case .swarm = $0 { return true } else { return false } }
+            && state.swarmEngine == engine
+        if !open { state.screens.removeAll { if case .swarm = $0 { return true } else { return false } } }
+        state.swarmEngine = engine
+        let listing = state.screens.lazy.compactMap { screen -> SwarmListing? in
+            if case let .swarm(s) = screen { return s.listing } else { return nil }
+        }.last
+        state.screens.append(.swarm(SwarmScreen(kind: kind, listing: listing)))
+        state.showHelp = false
+        return (state, open ? [] : [.openSwarm(engine: engine)])
+    }
+
+    static func reduce(_ state: UIState, _ screen: SwarmScreen, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        if screen.scaleInput != nil { return typing(state, screen, key) }
+        if let action = screen.confirm {
+            switch key {
+            case .char("y"), .char("Y"), .enter:
+                screen.confirm = nil
+                state.screens[state.screens.count - 1] = .swarm(screen)
+                return (state, [.swarm(action)])
+            case .char("n"), .char("N"), .escape, .char("q"):
+                screen.confirm = nil
+                state.notice = ActionResult(text: "cancelled: nothing sent", isError: false)
+            default:
+                break
+            }
+            state.screens[state.screens.count - 1] = .swarm(screen)
+            return (state, [])
+        }
+        guard let binding = Keymap.binding(for: key, in: screen.keymap) else { return (state, []) }
+        if binding.mutating, state.readOnly {
+            state.notice = ActionResult(text: "read-only: \(binding.keyText) (\(binding.description)) refused, nothing sent",
+                                        isError: true)
+            return (state, [])
+        }
+        let count = screen.rowCount
+        let page = max(1, SwarmView.rows(state) - 1)
+        var effects: [Effect] = []
+        switch binding.command {
+        case .swarmBack:
+            state.screens.removeLast()
+            let stillOpen = state.screens.contains { if case .swarm = $0 { return true } else { return false } }
+            return (state, stillOpen ? [] : [.closeSwarm])
+        case .moveDown: screen.cursor += 1
+        case .moveUp: screen.cursor -= 1
+        case .pageDown: screen.cursor += page
+        case .pageUp: screen.cursor -= page
+        case .top: screen.cursor = 0
+        case .bottom: screen.cursor = count - 1
+        case .swarmTasks:
+            guard let service = screen.selectedService else { return noSelection(state, "service") }
+            state.screens.append(.swarm(SwarmScreen(kind: .tasks(serviceID: service.ID, name: service.name),
+                                                    listing: screen.listing)))
+            return (state, [])
+        case .swarmNodes, .swarmServices:
+            // From one list to the other: replace the top screen, so Esc goes back to the dashboard.
+            let kind: SwarmScreen.Kind = binding.command == .swarmNodes ? .nodes : .services
+            state.screens[state.screens.count - 1] = .swarm(SwarmScreen(kind: kind, listing: screen.listing))
+            return (state, [])
+        case .swarmScaleUp, .swarmScaleDown, .swarmScaleTo:
+            guard let service = screen.selectedService else { return noSelection(state, "service") }
+            guard case let .replicated(replicas) = service.mode else {
+                state.notice = ActionResult(text: "\(service.name) is a \(service.mode) service: only a replicated one scales",
+                                            isError: true)
+                return (state, [])
+            }
+            switch binding.command {
+            case .swarmScaleUp:
+                screen.confirm = .scale(serviceID: service.ID, name: service.name, replicas: replicas + 1)
+            case .swarmScaleDown:
+                guard replicas > 0 else {
+                    state.notice = ActionResult(text: "\(service.name) already has 0 replicas", isError: true)
+                    return (state, [])
+                }
+                screen.confirm = .scale(serviceID: service.ID, name: service.name, replicas: replicas - 1)
+            default:
+                screen.scaleInput = ""
+            }
+        case .swarmLogs:
+            let target: (id: String, name: String)
+            if case let .tasks(id, name) = screen.kind {
+                target = (id, name)
+            } else if let service = screen.selectedService {
+                target = (service.ID, service.name)
+            } else {
+                return noSelection(state, "service")
+            }
+            let sources = [LogSession.Source(service: target.id, name: target.name, engine: state.swarmEngine)]
+            let logs = LogScreen(sources: sources, tail: state.logTail)
+            state.screens[state.screens.count - 1] = .swarm(screen)
+            state.screens.append(.logs(logs))
+            return (state, [.openLogs(LogRequest(purpose: .screen, sources: sources, options: logs.sessionOptions))])
+        case .swarmDrain, .swarmActivate:
+            guard let node = screen.selectedNode else { return noSelection(state, "node") }
+            let wanted: NodeAvailability = binding.command == .swarmDrain ? .drain : .active
+            if node.availability == wanted.rawValue {
+                state.notice = ActionResult(text: "\(node.hostname) is already \(wanted.rawValue)", isError: false)
+                return (state, [])
+            }
+            screen.confirm = .setAvailability(nodeID: node.ID, hostname: node.hostname, wanted)
+        case .help, .quit, .suspend, .redraw:
+            effects = ScreenKeys.common(binding.command, &state)
+        default:
+            break
+        }
+        screen.cursor = min(max(0, screen.cursor), max(0, count - 1))
+        state.screens[state.screens.count - 1] = .swarm(screen)
+        return (state, effects)
+    }
+
+    /// `=`: digits, then Enter asks for confirmation; Esc cancels.
+    static func typing(_ state: UIState, _ screen: SwarmScreen, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        var text = screen.scaleInput ?? ""
+        switch key {
+        case .escape:
+            screen.scaleInput = nil
+            state.notice = ActionResult(text: "cancelled: nothing sent", isError: false)
+        case .enter:
+            screen.scaleInput = nil
+            if let service = screen.selectedService, let replicas = UInt64(text), replicas <= 10_000 {
+                screen.confirm = .scale(serviceID: service.ID, name: service.name, replicas: replicas)
+            } else {
+                state.notice = ActionResult(text: "scale: type a number of replicas (0–10000)", isError: true)
+            }
+        case .backspace, .delete:
+            if !text.isEmpty { text.removeLast() }
+            screen.scaleInput = text
+        case let .char(c) where c.isASCII && c.isNumber && text.count < 5:
+            text.append(c)
+            screen.scaleInput = text
+        default:
+            break
+        }
+        state.screens[state.screens.count - 1] = .swarm(screen)
+        return (state, [])
+    }
+
+    static func noSelection(_ state: UIState, _ what: String) -> (UIState, [Effect]) {
+        var state = state
+        state.notice = ActionResult(text: "no \(what) selected", isError: true)
+        return (state, [])
+    }
+}
