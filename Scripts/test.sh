@@ -12,10 +12,12 @@
 #   4. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
 #                     each on a freshly wiped data-root, seeded with the sample objects; then
 #                     Scripts/check-install.sh proves the installed binary runs with the toolchain
-#                     hidden (and talks to the 20.10 engine)
+#                     hidden (and talks to the 20.10 engine); then the tls engine (20.10 also on
+#                     tcp://127.0.0.1:12376 with --tlsverify, certificates from Scripts/tls-certs.sh),
+#                     seeded, named in SWTOP_TEST_TLS (host=...,certs=...,sock=...)
 #   5. tests          swift test --skip-build, serially (the engine tests share the engines),
 #                     with SWTOP_TEST_ENGINES naming both sockets; output unfiltered
-#   6. teardown       always (also on failure, Ctrl-C or TERM): both engines down, no dockerd,
+#   6. teardown       always (also on failure, Ctrl-C or TERM): every engine down, no dockerd,
 #                     containerd, shim or bridge of theirs left, the tests' tmux servers killed
 #
 # Exit code: swift test's; a failing earlier phase exits with its own code, and a teardown
@@ -37,6 +39,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 ENGINES_SH=(bash "$ROOT/Scripts/engines.sh")
 ENGINES=(bookworm trixie)
+# Engines some tests use through their own variable (not SWTOP_TEST_ENGINES, whose engines run every
+# engine test): tls = bookworm's dockerd also on tcp://127.0.0.1:12376 with --tlsverify (SWTOP_TEST_TLS).
+EXTRA_ENGINES=(tls)
+ALL_ENGINES=("${ENGINES[@]}" "${EXTRA_ENGINES[@]}")
 BUILD_LOCK="${SWTOP_BUILD_LOCK-/tmp/swtop-build.lock}"
 
 export DEBIAN_FRONTEND=noninteractive
@@ -113,7 +119,7 @@ cleanup() {
   rm -rf "$TMUX_DIR"
   local e left=0
   (( ENGINES_TOUCHED )) || { phase_done; summary "$rc"; }
-  for e in "${ENGINES[@]}"; do
+  for e in "${ALL_ENGINES[@]}"; do
     if ! "${ENGINES_SH[@]}" down "$e"; then
       say "engine $e did not go down cleanly"
       left=1
@@ -122,7 +128,7 @@ cleanup() {
   # What must be gone: every process of our engine dirs and the engines' bridges.
   source "$ROOT/Scripts/lib/engines-common.sh"
   local p cmdline dir br
-  for e in "${ENGINES[@]}"; do
+  for e in "${ALL_ENGINES[@]}"; do
     dir="$(swtop_engine_dir "$e")"
     br="$(swtop_engine_bridge "$e")"
     for p in /proc/[0-9]*; do
@@ -146,7 +152,7 @@ cleanup() {
     say "teardown left engine processes or bridges behind"
     (( rc == 0 )) && rc=1
   else
-    say "engines stopped: no dockerd, containerd, shim or bridge of bookworm/trixie left"
+    say "engines stopped: no dockerd, containerd, shim or bridge of ${ALL_ENGINES[*]} left"
   fi
   phase_done
   summary "$rc"
@@ -251,6 +257,12 @@ run_child bash "$ROOT/Scripts/check-install.sh" "$INSTALL_DIR/bin/swtop" \
 SWTOP_TEST_ENGINES="$(IFS=,; printf '%s' "${specs[*]}")"
 export SWTOP_TEST_ENGINES
 say "SWTOP_TEST_ENGINES=$SWTOP_TEST_ENGINES"
+# The TLS engine: its TLS listener, its certificate folder and its unix socket (to compare with).
+run_child "${ENGINES_SH[@]}" up tls >/dev/null
+run_child "${ENGINES_SH[@]}" seed tls
+SWTOP_TEST_TLS="host=$("${ENGINES_SH[@]}" tls-host tls),certs=$("${ENGINES_SH[@]}" certs tls),sock=unix://$("${ENGINES_SH[@]}" sock tls)"
+export SWTOP_TEST_TLS
+say "SWTOP_TEST_TLS=$SWTOP_TEST_TLS"
 
 # ---------------------------------------------------------------------------------------
 phase "tests"
