@@ -23,6 +23,8 @@ public enum Command: Sendable, Hashable {
     // The inspect view's own.
     case inspectBack, inspectFold, inspectExpand, inspectCollapse, inspectFoldAll, inspectSearch, inspectNextMatch
     case inspectPreviousMatch, inspectReveal, inspectRevealAll, inspectCopy
+    // The context picker (`C`) and its own.
+    case contexts, contextsBack, contextChoose, contextMark
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -105,6 +107,7 @@ public enum Keymap {
                 views: [.containers]),
         Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding", hint: "inspect",
                 views: [.containers, .images, .volumes, .networks]),
+        Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch", hint: "contexts"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
@@ -216,6 +219,23 @@ public enum Keymap {
         Binding([.char("m")], .inspectReveal, "reveal / hide the secret value here (on an object: those inside)", hint: "reveal"),
         Binding([.char("M")], .inspectRevealAll, "reveal / hide every secret value"),
         Binding([.char("y")], .inspectCopy, "copy the value (object, array: its JSON) to the clipboard (OSC 52)", hint: "copy"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The context picker's keys.
+    public static let contexts: [Binding] = [
+        Binding([.escape, .char("q")], .contextsBack, "back to the dashboard, nothing changed", hint: "back"),
+        Binding([.enter], .contextChoose, "watch the marked contexts, else the one under the cursor", hint: "use"),
+        Binding([.char(" ")], .contextMark, "mark / unmark the context (Enter then watches every marked one)", hint: "mark"),
+        Binding([.char("j"), .down], .moveDown, "next context"),
+        Binding([.char("k"), .up], .moveUp, "previous context"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first context"),
+        Binding([.char("G"), .end], .bottom, "last context"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

@@ -33,6 +33,7 @@ public enum Reducer {
         if case let .inspect(screen)? = state.screens.last {
             return InspectReducer.reduce(state, screen, key, inspect)
         }
+        if case let .contexts(screen)? = state.screens.last { return ContextReducer.reduce(state, screen, key) }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
@@ -52,6 +53,7 @@ public enum Reducer {
             return act(state, binding, snapshot)
         }
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }
+        if binding.command == .contexts { return ContextReducer.open(state) }
         return navigate(state, binding.command, snapshot)
     }
 

@@ -117,6 +117,7 @@ public enum Screen: Sendable, Equatable {
     case run(RunScreen)
     case processes(ProcessScreen)
     case inspect(InspectScreen)
+    case contexts(ContextScreen)
 
     public var keymap: [Binding] {
         switch self {
@@ -125,6 +126,7 @@ public enum Screen: Sendable, Equatable {
         case .run: return Keymap.run
         case .processes: return Keymap.processes
         case .inspect: return Keymap.inspect
+        case .contexts: return Keymap.contexts
         }
     }
 }
@@ -166,6 +168,10 @@ public enum Effect: Sendable, Equatable {
     case closeProcesses
     case openInspect(InspectRequest)
     case closeInspect
+    /// `C`: read the docker contexts (off the screen thread) into the picker on top.
+    case openContexts
+    /// The picker's choice: watch the engines of these contexts (names, in list order).
+    case useContexts([String])
     /// Put this text on the clipboard (OSC 52).
     case copy(String)
     case quit

@@ -85,7 +85,11 @@ final class DashboardApp: Sendable {
         case let .inspect(id):
             Task { [store] in await store.requestDetails(id) }
         case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
-             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy:
+             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy,
+             .openContexts:
+            break
+        case .useContexts:
+            // The lead wires this to the multi-engine dashboard; for now choosing changes nothing.
             break
         }
     }

@@ -43,6 +43,8 @@ struct ScreenLoop {
         defer { panes.closeAll() }
         var inspects = InspectSessions(app: app)
         defer { inspects.close() }
+        var contexts = ContextSessions(app: app)
+        defer { contexts.close() }
         if let request = app.initialLayers {
             state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
             layers.open(request)
@@ -82,6 +84,7 @@ struct ScreenLoop {
             if layers.drain() { dirty = true }
             if panes.drain(&state) { dirty = true }
             if inspects.drain() { dirty = true }
+            if contexts.drain(&state) { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -122,6 +125,7 @@ struct ScreenLoop {
                     case .closeProcesses: panes.closeProcesses()
                     case let .openInspect(request): inspects.open(request)
                     case .closeInspect: inspects.close()
+                    case .openContexts: contexts.open(watched: [snapshot.endpoint])
                     case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
                     default: app.send(effect)
                     }
