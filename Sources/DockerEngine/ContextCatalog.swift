@@ -117,8 +117,7 @@ public enum ContextCatalog {
     private static func context(name: String, meta: ContextMetaFile, configDir: String) -> DockerContext {
         let docker = meta.Endpoints?["docker"]
         let tlsFolder = "\(configDir)/contexts/tls/\(folderName(name))/docker"
-        var isDirectory: ObjCBool = false
-        let hasTLS = FileManager.default.fileExists(atPath: tlsFolder, isDirectory: &isDirectory) && isDirectory.boolValue
+        let hasTLS = FileManager.default.fileExists(atPath: tlsFolder)
         return DockerContext(name: name, description: meta.Metadata?.Description ?? "", host: docker?.Host ?? "",
                              skipTLSVerify: docker?.SkipTLSVerify ?? false, tlsFolder: hasTLS ? tlsFolder : nil)
     }

@@ -130,10 +130,10 @@ public enum EndpointResolver {
             return FileManager.default.fileExists(atPath: path) ? path : nil
         }
         // An https:// address with no TLS flag or variable verifies (what a browser would do).
-        let material = TLSMaterial(caFile: try file(tlsOptions.caFile, "--tlscacert", "ca.pem"),
-                                   certFile: try file(tlsOptions.certFile, "--tlscert", "cert.pem"),
-                                   keyFile: try file(tlsOptions.keyFile, "--tlskey", "key.pem"),
-                                   verify: verify || !tlsWanted)
+        let ca = try file(tlsOptions.caFile, "--tlscacert", "ca.pem")
+        let cert = try file(tlsOptions.certFile, "--tlscert", "cert.pem")
+        let key = try file(tlsOptions.keyFile, "--tlskey", "key.pem")
+        let material = TLSMaterial(caFile: ca, certFile: cert, keyFile: key, verify: verify || !tlsWanted)
         return EngineEndpoint(address: address, tls: material, source: source)
     }
 

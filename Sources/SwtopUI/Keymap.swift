@@ -107,7 +107,7 @@ public enum Keymap {
                 views: [.containers]),
         Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding", hint: "inspect",
                 views: [.containers, .images, .volumes, .networks]),
-        Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch", hint: "contexts"),
+        Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

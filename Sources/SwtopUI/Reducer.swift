@@ -160,7 +160,8 @@ public enum Reducer {
              .layerFoldAll, .layerFilter, .layerPrevious, .layerNext,
              .exec, .execCommand, .attach, .runCommand, .processes, .runBack, .runAgain, .processesBack,
              .inspectBack, .inspectFold, .inspectExpand, .inspectCollapse, .inspectFoldAll, .inspectSearch, .inspectNextMatch,
-             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy:
+             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy,
+             .contexts, .contextsBack, .contextChoose, .contextMark:
             break
         }
         return (state, [])

@@ -1,3 +1,4 @@
+import SwtopStore
 import TermCanvas
 
 /// Keys of the context picker (`C`).

@@ -41,9 +41,9 @@ public enum ContextView {
         for (offset, entry) in entries.enumerated().dropFirst(top).prefix(rows.height) {
             let y = rows.y + offset - top
             let selected = offset == cursor
-            let style: Style = selected ? .selected : entry.element.isWatched ? Style(.ok) : .normal
+            let style: Style = selected ? .selected : entry.isWatched ? Style(.ok) : .normal
             if selected { buffer.fill(Rect(x: rows.x, y: y, width: rows.width, height: 1), style: style) }
-            let marks = (screen.marked.contains(entry.element.name) ? "✓" : " ") + (entry.element.isWatched ? "●" : " ")
+            let marks = (screen.marked.contains(entry.name) ? "✓" : " ") + (entry.isWatched ? "●" : " ")
             let cells = [" " + marks, safe[offset].name, safe[offset].endpoint, safe[offset].description]
             var x = rows.x
             for (index, cell) in cells.enumerated() {
