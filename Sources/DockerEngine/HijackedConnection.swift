@@ -50,8 +50,9 @@ struct HijackedConnection {
                         if let context {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                         }
-                        // TLS cannot close one direction only (close_notify ends both).
-                        return try Self.wrap(channel, halfClose: context == nil)
+                        // Over TLS the end of input is a close_notify and then the TCP write half's FIN
+                        // (NIOSSLHandler's output close); the engine keeps writing until the process ends.
+                        return try Self.wrap(channel, halfClose: true)
                     }
                 }
             case .ssh:

@@ -31,6 +31,12 @@ enum TLSFailureText {
                 return "TLS: the engine at \(endpoint.address) does not speak TLS on that port "
                     + "(a plain-HTTP engine? use tcp:// without --tls/--tlsverify/DOCKER_TLS_VERIFY)"
             }
+            if case .failedToLoadPrivateKey = ssl {
+                return "TLS: the key in \(material?.keyFile ?? "?") does not go with the certificate in \(material?.certFile ?? "?")"
+            }
+            if case .failedToLoadCertificate = ssl {
+                return "TLS: cannot use the certificate in \(material?.certFile ?? "?")"
+            }
             if case .uncleanShutdown = ssl {
                 return "TLS: the engine closed the connection during the TLS exchange"
                     + (material?.certFile == nil ? " (does it want a client certificate? give --tlscert/--tlskey or DOCKER_CERT_PATH)" : "")

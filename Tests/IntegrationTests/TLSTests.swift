@@ -75,6 +75,11 @@ final class TLSTests: XCTestCase {
             XCTAssertEqual(session.end, .exited(3))
             XCTAssertEqual(session.text(.stdout), "over-tls\n")
             XCTAssertEqual(session.text(.stderr), "err\n")
+            // The end of input reaches the process over TLS too (close_notify, then the write half's FIN).
+            let piped = try await client.createExec(id, ExecSpec(command: ["sh", "-c", "cat; echo after-eof"], tty: false, stdin: true))
+            let eof = try await Session.run(client, piped, tty: false, seconds: 20, input: [.bytes(Array("hello\n".utf8)), .endOfInput])
+            XCTAssertEqual(eof.end, .exited(0))
+            XCTAssertEqual(eof.text(.stdout), "hello\nafter-eof\n")
             // With a terminal and input: what is typed comes back through the TLS stream.
             let tty = try await client.createExec(id, ExecSpec(command: ["sh", "-c", "read line; echo got:$line"], tty: true, stdin: true))
             let typed = try await Session.run(client, tty, tty: true, seconds: 20, input: [.bytes(Array("hello\n".utf8))])
