@@ -12,12 +12,16 @@
 #   engines.sh env NAME           prints `export DOCKER_HOST=unix://...` (for eval)
 #   engines.sh status             which engines run
 #   engines.sh sock NAME          prints the engine's socket path
+#   engines.sh tls-host NAME      (tls only) prints tcp://127.0.0.1:PORT, the engine's TLS listener
+#   engines.sh certs NAME         (tls only) prints the certificate folder (ca.pem, cert.pem, key.pem,
+#                                 wrong-ca/ca.pem, no-client/ca.pem; made by Scripts/tls-certs.sh)
 #
 # Engines:  bookworm = /usr/sbin/dockerd 20.10 (API 1.41)
 #           trixie   = unpacked dockerd 26.1 (API 1.45) with the unpacked containerd/shims
 #           sandbox  = same binary as bookworm, for interactive use
 #           bench    = same binary as bookworm, for Benchmarks/run.sh
-#           swarm, tls = same binary as bookworm, for the Swarm and TLS tests
+#           swarm, tls = same binary as bookworm, for the Swarm and TLS tests; tls also listens on
+#                      tcp://127.0.0.1:12376 with --tlsverify (certificates in .engines/tls/certs/)
 # Each lives in .engines/NAME/ (or /tmp/swtop-engines-UID/NAME when the checkout path is
 # too long for unix sockets): docker.sock, data/ (data-root), run/ (exec-root; dockerd
 # starts its own containerd there), dockerd.pid, dockerd.log.
@@ -465,6 +469,16 @@ cmd_up() {
     --ip-forward=false
     --default-address-pool "base=10.$((200 + n)).0.0/16,size=24"
   )
+  if [[ "$name" == tls ]]; then
+    # Also on a loopback TCP port with mutual TLS; fresh certificates on every up.
+    local certs
+    certs="$(swtop_engine_certs "$name")"
+    bash "$SWTOP_ROOT/Scripts/tls-certs.sh" "$certs"
+    args+=(
+      --host "tcp://127.0.0.1:$(swtop_engine_tls_port "$name")"
+      --tlsverify --tlscacert "$certs/ca.pem" --tlscert "$certs/server-cert.pem" --tlskey "$certs/server-key.pem"
+    )
+  fi
 
   swtop_log "$name: starting $("$dockerd" --version)"
   # The engine outlives this script, so it must not inherit the caller's descriptors: above
@@ -498,6 +512,18 @@ cmd_up() {
   fi
   swtop_log "$name: up, API $(curl -fsS --unix-socket "$sock" http://localhost/version | jq -r .ApiVersion)," \
     "socket $sock"
+  if [[ "$name" == tls ]]; then
+    local certs tls_ok=""
+    certs="$(swtop_engine_certs "$name")"
+    for _ in $(seq 1 50); do
+      tls_ok="$(curl -fsS --max-time 3 --cacert "$certs/ca.pem" --cert "$certs/cert.pem" --key "$certs/key.pem" \
+        "https://127.0.0.1:$(swtop_engine_tls_port "$name")/_ping" 2>/dev/null || true)"
+      [[ "$tls_ok" == OK ]] && break
+      sleep 0.2
+    done
+    [[ "$tls_ok" == OK ]] || { down_engine "$name" || true; swtop_die "$name: no answer on the TLS port"; }
+    swtop_log "$name: TLS listener tcp://127.0.0.1:$(swtop_engine_tls_port "$name") (certificates in $certs)"
+  fi
   printf 'export DOCKER_HOST=unix://%s\n' "$sock"
 }
 
@@ -685,6 +711,20 @@ cmd_sock() {
   swtop_engine_sock "$name"
 }
 
+cmd_tls_host() {
+  local name="${1:-}"
+  swtop_check_name "$name"
+  [[ "$name" == tls ]] || swtop_die "only the tls engine has a TLS listener"
+  printf 'tcp://127.0.0.1:%s\n' "$(swtop_engine_tls_port "$name")"
+}
+
+cmd_certs() {
+  local name="${1:-}"
+  swtop_check_name "$name"
+  [[ "$name" == tls ]] || swtop_die "only the tls engine has certificates"
+  swtop_engine_certs "$name"
+}
+
 cmd_status() {
   local name pid ver any=0
   for name in "${SWTOP_ENGINE_NAMES[@]}"; do
@@ -719,6 +759,8 @@ main() {
     import-busybox) cmd_import_busybox "$@" ;;
     env) cmd_env "$@" ;;
     sock) cmd_sock "$@" ;;
+    tls-host) cmd_tls_host "$@" ;;
+    certs) cmd_certs "$@" ;;
     status) cmd_status "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;

@@ -13,10 +13,12 @@
 #                     each on a freshly wiped data-root, seeded with the sample objects (and
 #                     swarm, a one-node swarm for the swarm tests: SWTOP_TEST_SWARM); then
 #                     Scripts/check-install.sh proves the installed binary runs with the toolchain
-#                     hidden (and talks to the 20.10 engine)
+#                     hidden (and talks to the 20.10 engine); then the tls engine (20.10 also on
+#                     tcp://127.0.0.1:12376 with --tlsverify, certificates from Scripts/tls-certs.sh),
+#                     seeded, named in SWTOP_TEST_TLS (host=...,certs=...,sock=...)
 #   5. tests          swift test --skip-build, serially (the engine tests share the engines),
 #                     with SWTOP_TEST_ENGINES naming both sockets; output unfiltered
-#   6. teardown       always (also on failure, Ctrl-C or TERM): both engines down, no dockerd,
+#   6. teardown       always (also on failure, Ctrl-C or TERM): every engine down, no dockerd,
 #                     containerd, shim or bridge of theirs left, the tests' tmux servers killed
 #
 # Exit code: swift test's; a failing earlier phase exits with its own code, and a teardown
@@ -38,9 +40,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$ROOT"
 ENGINES_SH=(bash "$ROOT/Scripts/engines.sh")
 ENGINES=(bookworm trixie)
-# Engines of their own tests, kept out of SWTOP_TEST_ENGINES (which every engine test runs against):
-# swarm = a one-node swarm (`docker swarm init`), named by SWTOP_TEST_SWARM.
-OWN_ENGINES=(swarm)
+# Engines some tests use through their own variable (not SWTOP_TEST_ENGINES, whose engines run every
+# engine test): swarm = a one-node swarm (`docker swarm init`, SWTOP_TEST_SWARM); tls = bookworm's dockerd
+# also on tcp://127.0.0.1:12376 with --tlsverify (SWTOP_TEST_TLS).
+EXTRA_ENGINES=(swarm tls)
+ALL_ENGINES=("${ENGINES[@]}" "${EXTRA_ENGINES[@]}")
 BUILD_LOCK="${SWTOP_BUILD_LOCK-/tmp/swtop-build.lock}"
 
 export DEBIAN_FRONTEND=noninteractive
@@ -117,7 +121,7 @@ cleanup() {
   rm -rf "$TMUX_DIR"
   local e left=0
   (( ENGINES_TOUCHED )) || { phase_done; summary "$rc"; }
-  for e in "${ENGINES[@]}" "${OWN_ENGINES[@]}"; do
+  for e in "${ALL_ENGINES[@]}"; do
     if ! "${ENGINES_SH[@]}" down "$e"; then
       say "engine $e did not go down cleanly"
       left=1
@@ -126,7 +130,7 @@ cleanup() {
   # What must be gone: every process of our engine dirs and the engines' bridges.
   source "$ROOT/Scripts/lib/engines-common.sh"
   local p cmdline dir br
-  for e in "${ENGINES[@]}" "${OWN_ENGINES[@]}"; do
+  for e in "${ALL_ENGINES[@]}"; do
     dir="$(swtop_engine_dir "$e")"
     br="$(swtop_engine_bridge "$e")"
     for p in /proc/[0-9]*; do
@@ -150,7 +154,7 @@ cleanup() {
     say "teardown left engine processes or bridges behind"
     (( rc == 0 )) && rc=1
   else
-    say "engines stopped: no dockerd, containerd, shim or bridge of ${ENGINES[*]} ${OWN_ENGINES[*]} left"
+    say "engines stopped: no dockerd, containerd, shim or bridge of ${ALL_ENGINES[*]} left"
   fi
   phase_done
   summary "$rc"
@@ -263,6 +267,12 @@ SWTOP_TEST_SWARM="unix://$("${ENGINES_SH[@]}" sock swarm)"
 run_child "${SWTOP_DOCKER_CLI:-/usr/bin/docker}" -H "$SWTOP_TEST_SWARM" swarm init --advertise-addr 127.0.0.1 >/dev/null
 export SWTOP_TEST_SWARM
 say "SWTOP_TEST_SWARM=$SWTOP_TEST_SWARM (swarm initialised)"
+# The TLS engine: its TLS listener, its certificate folder and its unix socket (to compare with).
+run_child "${ENGINES_SH[@]}" up tls >/dev/null
+run_child "${ENGINES_SH[@]}" seed tls
+SWTOP_TEST_TLS="host=$("${ENGINES_SH[@]}" tls-host tls),certs=$("${ENGINES_SH[@]}" certs tls),sock=unix://$("${ENGINES_SH[@]}" sock tls)"
+export SWTOP_TEST_TLS
+say "SWTOP_TEST_TLS=$SWTOP_TEST_TLS"
 
 # ---------------------------------------------------------------------------------------
 phase "tests"

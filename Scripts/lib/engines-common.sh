@@ -90,6 +90,9 @@ swtop_engine_dir_is_fallback() {
   [[ "$(swtop_engine_dir "$1")" != "$SWTOP_ENGINES_DIR/$1" ]]
 }
 
+# The tls engine's TCP listener (mutual TLS) and its certificate folder.
+swtop_engine_tls_port() { echo 12376; }
+swtop_engine_certs() { printf '%s/certs\n' "$(swtop_engine_dir "$1")"; }
 swtop_engine_sock() { printf '%s/docker.sock\n' "$(swtop_engine_dir "$1")"; }
 swtop_engine_data() { printf '%s/data\n' "$(swtop_engine_dir "$1")"; }
 swtop_engine_run() { printf '%s/run\n' "$(swtop_engine_dir "$1")"; }

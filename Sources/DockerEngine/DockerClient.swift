@@ -57,6 +57,9 @@ public final class DockerClient: Sendable {
         let request = try transport.makeRequest(.GET, "/_ping")
         let (status, headers, body) = try await transport.call(request, timeout: .seconds(10))
         guard status == 200 else {
+            if let text = TLSFailureText.plainHTTPToTLS(status: status, body: body, endpoint: transport.endpoint) {
+                throw DockerError.unreachable(address: transport.endpoint.address.description, reason: text)
+            }
             throw DockerError.fromResponse(status: status, body: body, path: "/_ping")
         }
         return PingInfo(apiVersion: headers.first(name: "Api-Version").flatMap(APIVersion.init),

@@ -35,6 +35,9 @@ final class HTTPTransport: Sendable {
                 connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
                 decompression: .disabled)
             config.httpVersion = .http1Only
+            // A failed TLS handshake is not transient: say why at once instead of retrying until the
+            // request's deadline.
+            if tls != nil { config.connectionPool.retryConnectionEstablishment = false }
             return config
         }
         calls = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(read: .seconds(120)))
@@ -129,7 +132,19 @@ final class HTTPTransport: Sendable {
 
     func mapError(_ error: Error) -> Error {
         if error is DockerError || error is CancellationError { return error }
-        return DockerError.unreachable(address: endpoint.address.description, reason: Self.describe(error))
+        return DockerError.unreachable(address: endpoint.address.description, reason: describeForEndpoint(error))
+    }
+
+    /// `describe`, with TLS failures worded for this endpoint's certificate files.
+    func describeForEndpoint(_ error: Error) -> String {
+        Self.describe(error, endpoint: endpoint)
+    }
+
+    static func describe(_ error: Error, endpoint: EngineEndpoint) -> String {
+        if let connection = error as? NIOConnectionError, let first = connection.connectionErrors.first {
+            return describe(first.error, endpoint: endpoint)
+        }
+        return TLSFailureText.describe(error, endpoint: endpoint) ?? describe(error)
     }
 
     static func describe(_ error: Error) -> String {

@@ -50,8 +50,9 @@ struct HijackedConnection {
                         if let context {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
                         }
-                        // TLS cannot close one direction only (close_notify ends both).
-                        return try Self.wrap(channel, halfClose: context == nil)
+                        // Over TLS the end of input is a close_notify and then the TCP write half's FIN
+                        // (NIOSSLHandler's output close); the engine keeps writing until the process ends.
+                        return try Self.wrap(channel, halfClose: true)
                     }
                 }
             case .ssh:
@@ -60,7 +61,7 @@ struct HijackedConnection {
         } catch let error as DockerError {
             throw error
         } catch {
-            throw DockerError.unreachable(address: endpoint.address.description, reason: HTTPTransport.describe(error))
+            throw DockerError.unreachable(address: endpoint.address.description, reason: HTTPTransport.describe(error, endpoint: endpoint))
         }
     }
 
@@ -144,73 +145,83 @@ extension DockerClient {
         let request = connection.requestBytes(method: method, path: path, json: json)
         let detached = DetachFlag()
         let raw = channel.channel
-        return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(ByteBuffer(bytes: request))
-            var iterator = inbound.makeAsyncIterator()
-            var received: [UInt8] = []
-            var parsed: UpgradeHead?
-            while parsed == nil {
-                guard let chunk = try await iterator.next() else {
-                    throw DockerError.unreachable(address: endpoint.address.description,
-                                                  reason: "the engine closed the connection before answering")
+        do {
+            return try await channel.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(bytes: request))
+                var iterator = inbound.makeAsyncIterator()
+                var received: [UInt8] = []
+                var parsed: UpgradeHead?
+                while parsed == nil {
+                    guard let chunk = try await iterator.next() else {
+                        throw DockerError.unreachable(address: endpoint.address.description,
+                                                      reason: "the engine closed the connection before answering")
+                    }
+                    received.append(contentsOf: chunk.readableBytesView)
+                    parsed = try UpgradeHead.parse(received)
                 }
-                received.append(contentsOf: chunk.readableBytesView)
-                parsed = try UpgradeHead.parse(received)
-            }
-            guard let head = parsed else { return false }
-            guard head.status == 101 || head.status == 200 else {
-                var body = head.rest
-                let wanted = head.contentLength ?? 65_536
-                while body.count < wanted, let chunk = try await iterator.next() { body.append(contentsOf: chunk.readableBytesView) }
-                throw DockerError.fromResponse(status: head.status, body: Array(body.prefix(wanted)), path: path)
-            }
-            // Content-Type says which from API 1.42; before, it says raw-stream either way, and the
-            // caller knows from the TTY flag.
-            var framed = multiplexed
-            if let type = head.header("Content-Type"), apiVersion >= APIVersion(1, 42) {
-                if type.contains("multiplexed-stream") { framed = true }
-                if type.contains("raw-stream") { framed = false }
-            }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    var open = true
-                    for await item in input {
-                        switch item {
-                        case let .bytes(bytes) where open:
-                            do { try await outbound.write(ByteBuffer(bytes: bytes)) } catch { open = false }
-                        case .bytes:
-                            break
-                        case .endOfInput:
-                            if open { outbound.finish() }
-                            open = false
-                        case let .resize(width, height):
-                            await resize(width, height)
-                        case .detach:
-                            // Hanging up is detaching: the engine leaves the process running. (Engine
-                            // 20.10 kills an exec whose detach keys it saw itself; it never sees them whole.)
-                            detached.set()
-                            raw.close(promise: nil)
+                guard let head = parsed else { return false }
+                guard head.status == 101 || head.status == 200 else {
+                    var body = head.rest
+                    let wanted = head.contentLength ?? 65_536
+                    while body.count < wanted, let chunk = try await iterator.next() { body.append(contentsOf: chunk.readableBytesView) }
+                    throw DockerError.fromResponse(status: head.status, body: Array(body.prefix(wanted)), path: path)
+                }
+                // Content-Type says which from API 1.42; before, it says raw-stream either way, and the
+                // caller knows from the TTY flag.
+                var framed = multiplexed
+                if let type = head.header("Content-Type"), apiVersion >= APIVersion(1, 42) {
+                    if type.contains("multiplexed-stream") { framed = true }
+                    if type.contains("raw-stream") { framed = false }
+                }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var open = true
+                        for await item in input {
+                            switch item {
+                            case let .bytes(bytes) where open:
+                                do { try await outbound.write(ByteBuffer(bytes: bytes)) } catch { open = false }
+                            case .bytes:
+                                break
+                            case .endOfInput:
+                                if open { outbound.finish() }
+                                open = false
+                            case let .resize(width, height):
+                                await resize(width, height)
+                            case .detach:
+                                // Hanging up is detaching: the engine leaves the process running. (Engine
+                                // 20.10 kills an exec whose detach keys it saw itself; it never sees them whole.)
+                                detached.set()
+                                raw.close(promise: nil)
+                            }
                         }
                     }
-                }
-                var decoder = LogFrameDecoder()
-                func deliver(_ bytes: [UInt8]) throws {
-                    guard !bytes.isEmpty else { return }
-                    if framed {
-                        for frame in try decoder.push(bytes) { output(frame.stream, frame.payload) }
-                    } else {
-                        output(.stdout, bytes)
+                    var decoder = LogFrameDecoder()
+                    func deliver(_ bytes: [UInt8]) throws {
+                        guard !bytes.isEmpty else { return }
+                        if framed {
+                            for frame in try decoder.push(bytes) { output(frame.stream, frame.payload) }
+                        } else {
+                            output(.stdout, bytes)
+                        }
                     }
+                    do {
+                        try deliver(head.rest)
+                        while let chunk = try await iterator.next() { try deliver(Array(chunk.readableBytesView)) }
+                    } catch {
+                        if !detached.isSet { throw error }
+                    }
+                    group.cancelAll()
                 }
-                do {
-                    try deliver(head.rest)
-                    while let chunk = try await iterator.next() { try deliver(Array(chunk.readableBytesView)) }
-                } catch {
-                    if !detached.isSet { throw error }
-                }
-                group.cancelAll()
+                return detached.isSet
             }
-            return detached.isSet
+        } catch let error as DockerError {
+            throw error
+        } catch {
+            // A TLS refusal (wrong CA, no client certificate) surfaces on the first read or write.
+            if let text = TLSFailureText.describe(error, endpoint: endpoint) {
+                throw DockerError.unreachable(address: endpoint.address.description, reason: text)
+            }
+            throw error
         }
     }
 }

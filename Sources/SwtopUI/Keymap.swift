@@ -26,6 +26,8 @@ public enum Command: Sendable, Hashable {
     // Swarm screens (S, N on a manager).
     case swarmServices, swarmNodes, swarmBack, swarmTasks, swarmScaleUp, swarmScaleDown, swarmScaleTo, swarmLogs
     case swarmDrain, swarmActivate
+    // The context picker (`C`) and its own.
+    case contexts, contextsBack, contextChoose, contextMark
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -112,6 +114,7 @@ public enum Keymap {
                 views: [.containers, .images, .volumes, .networks]),
         Binding([.char("S")], .swarmServices, "swarm services (on a swarm manager)"),
         Binding([.char("N")], .swarmNodes, "swarm nodes (on a swarm manager)"),
+        Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
@@ -223,6 +226,23 @@ public enum Keymap {
         Binding([.char("m")], .inspectReveal, "reveal / hide the secret value here (on an object: those inside)", hint: "reveal"),
         Binding([.char("M")], .inspectRevealAll, "reveal / hide every secret value"),
         Binding([.char("y")], .inspectCopy, "copy the value (object, array: its JSON) to the clipboard (OSC 52)", hint: "copy"),
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The context picker's keys.
+    public static let contexts: [Binding] = [
+        Binding([.escape, .char("q")], .contextsBack, "back to the dashboard, nothing changed", hint: "back"),
+        Binding([.enter], .contextChoose, "watch the marked contexts, else the one under the cursor", hint: "use"),
+        Binding([.char(" ")], .contextMark, "mark / unmark the context (Enter then watches every marked one)", hint: "mark"),
+        Binding([.char("j"), .down], .moveDown, "next context"),
+        Binding([.char("k"), .up], .moveUp, "previous context"),
+        Binding([.pageDown], .pageDown, "page down"),
+        Binding([.pageUp], .pageUp, "page up"),
+        Binding([.char("g"), .home], .top, "first context"),
+        Binding([.char("G"), .end], .bottom, "last context"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.ctrl("c")], .quit, "quit swtop"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

@@ -34,6 +34,7 @@ public enum Reducer {
             return InspectReducer.reduce(state, screen, key, inspect)
         }
         if case let .swarm(screen)? = state.screens.last { return SwarmReducer.reduce(state, screen, key) }
+        if case let .contexts(screen)? = state.screens.last { return ContextReducer.reduce(state, screen, key) }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
@@ -55,6 +56,7 @@ public enum Reducer {
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }
         if binding.command == .swarmServices { return SwarmReducer.open(state, .services, snapshot) }
         if binding.command == .swarmNodes { return SwarmReducer.open(state, .nodes, snapshot) }
+        if binding.command == .contexts { return ContextReducer.open(state) }
         return navigate(state, binding.command, snapshot)
     }
 
@@ -177,7 +179,8 @@ public enum Reducer {
              .inspectBack, .inspectFold, .inspectExpand, .inspectCollapse, .inspectFoldAll, .inspectSearch, .inspectNextMatch,
              .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy,
              .swarmServices, .swarmNodes, .swarmBack, .swarmTasks, .swarmScaleUp, .swarmScaleDown, .swarmScaleTo,
-             .swarmLogs, .swarmDrain, .swarmActivate:
+             .swarmLogs, .swarmDrain, .swarmActivate,
+             .contexts, .contextsBack, .contextChoose, .contextMark:
             break
         }
         return (state, [])

@@ -46,6 +46,10 @@ public enum Renderer {
             ProcessView.draw(&buffer, state, screen)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
+        if case let .contexts(screen)? = state.screens.last {
+            ContextView.draw(&buffer, state, screen)
+            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        }
         if case let .inspect(screen)? = state.screens.last {
             InspectView.draw(&buffer, state, screen, inspect)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])

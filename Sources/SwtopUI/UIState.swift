@@ -140,6 +140,7 @@ public enum Screen: Sendable, Equatable {
     case processes(ProcessScreen)
     case inspect(InspectScreen)
     case swarm(SwarmScreen)
+    case contexts(ContextScreen)
 
     public var keymap: [Binding] {
         switch self {
@@ -149,6 +150,7 @@ public enum Screen: Sendable, Equatable {
         case .processes: return Keymap.processes
         case .inspect: return Keymap.inspect
         case let .swarm(screen): return screen.keymap
+        case .contexts: return Keymap.contexts
         }
     }
 }
@@ -196,6 +198,10 @@ public enum Effect: Sendable, Equatable {
     case openSwarm(engine: String)
     case closeSwarm
     case swarm(SwarmAction)
+    /// `C`: read the docker contexts (off the screen thread) into the picker on top.
+    case openContexts
+    /// The picker's choice: watch the engines of these contexts (names, in list order).
+    case useContexts([String])
     /// Put this text on the clipboard (OSC 52).
     case copy(String)
     case quit

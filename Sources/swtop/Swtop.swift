@@ -16,7 +16,7 @@ struct Swtop: AsyncParsableCommand {
         abstract: "A terminal dashboard for Docker engines.",
         version: "swtop \(version) (commit \(swtopCommit))",
         subcommands: [DashboardCommand.self, PsCommand.self, ImagesCommand.self, LogsCommand.self, LayersCommand.self, ExecCommand.self, EngineCommand.self,
-                      ServicesCommand.self, NodesCommand.self],
+                      ServicesCommand.self, NodesCommand.self, ContextCommand.self],
         defaultSubcommand: DashboardCommand.self)
 
     /// Global options work before the subcommand too (`swtop -H URL ps`), as with the docker CLI.
@@ -25,11 +25,12 @@ struct Swtop: AsyncParsableCommand {
     }
 }
 
-/// `-H/--host` and `--api-version` are declared on each command; given before the subcommand they
-/// are moved after it, so ArgumentParser sees them where it expects them.
+/// `-H/--host`, `-c/--context`, the TLS options and `--api-version` are declared on each command; given
+/// before the subcommand they are moved after it, so ArgumentParser sees them where it expects them.
 enum GlobalOptions {
-    static let withValue: Set<String> = ["-H", "--host", "--api-version"]
-    static let subcommands: Set<String> = ["dashboard", "ps", "images", "logs", "layers", "exec", "engine", "services", "nodes", "help"]
+    static let withValue: Set<String> = ["-H", "--host", "-c", "--context", "--api-version", "--tlscacert", "--tlscert", "--tlskey"]
+    static let withoutValue: Set<String> = ["--tls", "--tlsverify"]
+    static let subcommands: Set<String> = ["dashboard", "ps", "images", "logs", "layers", "exec", "engine", "services", "nodes", "context", "contexts", "help"]
 
     static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
         var globals: [String] = []
@@ -43,6 +44,9 @@ enum GlobalOptions {
             if withValue.contains(argument), index + 1 < arguments.count {
                 globals += [argument, arguments[index + 1]]
                 index += 2
+            } else if withoutValue.contains(argument) {
+                globals.append(argument)
+                index += 1
             } else if let name = argument.split(separator: "=", maxSplits: 1).first, argument.contains("="),
                       withValue.contains(String(name)) {
                 globals.append(argument)
@@ -65,14 +69,39 @@ struct EngineOptions: ParsableArguments {
         valueName: "[NAME=]URL"))
     var host: [String] = []
 
+    @Option(name: [.customShort("c"), .long], help: "Docker context to use (default: DOCKER_CONTEXT, then the current context of the docker config); a,b for several.")
+    var context: String?
+
+    @Flag(name: .customLong("tls"), help: "Use TLS (implied by --tlsverify).")
+    var tls = false
+
+    @Flag(name: .customLong("tlsverify"), help: "Use TLS and verify the engine's certificate (as DOCKER_TLS_VERIFY).")
+    var tlsVerify = false
+
+    @Option(name: .customLong("tlscacert"), help: "Trust certificates signed by this CA only (default: DOCKER_CERT_PATH/ca.pem).")
+    var tlsCACert: String?
+
+    @Option(name: .customLong("tlscert"), help: "Client certificate (default: DOCKER_CERT_PATH/cert.pem).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tlskey"), help: "Client certificate's key (default: DOCKER_CERT_PATH/key.pem).")
+    var tlsKey: String?
+
     @Option(name: .long, help: "Speak this API version instead of negotiating (e.g. 1.41).")
     var apiVersion: String?
 
+    var tlsOptions: TLSOptions {
+        TLSOptions(tls: tls, verify: tlsVerify, caFile: tlsCACert, certFile: tlsCert, keyFile: tlsKey)
+    }
+
+    /// The single engine: several `-H` or `--context a,b` name several, which this refuses (the dashboard
+    /// takes them: `EngineSet.resolve`).
     func endpoint() throws -> EngineEndpoint {
-        guard host.count <= 1 else {
-            throw CLIFailure(message: "this command talks to one engine; -H was given \(host.count) times (the dashboard takes several)")
+        let all = try EngineSet.resolve(self)
+        guard all.count == 1, let only = all.first else {
+            throw DockerError.invalidHost("this command talks to one engine; \(all.count) are named (the dashboard takes several)")
         }
-        return try EndpointResolver.resolve(explicitHost: host.first.map { EngineSet.split($0).url })
+        return only.endpoint
     }
 
     /// Connects, or exits 1 with one clear line naming the address tried and how to point elsewhere.
@@ -102,7 +131,9 @@ struct EngineOptions: ParsableArguments {
 
     static func unreachableText(_ error: Error, endpoint: EngineEndpoint) -> String {
         let hint = "point swtop at an engine with --host URL or DOCKER_HOST (e.g. -H unix:///run/docker.sock)"
-        if let docker = error as? DockerError, case .unreachable = docker {
+        if let docker = error as? DockerError, case let .unreachable(_, reason) = docker {
+            // A TLS failure already says which file or flag to change.
+            if reason.hasPrefix("TLS:") || reason.contains("speaks TLS") { return "\(docker) [address from \(endpoint.source)]" }
             return "\(docker) [address from \(endpoint.source)]; \(hint)"
         }
         return "\(error) [engine at \(endpoint.address), from \(endpoint.source)]"

@@ -19,20 +19,30 @@ enum EngineSet {
         return (String(name), String(text[text.index(after: equals)...]))
     }
 
-    /// Every engine the options name, in order; names made unique (`name-2`); the same address twice is
-    /// refused (its rows would come twice).
+    /// Every engine the options name, in order: each `-H [NAME=]URL`, or each context of `--context a,b`
+    /// (named after the context), or the one engine DOCKER_HOST / DOCKER_CONTEXT / the docker config picks.
+    /// Names are made unique (`name-2`); the same address twice is refused (its rows would come twice).
     static func resolve(_ options: EngineOptions) throws -> [NamedEndpoint] {
-        guard options.host.count > 1 else {
-            let endpoint = try options.endpoint()
-            let given = options.host.first.flatMap { split($0).name }
-            return [NamedEndpoint(name: given ?? Fleet.defaultName(for: endpoint.address), endpoint: endpoint)]
+        let contexts = options.context.map { EndpointResolver.splitList($0) } ?? []
+        if !options.host.isEmpty, !contexts.isEmpty {
+            throw DockerError.invalidHost("conflicting options: either give --host or --context, not both")
         }
-        var result: [NamedEndpoint] = []
+        var wanted: [(name: String?, endpoint: EngineEndpoint)] = []
         for text in options.host {
             let (given, url) = split(text)
-            let endpoint = try EndpointResolver.resolve(explicitHost: url)
+            wanted.append((given, try EndpointResolver.resolve(explicitHost: url, tlsOptions: options.tlsOptions)))
+        }
+        for name in contexts {
+            wanted.append((name, try EndpointResolver.resolve(explicitHost: nil, context: name, tlsOptions: options.tlsOptions)))
+        }
+        if wanted.isEmpty {
+            let endpoint = try EndpointResolver.resolve(explicitHost: nil, tlsOptions: options.tlsOptions)
+            wanted.append((contextName(endpoint.source), endpoint))
+        }
+        var result: [NamedEndpoint] = []
+        for (given, endpoint) in wanted {
             if let twin = result.first(where: { $0.endpoint.address == endpoint.address }) {
-                throw CLIFailure(message: "-H \(url): the same engine as \(twin.name) (\(twin.endpoint.address))")
+                throw DockerError.invalidHost("\(endpoint.address) is named twice (as \(twin.name) too)")
             }
             var name = given ?? Fleet.defaultName(for: endpoint.address)
             if result.contains(where: { $0.name == name }) {
@@ -43,5 +53,11 @@ enum EngineSet {
             result.append(NamedEndpoint(name: name, endpoint: endpoint))
         }
         return result
+    }
+
+    /// `context 'prod'` (an endpoint's source) → `prod`.
+    static func contextName(_ source: String) -> String? {
+        guard source.hasPrefix("context '"), source.hasSuffix("'") else { return nil }
+        return String(source.dropFirst("context '".count).dropLast())
     }
 }

@@ -17,8 +17,17 @@ import TermCanvas
 final class DashboardApp: Sendable {
     enum Outcome: Sendable { case quit, failure(String) }
 
-    /// One store per engine, in the order given (`-H A -H B`, `--context a,b`).
-    let stores: [SwtopStore]
+    /// One store per engine, in the order given (`-H A -H B`, `--context a,b`), with the tasks that
+    /// carry their snapshots to the mailbox; the context picker (`C`) replaces them.
+    private struct Engines {
+        var stores: [SwtopStore]
+        var feeders: [Task<Void, Never>] = []
+        var epoch = 0
+    }
+
+    private let engines: Mutex<Engines>
+    /// What a store made for a context chosen in the picker starts with (the command line's settings).
+    let storeSettings: SwtopStore.Settings
     let readOnly: Bool
     let mailbox: SnapshotMailbox
     let logLimits: LogLimits
@@ -32,9 +41,11 @@ final class DashboardApp: Sendable {
     /// The shell `e` runs and the detach keys.
     let exec: ExecSettings
 
-    init(stores: [SwtopStore], readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
+    init(stores: [SwtopStore], storeSettings: SwtopStore.Settings = SwtopStore.Settings(), readOnly: Bool,
+         logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
          exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults) {
-        self.stores = stores
+        self.engines = Mutex(Engines(stores: stores))
+        self.storeSettings = storeSettings
         self.exec = exec
         self.secretNames = secretNames
         self.readOnly = readOnly
@@ -43,9 +54,13 @@ final class DashboardApp: Sendable {
         self.mailbox = SnapshotMailbox(engines: stores.count)
     }
 
+    /// The stores of the moment.
+    var stores: [SwtopStore] { engines.withLock { $0.stores } }
+
     /// The store of the engine a row names (the only one when there is one).
     func store(_ engine: String) -> SwtopStore? {
-        stores.count == 1 ? stores[0] : stores.first { $0.name == engine }
+        let stores = self.stores
+        return stores.count == 1 ? stores[0] : stores.first { $0.name == engine }
     }
 
     /// The engine connection of the moment, for a session: nil while that engine is unreachable.
@@ -74,19 +89,65 @@ final class DashboardApp: Sendable {
     }
 
     func run() async -> Outcome {
-        for store in stores { await store.start() }
-        let feeders = stores.enumerated().map { index, store in
-            Task { [mailbox] in
-                for await snapshot in store.snapshots { mailbox.post(snapshot, from: index) }
-            }
-        }
+        let first = stores
+        for store in first { await store.start() }
+        engines.withLock { $0.feeders = feed(first, epoch: 0) }
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             OSThread.start(stackSize: 4 << 20) { [self] in
                 continuation.resume(returning: ScreenLoop(app: self).run())
             }
         }
-        for feeder in feeders { feeder.cancel() }
+        for feeder in engines.withLock({ $0.feeders }) { feeder.cancel() }
         return outcome
+    }
+
+    /// Tasks that hand each store's snapshots to the mailbox, tagged with the engine set they belong to.
+    private func feed(_ stores: [SwtopStore], epoch: Int) -> [Task<Void, Never>] {
+        stores.enumerated().map { index, store in
+            Task { [mailbox] in
+                for await snapshot in store.snapshots { mailbox.post(snapshot, from: index, epoch: epoch) }
+            }
+        }
+    }
+
+    /// The picker's choice: watch these engines instead. The new stores start first; the old ones stop
+    /// after the switch, and a snapshot an old one posts late is dropped (its epoch is past).
+    func switchEngines(_ chosen: [NamedEndpoint]) async {
+        let fresh = chosen.map { named -> SwtopStore in
+            var settings = storeSettings
+            settings.engineName = named.name
+            return SwtopStore(endpoint: named.endpoint, settings: settings)
+        }
+        for store in fresh { await store.start() }
+        let (old, oldFeeders) = engines.withLock { state -> ([SwtopStore], [Task<Void, Never>]) in
+            let previous = (state.stores, state.feeders)
+            state.epoch += 1
+            mailbox.reset(engines: fresh.count, epoch: state.epoch)
+            state.stores = fresh
+            state.feeders = feed(fresh, epoch: state.epoch)
+            return previous
+        }
+        for feeder in oldFeeders { feeder.cancel() }
+        for store in old { await store.stop() }
+    }
+
+    /// `.useContexts`: resolve each context (its own TLS files), then switch; a context that cannot be
+    /// used is named in the status line and nothing changes.
+    func useContexts(_ names: [String]) {
+        Task { [self] in
+            var chosen: [NamedEndpoint] = []
+            for name in names {
+                do {
+                    chosen.append(NamedEndpoint(name: name, endpoint: try EndpointResolver.resolve(explicitHost: nil, context: name)))
+                } catch {
+                    post(ActionResult(text: "context \(name): \(error)", isError: true))
+                    return
+                }
+            }
+            guard !chosen.isEmpty else { return }
+            await switchEngines(chosen)
+            post(ActionResult(text: "watching " + names.joined(separator: ", "), isError: false))
+        }
     }
 
     /// Effects that need the store, sent from the screen thread.
@@ -109,8 +170,10 @@ final class DashboardApp: Sendable {
             Task { await store.requestDetails(id) }
         case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
              .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy,
-             .openSwarm, .closeSwarm, .swarm:
+             .openSwarm, .closeSwarm, .swarm, .openContexts:
             break
+        case let .useContexts(names):
+            useContexts(names)
         }
     }
 
@@ -125,6 +188,8 @@ final class DashboardApp: Sendable {
 /// however many engines posted in between).
 final class SnapshotMailbox: Sendable {
     private struct Slots {
+        /// Which engine set the parts belong to (the context picker replaces the set).
+        var epoch = 0
         var parts: [StoreSnapshot?]
         var fresh = false
         /// The newest action result any engine reported, and each engine's last one (to see it change).
@@ -146,9 +211,17 @@ final class SnapshotMailbox: Sendable {
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
     }
 
-    func post(_ snapshot: StoreSnapshot, from index: Int = 0) {
+    /// A new engine set: its snapshots replace the old set's once they arrive.
+    func reset(engines: Int, epoch: Int) {
         latest.withLock { slots in
-            guard slots.parts.indices.contains(index) else { return }
+            slots = Slots(epoch: epoch, parts: Array(repeating: nil, count: max(1, engines)),
+                          lastResults: Array(repeating: nil, count: max(1, engines)))
+        }
+    }
+
+    func post(_ snapshot: StoreSnapshot, from index: Int = 0, epoch: Int = 0) {
+        latest.withLock { slots in
+            guard slots.epoch == epoch, slots.parts.indices.contains(index) else { return }
             slots.parts[index] = snapshot
             slots.fresh = true
             if snapshot.lastResult != slots.lastResults[index] {

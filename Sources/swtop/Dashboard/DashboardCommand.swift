@@ -89,10 +89,10 @@ struct DashboardCommand: AsyncParsableCommand {
             mine.engineName = named.name
             return SwtopStore(endpoint: named.endpoint, settings: mine)
         }
-        let app = DashboardApp(stores: stores, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec,
+        let app = DashboardApp(stores: stores, storeSettings: settings, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec,
                                secretNames: secretNames)
         let outcome = await app.run()
-        for store in stores { await store.stop() }
+        for store in app.stores { await store.stop() }
         redirect.restore()
         if case let .failure(message) = outcome {
             Console.error("swtop: \(message)\n")

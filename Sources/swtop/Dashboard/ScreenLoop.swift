@@ -45,6 +45,8 @@ struct ScreenLoop {
         defer { inspects.close() }
         var swarm = SwarmSessions(app: app)
         defer { swarm.close() }
+        var contexts = ContextSessions(app: app)
+        defer { contexts.close() }
         if let request = app.initialLayers {
             state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
             layers.open(request)
@@ -85,6 +87,7 @@ struct ScreenLoop {
             if panes.drain(&state) { dirty = true }
             if inspects.drain() { dirty = true }
             if swarm.drain(&state) { dirty = true }
+            if contexts.drain(&state) { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -128,6 +131,8 @@ struct ScreenLoop {
                     case let .openSwarm(engine): swarm.open(engine: engine)
                     case .closeSwarm: swarm.close()
                     case let .swarm(action): swarm.perform(action)
+                    case .openContexts:
+                        contexts.open(watched: snapshot.members.isEmpty ? [snapshot.endpoint] : snapshot.members.map(\.endpoint))
                     case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
                     default: app.send(effect)
                     }

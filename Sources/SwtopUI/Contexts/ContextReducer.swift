@@ -1,0 +1,52 @@
+import SwtopStore
+import TermCanvas
+
+/// Keys of the context picker (`C`).
+enum ContextReducer {
+    /// `C` on the dashboard: the picker opens empty; the app reads the contexts and fills it.
+    static func open(_ state: UIState) -> (UIState, [Effect]) {
+        var state = state
+        state.screens.append(.contexts(ContextScreen()))
+        return (state, [.openContexts])
+    }
+
+    static func reduce(_ state: UIState, _ screen: ContextScreen, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        var screen = screen
+        guard let binding = Keymap.binding(for: key, in: Keymap.contexts) else { return (state, []) }
+        let count = screen.entries?.count ?? 0
+        let page = max(1, ContextView.rows(state) - 1)
+        switch binding.command {
+        case .contextsBack:
+            state.screens.removeLast()
+            return (state, [])
+        case .contextChoose:
+            let chosen = screen.chosen
+            guard !chosen.isEmpty else {
+                state.notice = ActionResult(text: "no context to choose yet", isError: false)
+                return (state, [])
+            }
+            state.screens.removeLast()
+            return (state, [.useContexts(chosen)])
+        case .contextMark:
+            if let entries = screen.entries, entries.indices.contains(screen.cursor) {
+                let name = entries[screen.cursor].name
+                if let at = screen.marked.firstIndex(of: name) { screen.marked.remove(at: at) } else { screen.marked.append(name) }
+                screen.cursor += 1
+            }
+        case .moveDown: screen.cursor += 1
+        case .moveUp: screen.cursor -= 1
+        case .pageDown: screen.cursor += page
+        case .pageUp: screen.cursor -= page
+        case .top: screen.cursor = 0
+        case .bottom: screen.cursor = count - 1
+        case .help, .quit, .suspend, .redraw:
+            let effects = ScreenKeys.common(binding.command, &state)
+            if !effects.isEmpty { return (state, effects) }
+        default: break
+        }
+        screen.cursor = min(max(0, screen.cursor), max(0, count - 1))
+        state.screens[state.screens.count - 1] = .contexts(screen)
+        return (state, [])
+    }
+}
