@@ -23,12 +23,13 @@ final class FleetEndToEndTests: XCTestCase {
         return (all[0], all[1])
     }
 
-    func launch(_ hosts: [String], width: Int = 160, height: Int = 30) throws -> TmuxSession {
+    func launch(_ hosts: [String], extra: String = "", env: [String: String] = [:], width: Int = 160, height: Int = 30) throws -> TmuxSession {
         try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
         let flags = hosts.map { "-H \($0)" }.joined(separator: " ")
-        let command = "\(Repo.swtopBinary) \(flags) --log-file \(logDir)/\(name.filter(\.isLetter)).log"
-        let session = try TmuxSession(command: command, width: width, height: height,
-                                      environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+        let command = "\(Repo.swtopBinary) \(flags) \(extra) --log-file \(logDir)/\(name.filter(\.isLetter)).log"
+        var environment = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"]
+        for (key, value) in env { environment[key] = value }
+        let session = try TmuxSession(command: command, width: width, height: height, environment: environment)
         sessions.append(session)
         return session
     }
@@ -156,5 +157,44 @@ final class FleetEndToEndTests: XCTestCase {
         try pane.send("q")
         try waitForEngine("swtop gone", seconds: 5) { !((try? pane.capture()) ?? "").contains("DRIVER") }
         XCTAssertLessThan(Date().timeIntervalSince(quitStart), 5)
+    }
+
+    /// `--context a` then the picker (`C`): marking both contexts and Enter watches both engines.
+    func testThePickerSwitchesTheDashboardToTheChosenContexts() throws {
+        let (old, new) = try engines()
+        let config = NSTemporaryDirectory() + Repo.uniqueName("fleetctx")
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: config) }
+        for (name, engine) in [("ctx-old", old), ("ctx-new", new)] {
+            _ = try Shell.check([Repo.dockerCLI, "context", "create", name, "--docker", "host=\(engine.host)"],
+                                environment: ["DOCKER_CONFIG": config])
+        }
+        let prefix = Repo.uniqueName("fleetpick")
+        _ = try makeContainer(old, "\(prefix)-a", tag: "old")
+        _ = try makeContainer(new, "\(prefix)-b", tag: "new")
+        let pane = try launch([], extra: "--context ctx-old", env: ["DOCKER_CONFIG": config])
+        try pane.send("/")
+        try pane.sendLiteral(prefix)
+        try pane.send("Enter")
+        let alone = try pane.waitFor("ctx-old's row") { !rows($0, "\(prefix)-a").isEmpty }
+        XCTAssertTrue(rows(alone, "\(prefix)-b").isEmpty, alone)
+        try pane.send("C")
+        let picker = try pane.waitFor("both contexts listed") { $0.contains("ctx-old") && $0.contains("ctx-new") }
+        // Mark every context listed that is one of ours (the list is sorted; `default` may come first).
+        let names = picker.split(separator: "\n").compactMap { line -> String? in
+            if line.contains("ctx-new") { return "ctx-new" }
+            if line.contains("ctx-old") { return "ctx-old" }
+            if line.contains("default") { return "default" }
+            return nil
+        }
+        try pane.send("g")
+        for name in names {
+            try pane.send(name == "default" ? "j" : "Space")
+        }
+        try pane.send("Enter")
+        let both = try pane.waitFor("both engines watched") {
+            $0.contains("● ctx-old") && $0.contains("● ctx-new") && !rows($0, "\(prefix)-b").isEmpty && !rows($0, "\(prefix)-a").isEmpty
+        }
+        XCTAssertTrue(rows(both, "\(prefix)-b").first?.hasSuffix(" ctx-new") == true, both)
     }
 }
