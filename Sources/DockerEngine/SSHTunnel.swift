@@ -230,6 +230,7 @@ public final class SSHTunnel: Sendable {
               info.st_mode & 0o077 == 0 else {
             throw DockerError.invalidHost("\(base) is not a private directory of this user (0700); remove it")
         }
+        sweepStale(base)
         var template = Array((base + "/XXXXXX").utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in
             mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
@@ -238,6 +239,45 @@ public final class SSHTunnel: Sendable {
             throw DockerError.invalidHost("cannot create a directory in \(base): \(String(cString: strerror(errno)))")
         }
         return made
+    }
+
+    /// Directories a killed swtop (SIGKILL: no chance to clean up; its ssh died with it) left behind: the
+    /// socket file is there but nothing listens on it any more (not in /proc/net/unix), or there is no
+    /// socket a minute after the directory was made.
+    static func sweepStale(_ base: String) {
+        // Read by hand: procfs files report size 0, which FileManager takes for empty.
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: base),
+              let table = readProcFile("/proc/net/unix"), table.contains("Inode") else { return }
+        let listening = Set(table.split(separator: "\n").compactMap { line -> String? in
+            line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init)
+        })
+        let now = time(nil)
+        for entry in entries {
+            let directory = base + "/" + entry
+            var info = stat()
+            guard lstat(directory, &info) == 0, info.st_mode & 0o170000 == 0o040000 else { continue }
+            let socket = directory + "/docker.sock"
+            if access(socket, F_OK) == 0 {
+                if !listening.contains(socket) { removeDirectory(directory) }
+            } else if now - info.st_mtim.tv_sec > 60 {
+                removeDirectory(directory)
+            }
+        }
+    }
+
+    static func readProcFile(_ path: String) -> String? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while bytes.count < 64 << 20 {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func removeDirectory(_ directory: String) {

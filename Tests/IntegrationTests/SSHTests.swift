@@ -159,6 +159,37 @@ final class SSHTests: XCTestCase {
         try await eventually(5, "the SSH connection closes with the client") { try setup.connectionCount() == 0 }
     }
 
+    /// A swtop killed with SIGKILL leaves its private directory (its ssh died with it); the next tunnel
+    /// removes it, and leaves a live one alone.
+    func testADirectoryAKilledSwtopLeftIsSweptAwayAndALiveOneKept() async throws {
+        let base = "/tmp/swtop-ssh-\(getuid())"
+        let stale = base + "/stale\(UInt16.random(in: 1000...9999))"
+        XCTAssertEqual(mkdir(base, 0o700) == 0 || errno == EEXIST, true)
+        XCTAssertEqual(mkdir(stale, 0o700), 0)
+        // A socket file nobody listens on any more, as ssh leaves it when killed.
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in Array((stale + "/docker.sock").utf8).enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        close(fd)
+        XCTAssertEqual(bound, 0)
+        try await withClient { live in
+            let liveSocket = try XCTUnwrap(live.sshTunnel?.localSocket)
+            let liveDirectory = String(liveSocket[..<(liveSocket.lastIndex(of: "/") ?? liveSocket.endIndex)])
+            XCTAssertFalse(FileManager.default.fileExists(atPath: stale), "the stale directory is gone")
+            try await withClient { second in
+                XCTAssertTrue(FileManager.default.fileExists(atPath: liveSocket), "a live tunnel's socket is kept: \(liveDirectory)")
+                _ = try await live.containers()
+                _ = try await second.containers()
+            }
+        }
+    }
+
     // MARK: - Refusals
 
     func testAnUnknownHostKeyIsRefusedWithAClearMessage() async throws {
