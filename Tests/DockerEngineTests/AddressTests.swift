@@ -77,6 +77,20 @@ final class EndpointResolverTests: XCTestCase {
         XCTAssertEqual(fallback.address, .unix(path: "/var/run/docker.sock"))
     }
 
+    func testSSHFromEnvironmentAndFromAContext() throws {
+        let env = ["DOCKER_HOST": "ssh://ops@build-box:2222/run/user/1000/docker.sock"]
+        let fromEnv = try EndpointResolver.resolve(explicitHost: nil, environment: env, homeDirectory: home)
+        XCTAssertEqual(fromEnv.address, .ssh(user: "ops", host: "build-box", port: 2222, socket: "/run/user/1000/docker.sock"))
+        let digest = SHA256.hex(Array("over-ssh".utf8))
+        let meta = home + "/.docker/contexts/meta/\(digest)"
+        try FileManager.default.createDirectory(atPath: meta, withIntermediateDirectories: true)
+        try Data(#"{"Name":"over-ssh","Endpoints":{"docker":{"Host":"ssh://build-box","SkipTLSVerify":false}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: meta + "/meta.json"))
+        let fromContext = try EndpointResolver.resolve(explicitHost: nil, environment: ["DOCKER_CONTEXT": "over-ssh"], homeDirectory: home)
+        XCTAssertEqual(fromContext.address, .ssh(user: nil, host: "build-box", port: nil, socket: nil))
+        XCTAssertEqual(fromContext.address.description, "ssh://build-box")
+    }
+
     func testTLSFromEnvironment() throws {
         let env = ["DOCKER_HOST": "tcp://secure:2376", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": home + "/certs"]
         try FileManager.default.createDirectory(atPath: home + "/certs", withIntermediateDirectories: true)
