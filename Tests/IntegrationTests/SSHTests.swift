@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import LayerKit
 import SwtopStore
 import TestSupport
 import XCTest
@@ -118,6 +119,31 @@ final class SSHTests: XCTestCase {
                                                input: [.bytes(Array("through ssh\n".utf8)), .endOfInput])
             XCTAssertEqual(echoed.end, .exited(0))
             XCTAssertEqual(echoed.text(.stdout), "through ssh\n")
+        }
+    }
+
+    /// The layer view's loader over ssh: the overlay2 paths the engine names are the remote machine's, so
+    /// the export is read (through the tunnel), and it gives what the unix socket's export gives.
+    func testLayersOverSSHComeFromTheExportAndMatchTheSocket() async throws {
+        let image = "swtop/layers:latest"
+        try await withClient { client in
+            let metadata = try await ImageLoader.metadata(client: client, reference: image)
+            let loaded = try await ImageLoader.load(client: client, metadata: metadata, choice: .auto, cache: nil)
+            XCTAssertEqual(loaded.origins, Array(repeating: .export, count: metadata.layers.count))
+            do {
+                _ = try await ImageLoader.load(client: client, metadata: metadata, choice: .overlay, cache: nil)
+                XCTFail("overlay2 directories read for a remote engine")
+            } catch is LayerLoadError {}
+            let local = try await DockerClient.connect(try EndpointResolver.resolve(explicitHost: setup.unixHost))
+            do {
+                let reference = try await ImageLoader.load(client: local, metadata: metadata, choice: .export, cache: nil)
+                XCTAssertEqual(loaded.layers, reference.layers)
+                XCTAssertEqual(ImageAnalysis(loaded).efficiency, ImageAnalysis(reference).efficiency)
+            } catch {
+                await local.shutdown()
+                throw error
+            }
+            await local.shutdown()
         }
     }
 
