@@ -57,7 +57,7 @@ enum GlobalOptions {
 
 /// Options every command takes.
 struct EngineOptions: ParsableArguments {
-    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path, tcp://host:port, https://host:port, ssh://[user@]host[:port][/socket] (default: DOCKER_HOST, the docker context, then /var/run/docker.sock).")
+    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path, tcp://host:port, https://host:port (default: DOCKER_HOST, the docker context, then /var/run/docker.sock).")
     var host: String?
 
     @Option(name: .long, help: "Speak this API version instead of negotiating (e.g. 1.41).")
