@@ -9,6 +9,11 @@ import Foundation
 public struct StoreSnapshot: Sendable {
     public var generation: Int = 0
     public var endpoint: String = ""
+    /// The name of the engine this snapshot is of (a context name, `NAME=` of `-H`, or derived from the
+    /// address); in a merged snapshot of several engines, empty.
+    public var engine: String = ""
+    /// Every engine of the dashboard with its own state, in the order given; one entry for a single engine.
+    public var members: [EngineStatus] = []
     public var connection: ConnectionState = .connecting
     public var engineVersion: String?
     public var apiVersion: String?
@@ -39,7 +44,36 @@ public struct StoreSnapshot: Sendable {
     }
 }
 
-public enum ConnectionState: Sendable, Equatable {
+/// One engine of the dashboard as the status bar shows it.
+public struct EngineStatus: Sendable, Hashable {
+    public var name: String
+    public var endpoint: String
+    public var connection: ConnectionState
+    public var engineVersion: String?
+    public var apiVersion: String?
+    public var loaded: Bool
+    public var containers: Int
+    public var running: Int
+
+    public init(name: String, endpoint: String, connection: ConnectionState, engineVersion: String? = nil,
+                apiVersion: String? = nil, loaded: Bool = false, containers: Int = 0, running: Int = 0) {
+        self.name = name
+        self.endpoint = endpoint
+        self.connection = connection
+        self.engineVersion = engineVersion
+        self.apiVersion = apiVersion
+        self.loaded = loaded
+        self.containers = containers
+        self.running = running
+    }
+
+    public var isUnreachable: Bool {
+        if case .unreachable = connection { return true }
+        return false
+    }
+}
+
+public enum ConnectionState: Sendable, Hashable {
     case connecting
     case connected
     /// The engine did not answer; the store retries by itself.
@@ -60,8 +94,11 @@ public struct ContainerItem: Sendable, Hashable, Identifiable {
     public var labels: [String: String]
     public var mounts: [MountPoint]
     public var networks: [String]
+    /// The engine it runs on (its name in the dashboard); "" when there is one engine and no name.
+    public var engine: String = ""
 
-    public init(_ summary: ContainerSummary) {
+    public init(_ summary: ContainerSummary, engine: String = "") {
+        self.engine = engine
         id = summary.Id
         name = summary.name
         image = summary.Image ?? ""

@@ -86,7 +86,7 @@ extension SwtopStore {
             stats.forgetAllBut(Set(containers.keys))
         } else if !work.containerIDs.isEmpty {
             let list = try await client.containers(all: true, filters: ["id": Array(work.containerIDs)])
-            let found = Dictionary(list.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
+            let found = Dictionary(list.map { ($0.Id, ContainerItem($0, engine: settings.engineName)) }, uniquingKeysWith: { a, _ in a })
             var lagging: Set<String> = []
             for id in work.containerIDs {
                 guard var item = found[id] else {
@@ -110,9 +110,9 @@ extension SwtopStore {
             }
             if !lagging.isEmpty { retryLater(lagging) }
         }
-        if work.images { snapshot.images = try await client.images() }
-        if work.volumes { snapshot.volumes = try await client.volumes() }
-        if work.networks { snapshot.networks = try await client.networks() }
+        if work.images { snapshot.images = tagged(try await client.images()) }
+        if work.volumes { snapshot.volumes = tagged(try await client.volumes()) }
+        if work.networks { snapshot.networks = tagged(try await client.networks()) }
         for id in work.details where containers[id] != nil {
             // A failed inspect keeps what the pane showed; the next event or resync asks again.
             do {

@@ -55,6 +55,8 @@ public actor SwtopStore {
         public var useCgroupFiles: Bool = true
         /// Speak this API version instead of negotiating (`--api-version`).
         public var pinnedVersion: APIVersion?
+        /// The engine's name in a dashboard of several engines: stamped on every row.
+        public var engineName: String = ""
 
         public init() {}
     }
@@ -65,7 +67,11 @@ public actor SwtopStore {
         self.logger = logger
         (snapshots, continuation) = AsyncStream.makeStream(of: StoreSnapshot.self, bufferingPolicy: .bufferingNewest(1))
         snapshot.endpoint = endpoint.address.description
+        snapshot.engine = settings.engineName
     }
+
+    /// The engine's name in the dashboard.
+    public nonisolated var name: String { settings.engineName }
 
     public func start() {
         guard tasks.isEmpty else { return }
@@ -102,13 +108,26 @@ public actor SwtopStore {
     /// A whole new list: timestamps are kept for containers whose state the list confirms and dropped
     /// (asked again when visible) for those whose state changed without an event swtop saw.
     func replaceContainers(_ list: [ContainerSummary]) {
-        let fresh = Dictionary(list.map { ($0.Id, ContainerItem($0)) }, uniquingKeysWith: { a, _ in a })
+        let fresh = Dictionary(list.map { ($0.Id, ContainerItem($0, engine: settings.engineName)) }, uniquingKeysWith: { a, _ in a })
         snapshot.timing = snapshot.timing.filter { id, _ in
             guard let now = fresh[id] else { return false }
             return containers[id]?.state == now.state
         }
         containers = fresh
         fetchMissingTiming()
+    }
+
+    /// Images, volumes or networks stamped with this engine's name.
+    func tagged(_ list: [ImageSummary]) -> [ImageSummary] {
+        list.map { var item = $0; item.engine = settings.engineName; return item }
+    }
+
+    func tagged(_ list: [Volume]) -> [Volume] {
+        list.map { var item = $0; item.engine = settings.engineName; return item }
+    }
+
+    func tagged(_ list: [Network]) -> [Network] {
+        list.map { var item = $0; item.engine = settings.engineName; return item }
     }
 
     func publish() {
@@ -175,9 +194,9 @@ public actor SwtopStore {
         stats.forgetAllBut(Set(containers.keys))
         // The container list is what the first screen shows: publish it before the other lists.
         publish()
-        snapshot.images = (try? await images) ?? snapshot.images
-        snapshot.volumes = (try? await volumes) ?? snapshot.volumes
-        snapshot.networks = (try? await networks) ?? snapshot.networks
+        snapshot.images = (try? await images).map(tagged) ?? snapshot.images
+        snapshot.volumes = (try? await volumes).map(tagged) ?? snapshot.volumes
+        snapshot.networks = (try? await networks).map(tagged) ?? snapshot.networks
         publish()
     }
 

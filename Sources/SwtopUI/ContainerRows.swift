@@ -4,12 +4,16 @@ import TermCanvas
 
 /// One line of the containers list: a compose project header or a container.
 public enum ContainerRow: Sendable, Hashable {
-    case group(name: String, total: Int, running: Int, collapsed: Bool)
-    case container(ContainerItem, grouped: Bool)
+    /// An engine's header when the list is grouped by engine (`@`).
+    case engine(EngineStatus, collapsed: Bool)
+    case group(name: String, engine: String, total: Int, running: Int, collapsed: Bool, depth: Int)
+    /// `depth`: how many headers it sits under (indentation).
+    case container(ContainerItem, depth: Int)
 
     public var key: RowKey {
         switch self {
-        case let .group(name, _, _, _): return .composeGroup(name)
+        case let .engine(status, _): return .engineGroup(status.name)
+        case let .group(name, engine, _, _, _, _): return .composeGroup(name, engine: engine)
         case let .container(item, _): return .container(item.id)
         }
     }
@@ -45,32 +49,60 @@ public enum ContainerRows {
     /// the filter and sort apply inside groups; stopped ones go when hidden.
     public static func build(_ snapshot: StoreSnapshot, _ state: UIState) -> [ContainerRow] {
         let filter = state.filter[.containers] ?? ""
+        let several = snapshot.members.count > 1
         let visible = snapshot.containers.filter { item in
-            (state.showStopped || item.state.isActive) && (filter.isEmpty || matches(item, filter))
+            (state.showStopped || item.state.isActive) && (filter.isEmpty || matches(item, filter, engine: several))
         }
         let order = state.sort[.containers] ?? SortOrder()
         let sorted = sort(visible, by: order, stats: snapshot.stats)
-        var groups: [String: [ContainerItem]] = [:]
+        guard several, state.groupByEngine else { return grouped(sorted, state, depth: 0) }
+        // One section per engine, in the order given, each with its compose groups; an engine without a
+        // visible row still shows its header (its state is what a user looks for).
+        var byEngine: [String: [ContainerItem]] = [:]
+        for item in sorted { byEngine[item.engine, default: []].append(item) }
+        var rows: [ContainerRow] = []
+        for member in snapshot.members {
+            let collapsed = state.collapsedGroups.contains(.engineGroup(member.name))
+            rows.append(.engine(member, collapsed: collapsed))
+            if !collapsed { rows += grouped(byEngine[member.name] ?? [], state, depth: 1) }
+        }
+        return rows
+    }
+
+    /// Compose projects first (a header then its members), then standalone containers.
+    static func grouped(_ sorted: [ContainerItem], _ state: UIState, depth: Int) -> [ContainerRow] {
+        struct Project: Hashable, Comparable {
+            var name: String
+            var engine: String
+            static func < (a: Project, b: Project) -> Bool { a.name == b.name ? a.engine < b.engine : a.name < b.name }
+        }
+        var groups: [Project: [ContainerItem]] = [:]
         var standalone: [ContainerItem] = []
         for item in sorted {
-            if let project = item.composeProject { groups[project, default: []].append(item) } else { standalone.append(item) }
+            if let project = item.composeProject {
+                groups[Project(name: project, engine: item.engine), default: []].append(item)
+            } else {
+                standalone.append(item)
+            }
         }
         var rows: [ContainerRow] = []
-        for name in groups.keys.sorted() {
-            let members = groups[name] ?? []
-            let collapsed = state.collapsedGroups.contains(name)
-            rows.append(.group(name: name, total: members.count, running: members.filter { $0.state == .running }.count,
-                               collapsed: collapsed))
-            if !collapsed { rows += members.map { .container($0, grouped: true) } }
+        for project in groups.keys.sorted() {
+            let members = groups[project] ?? []
+            let collapsed = state.collapsedGroups.contains(.composeGroup(project.name, engine: project.engine))
+            rows.append(.group(name: project.name, engine: project.engine, total: members.count,
+                               running: members.filter { $0.state == .running }.count, collapsed: collapsed, depth: depth))
+            if !collapsed { rows += members.map { .container($0, depth: depth + 1) } }
         }
-        rows += standalone.map { .container($0, grouped: false) }
+        rows += standalone.map { .container($0, depth: depth) }
         return rows
     }
 
     /// A case-insensitive substring of what names the container: its name, image, compose project and
     /// service, or the start of its id. Not the state or status text ("te" must not find "Exited").
-    static func matches(_ item: ContainerItem, _ needle: String) -> Bool {
-        Filter.matches(needle, [item.name, item.image, item.composeProject ?? "", item.composeService ?? ""])
+    /// With several engines, the engine's name matches too (`/prod` keeps the rows of engine prod).
+    static func matches(_ item: ContainerItem, _ needle: String, engine: Bool = false) -> Bool {
+        Filter.matches(needle, [item.name, item.image, item.composeProject ?? "", item.composeService ?? ""]
+                               + (engine ? [item.engine] : []))
             || item.id.hasPrefix(needle.lowercased())
     }
 

@@ -22,19 +22,48 @@ enum ContainerTable {
         return columns
     }
 
+    /// Several engines, not grouped by engine: the ENGINE column, as wide as the longest name (4–16).
+    static func engineColumn(_ snapshot: StoreSnapshot) -> Table.Column {
+        let widest = snapshot.members.map { DisplayWidth.of($0.name) }.max() ?? 6
+        return .init("ENGINE", width: .fixed(min(max(widest, 6), 16)))
+    }
+
+    /// `● 20.10 · 12/15 running`, `◌ connecting`, `✗ unreachable: reason`.
+    static func engineState(_ status: EngineStatus) -> String {
+        switch status.connection {
+        case .connected:
+            return "● " + (status.engineVersion.map { "\($0) · " } ?? "") + "\(status.running)/\(status.containers) running"
+        case .connecting: return "◌ connecting to \(status.endpoint)"
+        case let .unreachable(reason, _): return "✗ unreachable: \(reason)"
+        }
+    }
+
     static func draw(into buffer: ScreenBuffer, _ rect: Rect, _ snapshot: StoreSnapshot, _ state: UIState, now: Date) -> Frame {
         var buffer = buffer
         let rows = ContainerRows.build(snapshot, state)
-        let columns = Layout.markSorted(columns(width: rect.width), .containers, state)
+        var columns = Layout.markSorted(columns(width: rect.width), .containers, state)
+        let showEngine = snapshot.members.count > 1 && !state.groupByEngine
+        if showEngine { columns.append(engineColumn(snapshot)) }
         let selected = rows.firstIndex { $0.key == state.selection[.containers] } ?? (rows.isEmpty ? nil : 0)
         let tableRows = rows.map { row -> Table.Row in
             switch row {
-            case let .group(name, total, running, collapsed):
-                let label = "\(collapsed ? "▸" : "▾") \(name)"
-                return Table.Row([label, "compose", "", "\(running)/\(total) running", "", "", ""].prefix(columns.count).map { $0 },
-                                 style: Style(.accent, bold: true))
-            case let .container(item, grouped):
-                return containerRow(item, grouped: grouped, snapshot, state, columns: columns.count, now: now)
+            case let .engine(status, collapsed):
+                let label = "\(collapsed ? "▸" : "▾") \(status.name)"
+                var cells = [label, status.endpoint, "", engineState(status)]
+                while cells.count < columns.count { cells.append("") }
+                return Table.Row(cells, style: Style(status.isUnreachable ? .error : .title, bold: true))
+            case let .group(name, engine, total, running, collapsed, depth):
+                let label = String(repeating: "  ", count: depth) + "\(collapsed ? "▸" : "▾") \(name)"
+                var cells = [label, "compose", "", "\(running)/\(total) running", "", "", ""].prefix(columns.count).map { $0 }
+                if showEngine { cells[cells.count - 1] = engine }
+                return Table.Row(cells, style: Style(.accent, bold: true))
+            case let .container(item, depth):
+                var row = containerRow(item, depth: depth, snapshot, state, columns: columns.count - (showEngine ? 1 : 0), now: now)
+                if showEngine {
+                    row.cells.append(item.engine)
+                    row.cellRoles.append(.dim)
+                }
+                return row
             }
         }
         let empty: String
@@ -53,7 +82,7 @@ enum ContainerTable {
         return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible))
     }
 
-    static func containerRow(_ item: ContainerItem, grouped: Bool, _ snapshot: StoreSnapshot, _ state: UIState,
+    static func containerRow(_ item: ContainerItem, depth: Int, _ snapshot: StoreSnapshot, _ state: UIState,
                              columns: Int, now: Date) -> Table.Row {
         let stats = snapshot.stats[item.id]
         let pending = snapshot.pending[item.id]
@@ -63,7 +92,7 @@ enum ContainerTable {
         if running || item.state == .paused, let used = stats?.memoryUsed {
             memory = ByteCount.binary(used) + (stats?.memoryLimit.map { " / " + ByteCount.binary($0) } ?? "")
         }
-        let name = (grouped ? "  " : "") + item.name
+        let name = String(repeating: "  ", count: depth) + item.name
         let stateText = pending.map { $0.progressive + "…" } ?? item.state.rawValue
         let status = StatusText.of(item, snapshot.timing[item.id], now: now)
         var cells = [name, item.image, stateText, status, cpu, memory]

@@ -5,7 +5,7 @@ public enum Command: Sendable, Hashable {
     case moveUp, moveDown, top, bottom, pageUp, pageDown
     case nextView, previousView, showView(ViewKind)
     case details, back
-    case filter, sortNext, sortReverse, mark, toggleStopped
+    case filter, sortNext, sortReverse, mark, toggleStopped, groupByEngine
     case startStop, restart, pauseResume, kill, remove
     case help, quit, suspend, redraw
     case logs
@@ -83,6 +83,8 @@ public enum Keymap {
         Binding([.char("O")], .sortReverse, "reverse the sort order"),
         Binding([.char(" ")], .mark, "mark the row (actions apply to marked rows)", views: [.containers]),
         Binding([.char("H")], .toggleStopped, "hide / show stopped containers", views: [.containers]),
+        Binding([.char("@")], .groupByEngine, "several engines: group the rows under each engine / one list with an ENGINE column",
+                views: [.containers]),
         Binding([.char("s")], .startStop, "start or stop", mutating: true, hint: "start/stop", views: [.containers]),
         Binding([.char("r")], .restart, "restart", mutating: true, hint: "restart", views: [.containers]),
         Binding([.char("p")], .pauseResume, "pause or unpause", mutating: true, hint: "pause", views: [.containers]),

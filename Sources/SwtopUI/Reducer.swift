@@ -65,7 +65,9 @@ public enum Reducer {
             guard !keys.isEmpty else { return [] }
             let clamped = min(max(i, 0), keys.count - 1)
             state.selection[state.view] = keys[clamped]
-            if state.showDetails, let id = keys[clamped].containerID { return [.inspect(id)] }
+            if state.showDetails, let id = keys[clamped].containerID {
+                return [.inspect(id, engine: snapshot.containers.first { $0.id == id }?.engine ?? "")]
+            }
             return []
         }
         let page = Layout.pageSize(state)
@@ -95,13 +97,15 @@ public enum Reducer {
             state.showDetails = false
         case .details:
             switch keys.indices.contains(index) ? keys[index] : nil {
-            case let .composeGroup(name)?:
-                if state.collapsedGroups.contains(name) { state.collapsedGroups.remove(name) } else { state.collapsedGroups.insert(name) }
+            case let key? where key.isGroup:
+                if state.collapsedGroups.contains(key) { state.collapsedGroups.remove(key) } else { state.collapsedGroups.insert(key) }
             case let .container(id)?:
                 state.showDetails.toggle()
-                if state.showDetails { return (state, [.inspect(id)]) }
-            case let .image(id)?:
-                return openLayers(state, snapshot, image: id)
+                if state.showDetails {
+                    return (state, [.inspect(id, engine: snapshot.containers.first { $0.id == id }?.engine ?? "")])
+                }
+            case let .image(id, engine)?:
+                return openLayers(state, snapshot, image: (id, engine))
             default:
                 break
             }
@@ -134,6 +138,15 @@ public enum Reducer {
             if state.marked.contains(id) { state.marked.remove(id) } else { state.marked.insert(id) }
             let effects = select(index + 1)
             return (state, effects)
+        case .groupByEngine:
+            guard snapshot.members.count > 1 else {
+                state.notice = ActionResult(text: "@ groups rows by engine: swtop watches one engine (-H A -H B or --context A,B for several)",
+                                            isError: false)
+                return (state, [])
+            }
+            state.groupByEngine.toggle()
+            state.notice = ActionResult(text: state.groupByEngine ? "grouped by engine (Enter on an engine folds it)"
+                                            : "one list, ENGINE column", isError: false)
         case .toggleStopped:
             state.showStopped.toggle()
             state.notice = ActionResult(text: state.showStopped ? "showing stopped containers" : "hiding stopped containers",
@@ -142,7 +155,8 @@ public enum Reducer {
             return openLogs(state, snapshot)
         case .layers:
             if state.view == .images {
-                return openLayers(state, snapshot, image: keys.indices.contains(index) ? keys[index].id : nil)
+                let image: (id: String, engine: String)? = keys.indices.contains(index) ? (keys[index].id, keys[index].engine ?? "") : nil
+                return openLayers(state, snapshot, image: image)
             }
             return openLayers(state, snapshot, image: nil)
         case .inspect:
@@ -173,7 +187,7 @@ public enum Reducer {
             state.notice = ActionResult(text: "no container selected", isError: true)
             return (state, [])
         }
-        let sources = targets.map { LogSession.Source(id: $0.id, name: $0.name) }
+        let sources = targets.map { LogSession.Source(id: $0.id, name: $0.name, engine: $0.engine) }
         let screen = LogScreen(sources: sources, tail: state.logTail)
         state.screens.append(.logs(screen))
         state.showHelp = false
@@ -182,12 +196,14 @@ public enum Reducer {
 
     /// Enter on an image, `L` on an image or a container: the layer view over the dashboard. A container
     /// shows its image with the container's read/write layer on top.
-    static func openLayers(_ state: UIState, _ snapshot: StoreSnapshot, image: String?) -> (UIState, [Effect]) {
+    static func openLayers(_ state: UIState, _ snapshot: StoreSnapshot, image: (id: String, engine: String)?) -> (UIState, [Effect]) {
         var state = state
         let target: LayerTarget
+        let engine: String
         if let image {
-            let item = snapshot.images.first { $0.Id == image }
-            target = .image(id: image, name: item?.tags.first ?? ShortID.image(image))
+            let item = snapshot.images.first { $0.Id == image.id && ($0.engine ?? "") == image.engine }
+            target = .image(id: image.id, name: item?.tags.first ?? ShortID.image(image.id))
+            engine = image.engine
         } else {
             var unmarked = state
             unmarked.marked = []  // the selected row, not every marked one: one image at a time
@@ -197,8 +213,9 @@ public enum Reducer {
                 return (state, [])
             }
             target = .container(id: container.id, name: container.name)
+            engine = container.engine
         }
-        let request = LayerRequest(target: target)
+        let request = LayerRequest(target: target, engine: engine)
         state.screens.append(.layers(LayerScreen(request: request)))
         state.showHelp = false
         return (state, [.openLayers(request)])
@@ -288,7 +305,7 @@ public enum Reducer {
             state.notice = ActionResult(text: "nothing to \(action) in the selection", isError: true)
             return (state, [])
         }
-        let list = chosen.map { Target(id: $0.id, name: $0.name) }
+        let list = chosen.map(\.target)
         if binding.dangerous {
             let names = list.count <= 3 ? list.map(\.name).joined(separator: ", ") : "\(list.count) containers"
             var question = "\(action.description.capitalized) \(names)?"
@@ -337,14 +354,29 @@ enum Targets {
             return snapshot.containers.filter { state.marked.contains($0.id) }.sorted { $0.name < $1.name }
         }
         switch state.selection[.containers] ?? ContainerRows.build(snapshot, state).first?.key {
-        case let .composeGroup(name)?:
-            return snapshot.containers.filter { $0.composeProject == name }.sorted { $0.name < $1.name }
+        case let .composeGroup(name, engine)?:
+            return snapshot.containers.filter { $0.composeProject == name && $0.engine == engine }.sorted { $0.name < $1.name }
         case let .container(id)?:
             return snapshot.containers.filter { $0.id == id }
         default:
             return []
         }
     }
+}
+
+extension RowKey {
+    /// A header that folds: a compose project or an engine.
+    var isGroup: Bool {
+        switch self {
+        case .composeGroup, .engineGroup: return true
+        default: return false
+        }
+    }
+}
+
+extension ContainerItem {
+    /// Where an action on this container goes.
+    public var target: Target { Target(id: id, name: name, engine: engine) }
 }
 
 /// What every screen's keymap has: help, quit, suspend and redraw.

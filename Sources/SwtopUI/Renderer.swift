@@ -56,7 +56,23 @@ public enum Renderer {
         TitleBar.draw(&buffer, titleRow, snapshot, state)
         let (middle, bottom) = area.splitBottom(2)
         var list = middle
-        if case let .unreachable(reason, retryingAt) = snapshot.connection {
+        if snapshot.members.count > 1 {
+            // Several engines: one line names those that do not answer; the others go on as usual.
+            let away = snapshot.members.filter(\.isUnreachable)
+            if !away.isEmpty {
+                let (bannerRow, below) = list.splitTop(1)
+                let parts = away.map { member -> String in
+                    guard case let .unreachable(reason, retryingAt) = member.connection else { return member.name }
+                    let wait = max(0, Int(retryingAt.timeIntervalSince(now).rounded(.up)))
+                    return "\(member.name): \(reason) — retrying\(wait > 0 ? " in \(wait) s" : "")"
+                }
+                let text = " ✗ engine unreachable · " + parts.joined(separator: " · ")
+                    + (away.contains(where: \.loaded) ? "; its rows show the last known state" : "")
+                buffer.fill(bannerRow, style: .banner)
+                buffer.put(text, x: bannerRow.x, y: bannerRow.y, style: .banner, maxWidth: bannerRow.width)
+                list = below
+            }
+        } else if case let .unreachable(reason, retryingAt) = snapshot.connection {
             let (bannerRow, below) = list.splitTop(1)
             let wait = max(0, Int(retryingAt.timeIntervalSince(now).rounded(.up)))
             let text = " ✗ engine unreachable at \(snapshot.endpoint): \(reason) — retrying\(wait > 0 ? " in \(wait) s" : "")"
@@ -110,6 +126,16 @@ enum TitleBar {
         }
         var engine = snapshot.endpoint
         if let version = snapshot.engineVersion, let api = snapshot.apiVersion { engine = "\(version) · API \(api) · \(engine)" }
+        if snapshot.members.count > 1 {
+            // Each engine with its state: ● answering, ◌ connecting, ✗ unreachable.
+            engine = snapshot.members.map { member -> String in
+                switch member.connection {
+                case .connected: return "● \(member.name)"
+                case .connecting: return "◌ \(member.name)"
+                case .unreachable: return "✗ \(member.name)"
+                }
+            }.joined(separator: "  ")
+        }
         if state.readOnly { engine = "READ-ONLY · " + engine }
         let room = row.maxX - x - 2
         guard room > 8 else { return }

@@ -14,6 +14,16 @@ public struct SimpleRow: Sendable, Hashable {
     public var roles: [ColorRole?]
 }
 
+/// An id or name on one engine (several engines can hold the same one).
+struct EngineKey: Hashable {
+    var engine: String
+    var id: String
+    init(_ engine: String, _ id: String) {
+        self.engine = engine
+        self.id = id
+    }
+}
+
 public enum ResourceRows {
     public static let imageSortColumns = [
         SortColumn(name: "tag", tableColumn: 0, ascendingFirst: true),
@@ -50,20 +60,23 @@ public enum ResourceRows {
     }
 
     static func imageEntries(_ snapshot: StoreSnapshot, _ state: UIState, now: Date?) -> [Entry] {
-        var useCount: [String: Int] = [:]
-        for c in snapshot.containers { useCount[c.imageID, default: 0] += 1 }
+        var useCount: [EngineKey: Int] = [:]
+        for c in snapshot.containers { useCount[EngineKey(c.engine, c.imageID), default: 0] += 1 }
         let filter = state.filter[.images] ?? ""
+        let several = snapshot.members.count > 1
         var entries: [Entry] = []
         for image in snapshot.images {
             let tags = image.tags
-            let used = useCount[image.Id] ?? 0
+            let engine = image.engine ?? ""
+            let used = useCount[EngineKey(engine, image.Id)] ?? 0
             let name = tags.isEmpty ? "<none> (untagged)" : tags.joined(separator: ", ")
-            guard Filter.matches(filter, [name, ShortID.image(image.Id)]) else { continue }
+            guard Filter.matches(filter, [name, ShortID.image(image.Id)] + (several ? [engine] : [])) else { continue }
             let dangling = tags.isEmpty && used == 0
             let created = now.map { RelativeTime.ago(image.Created ?? 0, now: $0) } ?? ""
-            let cells = [name, ShortID.image(image.Id), ByteCount.text(image.Size ?? 0), created,
+            var cells = [name, ShortID.image(image.Id), ByteCount.text(image.Size ?? 0), created,
                          used == 0 ? "-" : String(used), dangling ? "dangling" : ""]
-            entries.append(Entry(row: SimpleRow(key: .image(image.Id), cells: cells,
+            if several { cells.append(engine) }
+            entries.append(Entry(row: SimpleRow(key: .image(image.Id, engine: engine), cells: cells,
                                                 roles: tags.isEmpty ? [.warning, nil, nil, nil, nil, .warning] : []),
                                  text: [name, "", "", ""], number: [0, image.Size ?? 0, image.Created ?? 0, Int64(used)]))
         }
@@ -71,19 +84,22 @@ public enum ResourceRows {
     }
 
     public static func volumes(_ snapshot: StoreSnapshot, _ state: UIState) -> [SimpleRow] {
-        var users: [String: [String]] = [:]
+        var users: [EngineKey: [String]] = [:]
         for c in snapshot.containers {
             for mount in c.mounts where mount.Type == "volume" {
-                if let name = mount.Name { users[name, default: []].append(c.name) }
+                if let name = mount.Name { users[EngineKey(c.engine, name), default: []].append(c.name) }
             }
         }
         let filter = state.filter[.volumes] ?? ""
+        let several = snapshot.members.count > 1
         let entries = snapshot.volumes.compactMap { volume -> Entry? in
-            let usedBy = (users[volume.Name] ?? []).sorted()
+            let engine = volume.engine ?? ""
+            let usedBy = (users[EngineKey(engine, volume.Name)] ?? []).sorted()
             let driver = volume.Driver ?? ""
-            guard Filter.matches(filter, [volume.Name, driver] + usedBy) else { return nil }
-            let row = SimpleRow(key: .volume(volume.Name),
-                                cells: [volume.Name, driver, usedBy.isEmpty ? "-" : usedBy.joined(separator: ", ")],
+            guard Filter.matches(filter, [volume.Name, driver] + usedBy + (several ? [engine] : [])) else { return nil }
+            let row = SimpleRow(key: .volume(volume.Name, engine: engine),
+                                cells: [volume.Name, driver, usedBy.isEmpty ? "-" : usedBy.joined(separator: ", ")]
+                                    + (several ? [engine] : []),
                                 roles: usedBy.isEmpty ? [nil, nil, .dim] : [])
             return Entry(row: row, text: [volume.Name, driver, ""], number: [0, 0, Int64(usedBy.count)])
         }
@@ -91,18 +107,21 @@ public enum ResourceRows {
     }
 
     public static func networks(_ snapshot: StoreSnapshot, _ state: UIState) -> [SimpleRow] {
-        var users: [String: [String]] = [:]
+        var users: [EngineKey: [String]] = [:]
         for c in snapshot.containers {
-            for network in c.networks { users[network, default: []].append(c.name) }
+            for network in c.networks { users[EngineKey(c.engine, network), default: []].append(c.name) }
         }
         let filter = state.filter[.networks] ?? ""
+        let several = snapshot.members.count > 1
         let entries = snapshot.networks.compactMap { network -> Entry? in
             let name = network.Name ?? ShortID.container(network.Id)
-            let members = (users[name] ?? []).sorted()
+            let engine = network.engine ?? ""
+            let members = (users[EngineKey(engine, name)] ?? []).sorted()
             let driver = network.Driver ?? ""
-            guard Filter.matches(filter, [name, driver] + members) else { return nil }
-            let row = SimpleRow(key: .network(network.Id),
-                                cells: [name, driver, network.Scope ?? "", members.isEmpty ? "-" : members.joined(separator: ", ")],
+            guard Filter.matches(filter, [name, driver] + members + (several ? [engine] : [])) else { return nil }
+            let row = SimpleRow(key: .network(network.Id, engine: engine),
+                                cells: [name, driver, network.Scope ?? "", members.isEmpty ? "-" : members.joined(separator: ", ")]
+                                    + (several ? [engine] : []),
                                 roles: members.isEmpty ? [nil, nil, nil, .dim] : [])
             return Entry(row: row, text: [name, driver, ""], number: [0, 0, Int64(members.count)])
         }
@@ -116,7 +135,8 @@ public enum ResourceRows {
         let result = entries.sorted { a, b in
             if columns[column].ascendingFirst, a.text[column] != b.text[column] { return a.text[column] < b.text[column] }
             if !columns[column].ascendingFirst, a.number[column] != b.number[column] { return a.number[column] > b.number[column] }
-            return a.text[0] == b.text[0] ? a.row.key.id < b.row.key.id : a.text[0] < b.text[0]
+            guard a.text[0] == b.text[0] else { return a.text[0] < b.text[0] }
+            return a.row.key.id == b.row.key.id ? (a.row.key.engine ?? "") < (b.row.key.engine ?? "") : a.row.key.id < b.row.key.id
         }
         return order.reversed ? result.reversed() : result
     }

@@ -10,7 +10,7 @@ import TermCanvas
 enum ResourceTable {
     static func draw(into buffer: ScreenBuffer, _ rect: Rect, _ snapshot: StoreSnapshot, _ state: UIState, now: Date) -> Frame {
         var buffer = buffer
-        let columns: [Table.Column]
+        var columns: [Table.Column]
         let rows: [SimpleRow]
         switch state.view {
         case .images:
@@ -27,6 +27,7 @@ enum ResourceTable {
                        .init("SCOPE", width: .fixed(6)), .init("CONTAINERS", width: .flex(min: 10, weight: 4))]
             rows = ResourceRows.networks(snapshot, state)
         }
+        if snapshot.members.count > 1 { columns.append(ContainerTable.engineColumn(snapshot)) }
         let selected = rows.firstIndex { $0.key == state.selection[state.view] } ?? (rows.isEmpty ? nil : 0)
         let empty = !snapshot.loaded ? "connecting to \(snapshot.endpoint)…"
             : state.currentFilter.isEmpty ? "no \(state.view.title.lowercased())" : "nothing matches “\(state.currentFilter)”"

@@ -16,23 +16,37 @@ public enum ViewKind: Int, CaseIterable, Sendable, Hashable {
 }
 
 /// What a row stands for, so a selection survives rows moving around. Typed, never a rendered text
-/// or a prefixed string; the fleet work adds the engine to each case.
+/// or a prefixed string. Every case but a container's names its engine (a dashboard of several engines
+/// lists the same image id, volume name or compose project on two of them); container ids are
+/// random 256-bit numbers and never meet.
 public enum RowKey: Sendable, Hashable {
     case container(String)
-    case composeGroup(String)
-    case image(String)
-    case volume(String)
-    case network(String)
+    case composeGroup(String, engine: String = "")
+    /// The header of an engine's rows when the list is grouped by engine (`@`).
+    case engineGroup(String)
+    case image(String, engine: String = "")
+    case volume(String, engine: String = "")
+    case network(String, engine: String = "")
 
     public var containerID: String? {
         if case let .container(id) = self { return id }
         return nil
     }
 
-    /// The engine's id (or name, for volumes and compose projects) of what the row stands for.
+    /// The engine's id (or name, for volumes, compose projects and engines) of what the row stands for.
     public var id: String {
         switch self {
-        case let .container(id), let .composeGroup(id), let .image(id), let .volume(id), let .network(id): return id
+        case let .container(id), let .composeGroup(id, _), let .engineGroup(id), let .image(id, _), let .volume(id, _),
+             let .network(id, _): return id
+        }
+    }
+
+    /// The engine named in the key (nil for a container: its row says).
+    public var engine: String? {
+        switch self {
+        case .container: return nil
+        case let .engineGroup(name): return name
+        case let .composeGroup(_, engine), let .image(_, engine), let .volume(_, engine), let .network(_, engine): return engine
         }
     }
 }
@@ -57,10 +71,13 @@ public struct Confirmation: Sendable, Equatable {
 public struct Target: Sendable, Hashable {
     public var id: String
     public var name: String
+    /// The engine the container runs on: where actions, logs, exec and layers go.
+    public var engine: String
 
-    public init(id: String, name: String) {
+    public init(id: String, name: String, engine: String = "") {
         self.id = id
         self.name = name
+        self.engine = engine
     }
 }
 
@@ -75,7 +92,10 @@ public struct UIState: Sendable {
     public var sort: [ViewKind: SortOrder] = [:]
     public var marked: Set<String> = []
     public var showStopped = true
-    public var collapsedGroups: Set<String> = []
+    /// Collapsed compose projects and engines (`.composeGroup`, `.engineGroup` keys).
+    public var collapsedGroups: Set<RowKey> = []
+    /// Several engines: rows under a header per engine (`@`), else one list with an ENGINE column.
+    public var groupByEngine = false
     public var showDetails = false
     public var showHelp = false
     public var confirm: Confirmation?
@@ -150,7 +170,8 @@ public struct LogRequest: Sendable, Equatable {
 /// What the reducer asks the app to do.
 public enum Effect: Sendable, Equatable {
     case perform(ContainerAction, [Target])
-    case inspect(String)
+    /// Fetch the details of a container (id, engine).
+    case inspect(String, engine: String)
     case openLogs(LogRequest)
     case closeLogs(LogPurpose)
     /// Write the screen's log lines to `path`; `pickFreeName`: the default name, made unique rather than

@@ -57,14 +57,21 @@ enum GlobalOptions {
 
 /// Options every command takes.
 struct EngineOptions: ParsableArguments {
-    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path, tcp://host:port, https://host:port (default: DOCKER_HOST, the docker context, then /var/run/docker.sock).")
-    var host: String?
+    @Option(name: [.customShort("H"), .long], help: ArgumentHelp(
+        "Engine address: unix:///path, tcp://host:port, https://host:port, ssh://[user@]host[:port][/socket] (default: "
+            + "DOCKER_HOST, the docker context, then /var/run/docker.sock). The dashboard takes several (-H A -H B), each "
+            + "optionally named: -H prod=ssh://admin@prod.",
+        valueName: "[NAME=]URL"))
+    var host: [String] = []
 
     @Option(name: .long, help: "Speak this API version instead of negotiating (e.g. 1.41).")
     var apiVersion: String?
 
     func endpoint() throws -> EngineEndpoint {
-        try EndpointResolver.resolve(explicitHost: host)
+        guard host.count <= 1 else {
+            throw CLIFailure(message: "this command talks to one engine; -H was given \(host.count) times (the dashboard takes several)")
+        }
+        return try EndpointResolver.resolve(explicitHost: host.first.map { EngineSet.split($0).url })
     }
 
     /// Connects, or exits 1 with one clear line naming the address tried and how to point elsewhere.

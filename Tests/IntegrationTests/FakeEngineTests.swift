@@ -115,7 +115,7 @@ final class FakeEngineTests: XCTestCase {
         let client = try await DockerClient.connect(EngineEndpoint(address: .unix(path: socket), source: "test"))
         let wakes = WakeCounter()
         let session = LogSession(sources: [LogSession.Source(id: "a" + String(repeating: "a", count: 63), name: "good-one")],
-                                 options: LogSession.Options(tail: 10), client: { client }, wake: { wakes.bump() })
+                                 options: LogSession.Options(tail: 10), client: { _ in client }, wake: { wakes.bump() })
         session.start()
         var entries: [LogEntry] = []
         let deadline = Date().addingTimeInterval(15)

@@ -47,14 +47,14 @@ final class ReducerTests: XCTestCase {
 
     func testEnterFoldsAGroupAndOpensDetails() {
         var (state, effects) = press([.enter], UIState(width: 80, height: 24))
-        XCTAssertTrue(state.collapsedGroups.contains("demo"))
+        XCTAssertTrue(state.collapsedGroups.contains(.composeGroup("demo")))
         XCTAssertEqual(effects, [])
         XCTAssertFalse(rowKeys(state).contains(key("swtop-demo-web")))
         (state, effects) = press([.char("j"), .enter], state)
         XCTAssertTrue(state.showDetails)
-        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!.id)])
+        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!.id, engine: "")])
         (state, effects) = press([.char("j")], state)
-        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!.id)], "moving with details open fetches the next one")
+        XCTAssertEqual(effects, [.inspect(state.selection[.containers]!.id, engine: "")], "moving with details open fetches the next one")
         (state, _) = press([.escape], state)
         XCTAssertFalse(state.showDetails)
     }

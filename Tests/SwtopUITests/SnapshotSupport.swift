@@ -50,7 +50,7 @@ enum RecordedSnapshot {
         snapshot.apiVersion = "1.41"
         snapshot.connection = .connected
         snapshot.loaded = true
-        snapshot.containers = try load([ContainerSummary].self, "containers.json").map(ContainerItem.init).sorted { $0.name < $1.name }
+        snapshot.containers = try load([ContainerSummary].self, "containers.json").map { ContainerItem($0) }.sorted { $0.name < $1.name }
         snapshot.images = try load([ImageSummary].self, "images.json")
         snapshot.volumes = try JSONDecoder().decode([Volume].self, from: Data(#"[{"Name":"swtop-data","Driver":"local"},{"Name":"orphan-volume","Driver":"local"}]"#.utf8))
         snapshot.networks = try JSONDecoder().decode([Network].self, from: Data(#"""

@@ -3,6 +3,9 @@
 // missing one must never fail a list (lists are decoded element by element, see LossyArray).
 
 public struct ImageSummary: Decodable, Sendable, Hashable {
+    /// The engine it was listed from, set by swtop (never in the engine's JSON): several engines can
+    /// hold the same image id, volume name or network name.
+    public var engine: String?
     public var Id: String
     public var ParentId: String?
     /// API < 1.43 lists an untagged image as `["<none>:<none>"]`, newer ones as `[]` or null.

@@ -46,6 +46,9 @@ public struct SwarmInfo: Decodable, Sendable, Hashable {
 }
 
 public struct Volume: Decodable, Sendable, Hashable {
+    /// The engine it was listed from, set by swtop (never in the engine's JSON): several engines can
+    /// hold the same image id, volume name or network name.
+    public var engine: String?
     public var Name: String
     public var Driver: String?
     public var Mountpoint: String?
@@ -59,6 +62,9 @@ struct VolumeList: Decodable {
 }
 
 public struct Network: Decodable, Sendable, Hashable {
+    /// The engine it was listed from, set by swtop (never in the engine's JSON): several engines can
+    /// hold the same image id, volume name or network name.
+    public var engine: String?
     public var Id: String
     public var Name: String?
     public var Driver: String?

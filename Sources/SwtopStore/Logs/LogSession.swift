@@ -19,10 +19,13 @@ public final class LogSession: Sendable {
     public struct Source: Sendable, Hashable {
         public var id: String
         public var name: String
+        /// The engine the container runs on (several engines: each source is read from its own).
+        public var engine: String
 
-        public init(id: String, name: String) {
+        public init(id: String, name: String, engine: String = "") {
             self.id = id
             self.name = name
+            self.engine = engine
         }
     }
 
@@ -79,10 +82,11 @@ public final class LogSession: Sendable {
     private let inbox: Mutex<Inbox>
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let wake: @Sendable () -> Void
-    private let client: @Sendable () async -> DockerClient?
+    /// The connection of the moment to an engine, by name.
+    private let client: @Sendable (String) async -> DockerClient?
 
     public init(sources: [Source], options: Options, highWater: Int = 20_000,
-                client: @escaping @Sendable () async -> DockerClient?, wake: @escaping @Sendable () -> Void) {
+                client: @escaping @Sendable (String) async -> DockerClient?, wake: @escaping @Sendable () -> Void) {
         self.sources = sources
         self.options = options
         self.highWater = highWater
@@ -162,7 +166,7 @@ public final class LogSession: Sendable {
         var lastError = ""
         var backoff = 1.0
         while !Task.isCancelled {
-            guard let client = await client() else {
+            guard let client = await client(source.engine) else {
                 await setState(index, .failed("engine unreachable"))
                 try? await Task.sleep(for: .seconds(1))
                 continue

@@ -18,7 +18,7 @@ enum ExecReducer {
                                             : "select one container (a compose group has several)", isError: true)
             return (state, [])
         }
-        let target = Target(id: item.id, name: item.name)
+        let target = item.target
         state.showHelp = false
         switch command {
         case .exec:

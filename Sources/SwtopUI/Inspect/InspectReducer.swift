@@ -192,16 +192,19 @@ extension Reducer {
         let request: InspectRequest
         switch row {
         case let .container(id)?:
-            let name = snapshot.containers.first { $0.id == id }?.name ?? ShortID.container(id)
-            request = InspectRequest(kind: .container, id: id, name: name)
-        case let .image(id)?:
-            let name = snapshot.images.first { $0.Id == id }?.tags.first ?? ShortID.image(id)
-            request = InspectRequest(kind: .image, id: id, name: name)
-        case let .volume(name)?:
-            request = InspectRequest(kind: .volume, id: name, name: name)
-        case let .network(id)?:
-            let name = snapshot.networks.first { $0.Id == id }?.Name ?? ShortID.container(id)
-            request = InspectRequest(kind: .network, id: id, name: name)
+            let item = snapshot.containers.first { $0.id == id }
+            request = InspectRequest(kind: .container, id: id, name: item?.name ?? ShortID.container(id), engine: item?.engine ?? "")
+        case let .image(id, engine)?:
+            let name = snapshot.images.first { $0.Id == id && ($0.engine ?? "") == engine }?.tags.first ?? ShortID.image(id)
+            request = InspectRequest(kind: .image, id: id, name: name, engine: engine)
+        case let .volume(name, engine)?:
+            request = InspectRequest(kind: .volume, id: name, name: name, engine: engine)
+        case let .network(id, engine)?:
+            let name = snapshot.networks.first { $0.Id == id && ($0.engine ?? "") == engine }?.Name ?? ShortID.container(id)
+            request = InspectRequest(kind: .network, id: id, name: name, engine: engine)
+        case .engineGroup?:
+            state.notice = ActionResult(text: "i: select a container of the engine to inspect", isError: false)
+            return (state, [])
         case .composeGroup?:
             state.notice = ActionResult(text: "i: a compose group has no inspect document; select one of its containers",
                                         isError: false)

@@ -7,11 +7,14 @@ public struct InspectRequest: Sendable, Hashable {
     public var id: String
     /// What the title shows.
     public var name: String
+    /// The engine that holds it.
+    public var engine: String
 
-    public init(kind: InspectKind, id: String, name: String) {
+    public init(kind: InspectKind, id: String, name: String, engine: String = "") {
         self.kind = kind
         self.id = id
         self.name = name
+        self.engine = engine
     }
 }
 

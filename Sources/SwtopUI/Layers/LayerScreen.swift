@@ -14,7 +14,12 @@ public enum LayerTarget: Sendable, Hashable {
 
 public struct LayerRequest: Sendable, Hashable {
     public var target: LayerTarget
-    public init(target: LayerTarget) { self.target = target }
+    /// The engine the image or container is on.
+    public var engine: String
+    public init(target: LayerTarget, engine: String = "") {
+        self.target = target
+        self.engine = engine
+    }
 }
 
 /// The right pane: this layer's changes only, or the whole image as it stands at this layer.

@@ -17,7 +17,8 @@ import TermCanvas
 final class DashboardApp: Sendable {
     enum Outcome: Sendable { case quit, failure(String) }
 
-    let store: SwtopStore
+    /// One store per engine, in the order given (`-H A -H B`, `--context a,b`).
+    let stores: [SwtopStore]
     let readOnly: Bool
     let mailbox: SnapshotMailbox
     let logLimits: LogLimits
@@ -31,15 +32,25 @@ final class DashboardApp: Sendable {
     /// The shell `e` runs and the detach keys.
     let exec: ExecSettings
 
-    init(store: SwtopStore, readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
+    init(stores: [SwtopStore], readOnly: Bool, logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
          exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults) {
-        self.store = store
+        self.stores = stores
         self.exec = exec
         self.secretNames = secretNames
         self.readOnly = readOnly
         self.logLimits = logLimits
         self.initialLayers = initialLayers
-        self.mailbox = SnapshotMailbox()
+        self.mailbox = SnapshotMailbox(engines: stores.count)
+    }
+
+    /// The store of the engine a row names (the only one when there is one).
+    func store(_ engine: String) -> SwtopStore? {
+        stores.count == 1 ? stores[0] : stores.first { $0.name == engine }
+    }
+
+    /// The engine connection of the moment, for a session: nil while that engine is unreachable.
+    @Sendable func client(_ engine: String) async -> DockerClient? {
+        await store(engine)?.currentClient()
     }
 
     func post(_ notice: ActionResult) {
@@ -54,7 +65,7 @@ final class DashboardApp: Sendable {
     /// A log session that reads through the store's connection and wakes the screen thread.
     func makeLogSession(_ request: LogRequest) -> (LogSession, LogModel) {
         let session = LogSession(sources: request.sources, options: request.options,
-                                 client: { [store] in await store.currentClient() },
+                                 client: { [self] engine in await client(engine) },
                                  wake: { [mailbox] in mailbox.wake() })
         let small = request.purpose == .detail
         let model = LogModel(sources: request.sources, maxLines: small ? 200 : logLimits.lines,
@@ -63,16 +74,18 @@ final class DashboardApp: Sendable {
     }
 
     func run() async -> Outcome {
-        await store.start()
-        let feeder = Task { [store, mailbox] in
-            for await snapshot in store.snapshots { mailbox.post(snapshot) }
+        for store in stores { await store.start() }
+        let feeders = stores.enumerated().map { index, store in
+            Task { [mailbox] in
+                for await snapshot in store.snapshots { mailbox.post(snapshot, from: index) }
+            }
         }
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             OSThread.start(stackSize: 4 << 20) { [self] in
                 continuation.resume(returning: ScreenLoop(app: self).run())
             }
         }
-        feeder.cancel()
+        for feeder in feeders { feeder.cancel() }
         return outcome
     }
 
@@ -80,28 +93,51 @@ final class DashboardApp: Sendable {
     func send(_ effect: Effect) {
         switch effect {
         case let .perform(action, targets):
-            let list = targets.map { (id: $0.id, name: $0.name) }
-            Task { [store] in await store.perform(action, on: list) }
-        case let .inspect(id):
-            Task { [store] in await store.requestDetails(id) }
+            // Each engine gets its own rows, in the order the user gave them.
+            var order: [String] = []
+            var byEngine: [String: [(id: String, name: String)]] = [:]
+            for target in targets {
+                if byEngine[target.engine] == nil { order.append(target.engine) }
+                byEngine[target.engine, default: []].append((id: target.id, name: target.name))
+            }
+            for engine in order {
+                guard let store = store(engine), let list = byEngine[engine] else { continue }
+                Task { await store.perform(action, on: list) }
+            }
+        case let .inspect(id, engine):
+            guard let store = store(engine) else { return }
+            Task { await store.requestDetails(id) }
         case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
              .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy:
             break
         }
     }
 
+    /// Each store hears the visible rows (it samples the ids it holds first; others it ignores).
     func setVisible(_ ids: [String]) {
-        Task { [store] in await store.setVisible(ids) }
+        for store in stores { Task { await store.setVisible(ids) } }
     }
 }
 
-/// The newest snapshot, and a pipe whose read end the screen thread polls next to stdin.
+/// The newest snapshot of each engine, and a pipe whose read end the screen thread polls next to stdin.
+/// Several engines are merged into one snapshot when the screen thread takes it (at most once a wake-up,
+/// however many engines posted in between).
 final class SnapshotMailbox: Sendable {
-    private let latest = Mutex<StoreSnapshot?>(nil)
+    private struct Slots {
+        var parts: [StoreSnapshot?]
+        var fresh = false
+        /// The newest action result any engine reported, and each engine's last one (to see it change).
+        var lastResult: ActionResult?
+        var lastResults: [ActionResult?]
+    }
+
+    private let latest: Mutex<Slots>
     let readFD: Int32
     let writeFD: Int32
 
-    init() {
+    init(engines: Int = 1) {
+        latest = Mutex(Slots(parts: Array(repeating: nil, count: max(1, engines)),
+                             lastResults: Array(repeating: nil, count: max(1, engines))))
         var fds: [Int32] = [0, 0]
         pipe(&fds)
         readFD = fds[0]
@@ -109,8 +145,16 @@ final class SnapshotMailbox: Sendable {
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
     }
 
-    func post(_ snapshot: StoreSnapshot) {
-        latest.withLock { $0 = snapshot }
+    func post(_ snapshot: StoreSnapshot, from index: Int = 0) {
+        latest.withLock { slots in
+            guard slots.parts.indices.contains(index) else { return }
+            slots.parts[index] = snapshot
+            slots.fresh = true
+            if snapshot.lastResult != slots.lastResults[index] {
+                slots.lastResults[index] = snapshot.lastResult
+                if snapshot.lastResult != nil { slots.lastResult = snapshot.lastResult }
+            }
+        }
         wake()
     }
 
@@ -122,9 +166,14 @@ final class SnapshotMailbox: Sendable {
     func take() -> StoreSnapshot? {
         var sink = [UInt8](repeating: 0, count: 64)
         while read(readFD, &sink, sink.count) > 0 {}
-        return latest.withLock { value in
-            defer { value = nil }
-            return value
+        return latest.withLock { slots -> StoreSnapshot? in
+            guard slots.fresh else { return nil }
+            slots.fresh = false
+            if slots.parts.count == 1 { return slots.parts[0] }
+            // Engines that have not published yet count as connecting.
+            let parts = slots.parts.compactMap { $0 }
+            guard !parts.isEmpty else { return nil }
+            return Fleet.merge(parts, lastResult: slots.lastResult)
         }
     }
 }

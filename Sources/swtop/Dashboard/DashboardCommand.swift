@@ -58,9 +58,9 @@ struct DashboardCommand: AsyncParsableCommand {
     static func runDashboard(engine: EngineOptions, readOnly: Bool, logFile: String?, logLevel: String, apiStats: Bool,
                              resyncSeconds: Double, limits: LogLimits, initialLayers: LayerRequest? = nil,
                              exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults) async throws {
-        let endpoint: EngineEndpoint
+        let engines: [NamedEndpoint]
         do {
-            endpoint = try engine.endpoint()
+            engines = try EngineSet.resolve(engine)
         } catch {
             Console.error("swtop: \(error)\n")
             throw ExitCode(1)
@@ -84,11 +84,15 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         settings.useCgroupFiles = !apiStats
         settings.resyncInterval = max(1, resyncSeconds)
-        let store = SwtopStore(endpoint: endpoint, settings: settings)
-        let app = DashboardApp(store: store, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec,
+        let stores = engines.map { named -> SwtopStore in
+            var mine = settings
+            mine.engineName = named.name
+            return SwtopStore(endpoint: named.endpoint, settings: mine)
+        }
+        let app = DashboardApp(stores: stores, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec,
                                secretNames: secretNames)
         let outcome = await app.run()
-        await store.stop()
+        for store in stores { await store.stop() }
         redirect.restore()
         if case let .failure(message) = outcome {
             Console.error("swtop: \(message)\n")

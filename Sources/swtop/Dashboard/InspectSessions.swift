@@ -63,7 +63,7 @@ struct InspectSessions {
 
     mutating func open(_ request: InspectRequest) {
         close()
-        let session = InspectSession(request: request, client: { [store = app.store] in await store.currentClient() },
+        let session = InspectSession(request: request, client: { [app, engine = request.engine] in await app.client(engine) },
                                      wake: { [mailbox = app.mailbox] in mailbox.wake() })
         self.session = session
         model = InspectModel()

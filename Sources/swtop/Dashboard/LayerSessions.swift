@@ -80,7 +80,7 @@ struct LayerSessions {
 
     mutating func open(_ request: LayerRequest) {
         close()
-        let session = LayerSession(request: request, client: { [store = app.store] in await store.currentClient() },
+        let session = LayerSession(request: request, client: { [app, engine = request.engine] in await app.client(engine) },
                                    wake: { [mailbox = app.mailbox] in mailbox.wake() })
         self.session = session
         model = LayerModel()

@@ -63,7 +63,7 @@ struct LogSessions {
         var wanted: LogSession.Source?
         if state.showDetails, state.view == .containers, let id = state.selection[.containers]?.containerID,
            let item = snapshot.containers.first(where: { $0.id == id }) {
-            wanted = LogSession.Source(id: id, name: item.name)
+            wanted = LogSession.Source(id: id, name: item.name, engine: item.engine)
         }
         guard wanted?.id != detailID else { return }
         if let wanted {

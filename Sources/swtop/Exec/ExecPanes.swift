@@ -94,7 +94,7 @@ struct ExecPanes {
     mutating func openRun(_ request: RunRequest) {
         run?.stop()
         let session = PaneSession(wake: { [mailbox = app.mailbox] in mailbox.wake() })
-        session.start(PaneSession.run(request, client: { [store = app.store] in await store.currentClient() }))
+        session.start(PaneSession.run(request, client: { [app, engine = request.target.engine] in await app.client(engine) }))
         run = session
     }
 
@@ -106,7 +106,7 @@ struct ExecPanes {
     mutating func openProcesses(_ target: Target) {
         processes?.stop()
         let session = PaneSession(wake: { [mailbox = app.mailbox] in mailbox.wake() })
-        session.start(PaneSession.processes(target, client: { [store = app.store] in await store.currentClient() }))
+        session.start(PaneSession.processes(target, client: { [app, engine = target.engine] in await app.client(engine) }))
         processes = session
     }
 
@@ -180,7 +180,7 @@ struct ExecPanes {
     func handOver(_ request: HandOverRequest, terminal: Terminal) -> ActionResult {
         let name = TerminalSafe.sanitize(request.target.name)
         let keys = app.exec.detachKeys
-        let client: @Sendable () async -> DockerClient? = { [store = app.store] in await store.currentClient() }
+        let client: @Sendable () async -> DockerClient? = { [app, engine = request.target.engine] in await app.client(engine) }
         // stderr may be redirected to --log-file: everything goes to the terminal. The last bytes are
         // kept: when the command could not start (126, 127) the runtime's reason goes in the status line.
         let tail = OutputTail()
