@@ -109,6 +109,44 @@ final class SSHEndToEndTests: XCTestCase {
         XCTAssertEqual(try setup.connectionCount(), 0, "the SSH connection closed with swtop")
     }
 
+    /// Two engines in one dashboard, one of them over ssh (here the same engine twice: through its socket
+    /// and through the sshd): every row of the remote one says so; its ssh killed, the remote engine is
+    /// shown unreachable while the local rows stay, then it comes back by itself — one SSH connection.
+    func testAFleetWithARemoteEngineOverSSH() throws {
+        let name = Repo.uniqueName("xfl")
+        containers.append(name)
+        _ = try Shell.check([Repo.dockerCLI, "-H", setup.unixHost, "run", "-d", "--name", name,
+                             "swtop/busybox:latest", "sh", "-c", "sleep 100000 & exec sleep 100001"])
+        let pane = try TmuxSession(command: "\(Repo.swtopBinary) -H local=\(setup.unixHost) -H remote=\(setup.url) --log-file \(folder)/fleet.log",
+                                   width: 160, height: 30,
+                                   environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+                                                 "SWTOP_SSH_CONFIG": setup.config])
+        panes.append(pane)
+        func rows(_ screen: String) -> [String] {
+            screen.split(separator: "\n").map(String.init).filter { $0.hasPrefix(name + " ") }
+        }
+        func engines(_ screen: String) -> [String] {
+            rows(screen).map { $0.split(separator: " ").last.map(String.init) ?? "" }.sorted()
+        }
+        try pane.send("/")
+        try pane.sendLiteral(name)
+        try pane.send("Enter")
+        let both = try pane.waitFor("the container twice, once per engine", seconds: 20) { engines($0) == ["local", "remote"] }
+        XCTAssertTrue(both.contains("● local  ● remote"), both)
+        XCTAssertEqual(try setup.connectionCount(), 1)
+        let ssh = SSHSetup.sshProcesses().filter { $0.command.contains("/tmp/swtop-ssh-") }
+        XCTAssertEqual(ssh.count, 1, "one ssh process for the one remote engine")
+        for process in ssh { kill(process.pid, SIGKILL) }
+        let down = try pane.waitFor("the remote engine unreachable, the local rows kept", seconds: 10) {
+            $0.contains("✗ engine unreachable · remote:") && engines($0).contains("local")
+        }
+        XCTAssertTrue(down.contains("✗ remote"), down)
+        _ = try pane.waitFor("the remote engine back", seconds: 20) {
+            $0.contains("● local  ● remote") && !$0.contains("unreachable") && engines($0) == ["local", "remote"]
+        }
+        XCTAssertEqual(try setup.connectionCount(), 1)
+    }
+
     /// swtop killed with SIGKILL (no chance to clean up): its ssh dies with it all the same.
     func testTheSSHProcessDiesWithAKilledSwtop() throws {
         let pane = try TmuxSession.interactiveShell(width: 120, height: 30, savingModesTo: "\(folder)/before")
