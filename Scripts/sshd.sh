@@ -25,16 +25,22 @@ SSHD=/usr/sbin/sshd
 log() { printf '[sshd] %s\n' "$*" >&2; }
 die() { printf '[sshd] error: %s\n' "$*" >&2; exit 1; }
 
-# sshd processes of this DIR: the listener and every per-connection child (those run in sessions of
-# their own and outlive the listener, so they are found by the marker in their environment).
+# sshd processes of this DIR: the listener (its title keeps "-f DIR/sshd_config"; sshd overwrites its
+# argv and environment with the title) and every process it forked for a connection (those run in
+# sessions of their own, so they are found through their parents, before the listener goes).
 our_pids() {
   local p
   for p in /proc/[0-9]*; do
     [[ "$({ cat "$p/comm"; } 2>/dev/null || true)" == sshd ]] || continue
-    if { tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qxF "SWTOP_SSHD_DIR=$DIR"; then
-      printf '%s\n' "${p#/proc/}"
+    if [[ "$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)" == *"-f $DIR/sshd_config"* ]]; then
+      tree "${p#/proc/}"
     fi
   done
+}
+tree() {
+  local c
+  printf '%s\n' "$1"
+  for c in $(ps -o pid= --ppid "$1" 2>/dev/null || true); do tree "$c"; done
 }
 
 listening() {
