@@ -157,6 +157,12 @@ final class SSHEndToEndTests: XCTestCase {
         let ssh = try swtopSSH(pane)
         XCTAssertEqual(ssh.count, 1)
         guard let first = ssh.first, let swtop = parent(of: first) else { return XCTFail("no ssh child") }
+        // A SIGKILLed swtop cannot remove its private directory (the next swtop sweeps it): this test does.
+        let command = SSHSetup.sshProcesses().first { $0.pid == first }?.command ?? ""
+        if let start = command.range(of: "/tmp/swtop-ssh-"), let end = command[start.lowerBound...].range(of: "/docker.sock") {
+            let directory = String(command[start.lowerBound..<end.lowerBound])
+            addTeardownBlock { try? FileManager.default.removeItem(atPath: directory) }
+        }
         kill(swtop, SIGKILL)
         try pane.waitFor(text: "SWTOP-EXIT=137")
         let deadline = Date().addingTimeInterval(5)
