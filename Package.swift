@@ -21,7 +21,10 @@ let package = Package(
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses (a warning on every build); the module map
         // links ncursesw and tinfo itself and the headers are in the default include path.
         .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncurses-dev"])]),
+        // fork + PR_SET_PDEATHSIG + exec for the ssh client of ssh:// engines (it must die with swtop).
+        .systemLibrary(name: "CSpawn", path: "Sources/CSpawn"),
         .target(name: "DockerEngine", dependencies: [
+            "CSpawn",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

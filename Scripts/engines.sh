@@ -62,7 +62,7 @@ pkg_installed() {
 }
 
 install_packages() {
-  local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev zlib1g-dev)
+  local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev zlib1g-dev openssh-server openssh-client)
   local missing=() p
   for p in "${wanted[@]}"; do
     pkg_installed "$p" || missing+=("$p")

@@ -11,7 +11,10 @@
 #                     a folder of this run), as a user installs it
 #   4. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
 #                     each on a freshly wiped data-root, seeded with the sample objects (and
-#                     swarm, a one-node swarm for the swarm tests: SWTOP_TEST_SWARM); then
+#                     swarm, a one-node swarm for the swarm tests: SWTOP_TEST_SWARM; tls, with a
+#                     --tlsverify listener: SWTOP_TEST_TLS); a private sshd on 127.0.0.1:22022
+#                     (Scripts/sshd.sh) forwarding to bookworm's socket for the ssh:// tests
+#                     (SWTOP_TEST_SSH); then
 #                     Scripts/check-install.sh proves the installed binary runs with the toolchain
 #                     hidden (and talks to the 20.10 engine); then the tls engine (20.10 also on
 #                     tcp://127.0.0.1:12376 with --tlsverify, certificates from Scripts/tls-certs.sh),
@@ -19,7 +22,8 @@
 #   5. tests          swift test --skip-build, serially (the engine tests share the engines),
 #                     with SWTOP_TEST_ENGINES naming both sockets; output unfiltered
 #   6. teardown       always (also on failure, Ctrl-C or TERM): every engine down, no dockerd,
-#                     containerd, shim or bridge of theirs left, the tests' tmux servers killed
+#                     containerd, shim or bridge of theirs left, the private sshd and its connection
+#                     processes gone, the tests' tmux servers killed
 #
 # Exit code: swift test's; a failing earlier phase exits with its own code, and a teardown
 # that leaves engine processes or bridges behind turns a pass into exit 1. The summary at the
@@ -119,8 +123,21 @@ cleanup() {
     if [[ -S "$s" ]]; then tmux -S "$s" kill-server 2>/dev/null || true; fi
   done
   rm -rf "$TMUX_DIR"
-  local e left=0
+  local e p cmdline left=0
   (( ENGINES_TOUCHED )) || { phase_done; summary "$rc"; }
+  if ! bash "$ROOT/Scripts/sshd.sh" down; then
+    say "the private sshd did not go down cleanly"
+    left=1
+  fi
+  # swtop's own ssh clients (their forwards live under /tmp/swtop-ssh-UID) die with their swtop.
+  for p in /proc/[0-9]*; do
+    [[ "$({ cat "$p/comm"; } 2>/dev/null || true)" == ssh ]] || continue
+    cmdline="$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)"
+    if [[ "$cmdline" == *"/tmp/swtop-ssh-"* ]]; then
+      say "left running: pid ${p#/proc/}: $cmdline"
+      left=1
+    fi
+  done
   for e in "${ALL_ENGINES[@]}"; do
     if ! "${ENGINES_SH[@]}" down "$e"; then
       say "engine $e did not go down cleanly"
@@ -273,6 +290,11 @@ run_child "${ENGINES_SH[@]}" seed tls
 SWTOP_TEST_TLS="host=$("${ENGINES_SH[@]}" tls-host tls),certs=$("${ENGINES_SH[@]}" certs tls),sock=unix://$("${ENGINES_SH[@]}" sock tls)"
 export SWTOP_TEST_TLS
 say "SWTOP_TEST_TLS=$SWTOP_TEST_TLS"
+# ssh:// engine tests: a private sshd whose forward reaches bookworm's socket.
+run_child bash "$ROOT/Scripts/sshd.sh" up "$("${ENGINES_SH[@]}" sock bookworm)"
+eval "$(bash "$ROOT/Scripts/sshd.sh" env)"
+export SWTOP_TEST_SSH
+say "SWTOP_TEST_SSH=$SWTOP_TEST_SSH"
 
 # ---------------------------------------------------------------------------------------
 phase "tests"

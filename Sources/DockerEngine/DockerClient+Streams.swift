@@ -114,7 +114,7 @@ extension DockerClient {
                     try await body(continuation)
                     continuation.finish()
                 } catch {
-                    continuation.finish(throwing: self.transport.mapError(error))
+                    continuation.finish(throwing: await self.transport.mapErrorSettled(error))
                 }
             }
             continuation.onTermination = { _ in task.cancel() }

@@ -37,7 +37,16 @@ public final class DockerClient: Sendable {
         if case let .unix(path) = endpoint.address, let reason = UnixSocketProbe.failure(path) {
             throw DockerError.unreachable(address: endpoint.address.description, reason: reason)
         }
-        let transport = try HTTPTransport(endpoint: endpoint)
+        // ssh://: one ssh process forwards a private local socket; everything below speaks http+unix to it.
+        var tunnel: SSHTunnel?
+        if case .ssh = endpoint.address { tunnel = try await SSHTunnel.open(endpoint.address) }
+        let transport: HTTPTransport
+        do {
+            transport = try HTTPTransport(endpoint: endpoint, tunnel: tunnel)
+        } catch {
+            await tunnel?.stop()
+            throw error
+        }
         do {
             let ping = try await Self.ping(transport)
             let version = pinnedVersion ?? APIVersion.negotiate(engineMaximum: ping.apiVersion)
@@ -48,7 +57,28 @@ public final class DockerClient: Sendable {
         }
     }
 
-    /// Must be called before the client is dropped (AsyncHTTPClient requires it).
+    /// True when the engine runs on this machine (its files, e.g. overlay2 directories and cgroups, are
+    /// this machine's): only a unix socket says so; an ssh:// engine's local socket is a forward.
+    public var isLocal: Bool {
+        if case .unix = endpoint.address { return true }
+        return false
+    }
+
+    /// The ssh client process of an ssh:// engine, nil for others.
+    public var sshTunnel: SSHTunnel? { transport.tunnel }
+
+    /// Why the connection's streams ended when the client knows better than "the stream ended": for an
+    /// ssh:// engine whose ssh process is gone, that (with what ssh said). Nil otherwise.
+    /// (The streams may see the closed socket a moment before ssh is reaped: wait up to 0.5 s for it.)
+    public func lostConnectionReason() async -> String? {
+        guard let tunnel = transport.tunnel else { return nil }
+        for _ in 0..<25 where !tunnel.exited { try? await Task.sleep(for: .milliseconds(20)) }
+        guard tunnel.exited else { return nil }
+        return "the ssh connection ended" + (tunnel.diagnosis().map { " (\($0))" } ?? "")
+    }
+
+    /// Must be called before the client is dropped (AsyncHTTPClient requires it). Ends the ssh process of
+    /// an ssh:// engine.
     public func shutdown() async {
         await transport.shutdown()
     }

@@ -8,13 +8,14 @@ import Foundation
 public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
     case unix(path: String)
     case tcp(host: String, port: Int, tls: Bool)
-    /// `ssh://[user@]host[:port]`: spoken through `ssh ... docker system dial-stdio`.
-    case ssh(user: String?, host: String, port: Int?)
+    /// `ssh://[user@]host[:port][/path/to/docker.sock]`: the remote socket (`socket`, default
+    /// `/var/run/docker.sock`) forwarded by one OpenSSH client process (see `SSHTunnel`).
+    case ssh(user: String?, host: String, port: Int?, socket: String?)
 
     public static let defaultUnixSocket = "/var/run/docker.sock"
 
     /// Parses what `DOCKER_HOST` or `--host` may hold: `unix:///path`, `/path`, `tcp://host[:port]`,
-    /// `http://`, `https://`, `ssh://[user@]host[:port]`.
+    /// `http://`, `https://`, `ssh://[user@]host[:port][/path/to/socket]`.
     public init(parsing raw: String, tlsRequested: Bool = false) throws {
         let text = raw.trimmedWhitespace
         if text.hasPrefix("/") {
@@ -37,7 +38,13 @@ public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
             guard !host.isEmpty else { throw DockerError.invalidHost("'\(raw)' names no host") }
             self = .tcp(host: host, port: port ?? (tls ? 2376 : 2375), tls: tls)
         case "ssh":
-            var authority = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+            var authority = rest
+            var socket: String?
+            if let slash = rest.firstIndex(of: "/") {
+                authority = String(rest[..<slash])
+                let path = String(rest[slash...])
+                if path != "/" { socket = path }
+            }
             var user: String?
             if let at = authority.lastIndex(of: "@") {
                 user = String(authority[..<at])
@@ -45,7 +52,17 @@ public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
             }
             let (host, port) = try Self.splitHostPort(authority, raw: raw)
             guard !host.isEmpty else { throw DockerError.invalidHost("'\(raw)' names no host") }
-            self = .ssh(user: user, host: host, port: port)
+            // Handed to ssh as arguments: nothing that ssh could take for an option or a forward's separator.
+            if host.hasPrefix("-") || (user?.hasPrefix("-") ?? false) || user == "" {
+                throw DockerError.invalidHost("'\(raw)': a user or host may not be empty or start with '-'")
+            }
+            if let bad = (host + (user ?? "")).unicodeScalars.first(where: { $0.value < 0x21 || $0 == "\u{7F}" }) {
+                throw DockerError.invalidHost("'\(raw)': control or space character U+\(String(bad.value, radix: 16, uppercase: true)) in the user or host")
+            }
+            if let socket, socket.contains(":") || socket.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\u{7F}" }) {
+                throw DockerError.invalidHost("'\(raw)': the remote socket path may not hold ':' or control characters")
+            }
+            self = .ssh(user: user, host: host, port: port, socket: socket)
         default:
             throw DockerError.invalidHost("'\(raw)': scheme '\(scheme)' is not supported (use unix://, tcp:// or ssh://)")
         }
@@ -80,8 +97,9 @@ public enum EngineAddress: Sendable, Equatable, CustomStringConvertible {
         case let .tcp(host, port, tls):
             let shown = host.contains(":") ? "[\(host)]" : host
             return "\(tls ? "https" : "tcp")://\(shown):\(port)"
-        case let .ssh(user, host, port):
-            return "ssh://\(user.map { "\($0)@" } ?? "")\(host)\(port.map { ":\($0)" } ?? "")"
+        case let .ssh(user, host, port, socket):
+            let shown = host.contains(":") ? "[\(host)]" : host
+            return "ssh://\(user.map { "\($0)@" } ?? "")\(shown)\(port.map { ":\($0)" } ?? "")\(socket ?? "")"
         }
     }
 }

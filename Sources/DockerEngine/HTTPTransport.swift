@@ -12,17 +12,19 @@ import NIOSSL
 /// HTTP to one engine over AsyncHTTPClient. Two clients: one for calls (with a read timeout) and one for
 /// long-lived streams (events, logs) whose reads may be idle for hours. AHC's deadline only covers the
 /// response head, so a stream's body is bounded by the read timeout alone — hence the split.
+/// An `ssh://` engine is http+unix to the local end of its `SSHTunnel`, which this transport owns.
 final class HTTPTransport: Sendable {
     let endpoint: EngineEndpoint
+    /// The ssh forward of an `ssh://` engine: stopped with the transport.
+    let tunnel: SSHTunnel?
     private let calls: HTTPClient
     private let streams: HTTPClient
 
-    init(endpoint: EngineEndpoint) throws {
+    init(endpoint: EngineEndpoint, tunnel: SSHTunnel? = nil) throws {
         self.endpoint = endpoint
-        if case .ssh = endpoint.address {
-            throw DockerError.invalidHost(
-                "\(endpoint.address): ssh engines are not supported yet; forward the socket instead: "
-                    + "ssh -NL /tmp/remote-docker.sock:/var/run/docker.sock HOST, then --host unix:///tmp/remote-docker.sock")
+        self.tunnel = tunnel
+        if case .ssh = endpoint.address, tunnel == nil {
+            throw DockerError.invalidHost("\(endpoint.address): an ssh engine needs its tunnel")
         }
         var tls: TLSConfiguration?
         if case .tcp(_, _, true) = endpoint.address {
@@ -62,6 +64,7 @@ final class HTTPTransport: Sendable {
     func shutdown() async {
         try? await calls.shutdown()
         try? await streams.shutdown()
+        await tunnel?.stop()
     }
 
     func makeRequest(_ method: HTTPMethod, _ pathAndQuery: String, json body: Data? = nil,
@@ -77,12 +80,18 @@ final class HTTPTransport: Sendable {
             let shown = host.contains(":") ? "[\(host)]" : host
             url = "\(tls ? "https" : "http")://\(shown):\(port)\(pathAndQuery)"
         case .ssh:
-            throw DockerError.invalidHost("ssh")
+            guard let tunnel, let built = URL(httpURLWithSocketPath: tunnel.localSocket, uri: pathAndQuery) else {
+                throw DockerError.invalidHost("\(endpoint.address): no local socket for the ssh forward")
+            }
+            url = built.absoluteString
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
         // Over a unix socket AHC sends no Host header, and the engine rejects HTTP/1.1 without one.
-        if case .unix = endpoint.address { request.headers.replaceOrAdd(name: "Host", value: "docker") }
+        switch endpoint.address {
+        case .unix, .ssh: request.headers.replaceOrAdd(name: "Host", value: "docker")
+        case .tcp: break
+        }
         request.headers.add(name: "User-Agent", value: "swtop")
         for (name, value) in extra { request.headers.add(name: name, value: value) }
         if let body {
@@ -96,6 +105,7 @@ final class HTTPTransport: Sendable {
     /// (304 on start/stop is success).
     func call(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(60),
               maxBody: Int = 256 << 20) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        try checkTunnel()
         do {
             let response = try await calls.execute(request, timeout: timeout)
             let body: ByteBuffer
@@ -112,6 +122,7 @@ final class HTTPTransport: Sendable {
 
     /// Opens a streaming request; throws the engine's error for a non-2xx status.
     func open(_ request: HTTPClientRequest, path: String) async throws -> HTTPClientResponse {
+        try checkTunnel()
         let response: HTTPClientResponse
         do {
             response = try await streams.execute(request, timeout: .seconds(30))
@@ -130,9 +141,18 @@ final class HTTPTransport: Sendable {
         return response
     }
 
+    /// A dead ssh fails a call at once (AsyncHTTPClient would retry the refused socket until its connect
+    /// timeout).
+    func checkTunnel() throws {
+        if let tunnel, tunnel.exited {
+            throw DockerError.unreachable(address: endpoint.address.description,
+                                          reason: "the ssh connection ended" + (tunnel.diagnosis().map { " (\($0))" } ?? ""))
+        }
+    }
+
     func mapError(_ error: Error) -> Error {
         if error is DockerError || error is CancellationError { return error }
-        return DockerError.unreachable(address: endpoint.address.description, reason: describeForEndpoint(error))
+        return DockerError.unreachable(address: endpoint.address.description, reason: reason(for: error))
     }
 
     /// `describe`, with TLS failures worded for this endpoint's certificate files.
@@ -145,6 +165,25 @@ final class HTTPTransport: Sendable {
             return describe(first.error, endpoint: endpoint)
         }
         return TLSFailureText.describe(error, endpoint: endpoint) ?? describe(error)
+    }
+
+    /// `mapError` for a stream that broke: a closed socket may be seen a moment before the ssh process
+    /// behind it is reaped, so wait for that (up to 0.5 s) to name the real cause.
+    func mapErrorSettled(_ error: Error) async -> Error {
+        if let tunnel, !(error is DockerError), !(error is CancellationError) {
+            for _ in 0..<25 where !tunnel.exited { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+        return mapError(error)
+    }
+
+    /// For an ssh engine, what ssh said beats what the local socket saw (it only sees a closed connection);
+    /// for a TLS engine, the failure is worded for its certificate files.
+    func reason(for error: Error) -> String {
+        if let tunnel {
+            if tunnel.exited { return "the ssh connection ended" + (tunnel.diagnosis().map { " (\($0))" } ?? "") }
+            if let said = tunnel.diagnosis() { return "\(Self.describe(error)); \(said)" }
+        }
+        return describeForEndpoint(error)
     }
 
     static func describe(_ error: Error) -> String {

@@ -25,10 +25,12 @@ public enum SessionInput: Sendable, Equatable {
 /// Why not AsyncHTTPClient: it closes the connection on `101`. Why not NIOHTTP1's codecs: after the head
 /// nothing on this connection is HTTP any more, and handing the channel over would mean removing the
 /// codecs at exactly the right byte; the request is one write and the answer's head is read up to the
-/// blank line here, keeping whatever bytes came after it. unix and tcp (+TLS) sockets; an ssh byte stream
-/// plugs in where `connect` chooses the channel.
+/// blank line here, keeping whatever bytes came after it. unix and tcp (+TLS) sockets; an ssh:// engine is
+/// the local socket of its tunnel (one more channel of the same SSH connection).
 struct HijackedConnection {
     let endpoint: EngineEndpoint
+    /// The tunnel's local socket for an ssh:// engine.
+    var forwardedSocket: String? = nil
 
     typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
@@ -56,7 +58,12 @@ struct HijackedConnection {
                     }
                 }
             case .ssh:
-                throw DockerError.invalidHost("\(endpoint.address): ssh engines are not supported yet")
+                guard let path = forwardedSocket else {
+                    throw DockerError.invalidHost("\(endpoint.address): no local socket for the ssh forward")
+                }
+                return try await bootstrap.connect(unixDomainSocketPath: path) { channel in
+                    channel.eventLoop.makeCompletedFuture { try Self.wrap(channel, halfClose: true) }
+                }
             }
         } catch let error as DockerError {
             throw error
@@ -140,7 +147,8 @@ extension DockerClient {
                 input: AsyncStream<SessionInput>,
                 resize: @escaping @Sendable (Int, Int) async -> Void,
                 output: @escaping @Sendable (LogStream, [UInt8]) -> Void) async throws -> Bool {
-        let connection = HijackedConnection(endpoint: endpoint)
+        try transport.checkTunnel()
+        let connection = HijackedConnection(endpoint: endpoint, forwardedSocket: transport.tunnel?.localSocket)
         let channel = try await connection.connect()
         let request = connection.requestBytes(method: method, path: path, json: json)
         let detached = DetachFlag()

@@ -81,7 +81,8 @@ public enum ImageLoader {
         var layers = [LayerFiles?](repeating: nil, count: count)
         var origins = [LayerOrigin](repeating: .cache, count: count)
         var directories = [String?](repeating: nil, count: count)
-        let dirs = choice == .export ? nil
+        // An ssh:// engine's paths are the remote machine's: never read this machine's files for them.
+        let dirs = choice == .export || !client.isLocal ? nil
             : OverlayReader.diffDirectories(driver: metadata.graphDriver, data: metadata.graphData, layerCount: count)
         if choice == .overlay, dirs == nil {
             throw LayerLoadError("the overlay2 diff directories of \(metadata.name) are not readable here "
@@ -172,7 +173,7 @@ public enum ImageLoader {
         if let imageMetadata { meta = imageMetadata } else { meta = try await metadata(client: client, reference: imageID) }
         var image = try await load(client: client, metadata: meta, choice: choice, cache: cache, progress: progress)
         let rwID = "container:" + details.Id
-        if choice != .export, details.GraphDriver?.Name == "overlay2", let upper = details.GraphDriver?.Data?["UpperDir"],
+        if choice != .export, client.isLocal, details.GraphDriver?.Name == "overlay2", let upper = details.GraphDriver?.Data?["UpperDir"],
            access(upper, R_OK | X_OK) == 0 {
             image.layers.append(try OverlayReader.read(directory: upper, diffID: rwID))
             image.origins.append(.overlay)

@@ -154,7 +154,8 @@ public actor SwtopStore {
                 try await fullResync(client)
                 backoff = 1
                 for try await event in events { apply(event) }
-                throw DockerError.unreachable(address: endpoint.address.description, reason: "the events stream ended")
+                throw DockerError.unreachable(address: endpoint.address.description,
+                                              reason: await client.lostConnectionReason() ?? "the events stream ended")
             } catch is CancellationError {
                 break
             } catch {

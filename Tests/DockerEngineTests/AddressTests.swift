@@ -28,12 +28,18 @@ final class EngineAddressTests: XCTestCase {
                        .tcp(host: "engine.example", port: 2376, tls: true))
         XCTAssertEqual(try EngineAddress(parsing: "https://h:443"), .tcp(host: "h", port: 443, tls: true))
         XCTAssertEqual(try EngineAddress(parsing: "tcp://[::1]:2375"), .tcp(host: "::1", port: 2375, tls: false))
-        XCTAssertEqual(try EngineAddress(parsing: "ssh://me@box:2222"), .ssh(user: "me", host: "box", port: 2222))
-        XCTAssertEqual(try EngineAddress(parsing: "ssh://box"), .ssh(user: nil, host: "box", port: nil))
+        XCTAssertEqual(try EngineAddress(parsing: "ssh://me@box:2222"), .ssh(user: "me", host: "box", port: 2222, socket: nil))
+        XCTAssertEqual(try EngineAddress(parsing: "ssh://box"), .ssh(user: nil, host: "box", port: nil, socket: nil))
+        XCTAssertEqual(try EngineAddress(parsing: "ssh://box/"), .ssh(user: nil, host: "box", port: nil, socket: nil))
+        XCTAssertEqual(try EngineAddress(parsing: "ssh://me@box:2222/run/user/1000/docker.sock"),
+                       .ssh(user: "me", host: "box", port: 2222, socket: "/run/user/1000/docker.sock"))
+        XCTAssertEqual(try EngineAddress(parsing: "ssh://[::1]:22/var/run/docker.sock"),
+                       .ssh(user: nil, host: "::1", port: 22, socket: "/var/run/docker.sock"))
     }
 
     func testRejections() {
-        for bad in ["", "docker.sock", "unix://relative", "tcp://host:notaport", "tcp://host:70000", "npipe:////./pipe/x", "tcp://:2375"] {
+        for bad in ["", "docker.sock", "unix://relative", "tcp://host:notaport", "tcp://host:70000", "npipe:////./pipe/x", "tcp://:2375",
+                    "ssh://-oProxyCommand=x", "ssh://-l@box", "ssh://@box", "ssh://box/a:b.sock", "ssh://b ox", "ssh://box:0"] {
             XCTAssertThrowsError(try EngineAddress(parsing: bad), bad) { error in
                 guard case DockerError.invalidHost = error else { return XCTFail("\(bad): \(error)") }
             }
@@ -41,7 +47,8 @@ final class EngineAddressTests: XCTestCase {
     }
 
     func testDescriptionRoundTrips() throws {
-        for text in ["unix:///var/run/docker.sock", "tcp://h:2375", "https://h:2376", "tcp://[::1]:2375", "ssh://u@h:22"] {
+        for text in ["unix:///var/run/docker.sock", "tcp://h:2375", "https://h:2376", "tcp://[::1]:2375", "ssh://u@h:22",
+                     "ssh://u@h:22/run/docker.sock", "ssh://h/var/run/docker.sock", "ssh://[::1]:22"] {
             XCTAssertEqual(try EngineAddress(parsing: text).description, text)
         }
     }
@@ -68,6 +75,20 @@ final class EndpointResolverTests: XCTestCase {
         XCTAssertEqual(fromEnv.source, "DOCKER_HOST")
         let fallback = try EndpointResolver.resolve(explicitHost: nil, environment: [:], homeDirectory: home)
         XCTAssertEqual(fallback.address, .unix(path: "/var/run/docker.sock"))
+    }
+
+    func testSSHFromEnvironmentAndFromAContext() throws {
+        let env = ["DOCKER_HOST": "ssh://ops@build-box:2222/run/user/1000/docker.sock"]
+        let fromEnv = try EndpointResolver.resolve(explicitHost: nil, environment: env, homeDirectory: home)
+        XCTAssertEqual(fromEnv.address, .ssh(user: "ops", host: "build-box", port: 2222, socket: "/run/user/1000/docker.sock"))
+        let digest = SHA256.hex(Array("over-ssh".utf8))
+        let meta = home + "/.docker/contexts/meta/\(digest)"
+        try FileManager.default.createDirectory(atPath: meta, withIntermediateDirectories: true)
+        try Data(#"{"Name":"over-ssh","Endpoints":{"docker":{"Host":"ssh://build-box","SkipTLSVerify":false}}}"#.utf8)
+            .write(to: URL(fileURLWithPath: meta + "/meta.json"))
+        let fromContext = try EndpointResolver.resolve(explicitHost: nil, environment: ["DOCKER_CONTEXT": "over-ssh"], homeDirectory: home)
+        XCTAssertEqual(fromContext.address, .ssh(user: nil, host: "build-box", port: nil, socket: nil))
+        XCTAssertEqual(fromContext.address.description, "ssh://build-box")
     }
 
     func testTLSFromEnvironment() throws {

@@ -1,0 +1,72 @@
+#ifndef SWTOP_CSPAWN_H
+#define SWTOP_CSPAWN_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/*
+ * Starts `path` with `argv` as a child that dies with the calling thread (PR_SET_PDEATHSIG): a helper
+ * process (ssh) must never outlive swtop, whether swtop quits, crashes or is killed with SIGKILL.
+ * The caller keeps that thread alive for the child's whole life (it waits for the child in it).
+ * The child gets its own session (no controlling terminal: ssh cannot prompt, the terminal's
+ * signals do not reach it), stdin and stdout on /dev/null, stderr on `stderr_fd`, and no other
+ * inherited descriptor. Only async-signal-safe calls run between fork and exec.
+ * Returns the child's pid, or -1 with errno set.
+ */
+static inline pid_t swtop_spawn_tied(const char *path, char *const argv[], int stderr_fd, int death_signal) {
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) return -1;
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(null_fd);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0) {
+        if (prctl(PR_SET_PDEATHSIG, death_signal) != 0) _exit(126);
+        /* The parent may have died between fork and prctl: then nobody would ever send the signal. */
+        if (getppid() != parent) _exit(126);
+        setsid();
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        }
+        if (dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) _exit(126);
+#ifdef SYS_close_range
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+#else
+        for (int fd = 3; fd < 1024; fd++) close(fd);
+#endif
+        execv(path, argv);
+        _exit(127);
+    }
+    close(null_fd);
+    return pid;
+}
+
+/* waitpid(pid, &status, 0), retried on EINTR: the exit status as the shell shows it (128+signal when
+   killed), or -1. */
+static inline int swtop_wait_child(pid_t pid) {
+    int status = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, 0);
+        if (r == pid) break;
+        if (r < 0 && errno == EINTR) continue;
+        return -1;
+    }
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+#endif
