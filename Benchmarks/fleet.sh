@@ -84,11 +84,12 @@ LOCAL="local=unix://$LOCAL_SOCK"
 SSH_PORT=0
 ENV=()
 if [[ "$VIA" == ssh ]]; then
-  bash "$ROOT/Scripts/sshd.sh" up >/dev/null
-  eval "$(bash "$ROOT/Scripts/sshd.sh" env)"   # SWTOP_SSHD_PORT, SWTOP_SSHD_CLIENT_CONFIG
-  SSH_PORT="$SWTOP_SSHD_PORT"
-  REMOTE="remote=ssh://root@127.0.0.1:$SSH_PORT$REMOTE_SOCK"
-  ENV=(env "SWTOP_SSH_CONFIG=$SWTOP_SSHD_CLIENT_CONFIG")
+  bash "$ROOT/Scripts/sshd.sh" up "$REMOTE_SOCK" >/dev/null
+  eval "$(bash "$ROOT/Scripts/sshd.sh" env)"   # SWTOP_TEST_SSH=url=...,config=FILE,unknown=FILE,port=P
+  field() { tr ',' '\n' <<<"$SWTOP_TEST_SSH" | sed -n "s/^$1=//p"; }
+  SSH_PORT="$(field port)"
+  REMOTE="remote=$(field url)"
+  ENV=(env "SWTOP_SSH_CONFIG=$(field config)")
 else
   REMOTE="remote=unix://$REMOTE_SOCK"
 fi
