@@ -116,13 +116,18 @@ def measure(a):
                 misses += 1
                 continue
             before = time.time_ns()
-            docker(e, "pause" if paused else "unpause", name)
+            # The CLI runs while the pane is polled: the screen may change before the CLI returns.
+            env = dict(os.environ, DOCKER_HOST=e["host"], DOCKER_CONFIG=e["config"])
+            cli = subprocess.Popen([bench.DOCKER_CLI, "pause" if paused else "unpause", name], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             ok, seen = bench.wait_for(shows(name, paused), bench.STATE_TIMEOUT, 0.0)
+            cli.wait()
             ev = events.time_of(name, "pause" if paused else "unpause", before - 1_000_000_000)
             if not ok or ev is None:
                 misses += 1
                 continue
             lat.append((seen - ev) / 1e6)
+            time.sleep(0.6)
         if bench.wait_for(shows(name, True), 1, 0.05)[0]:
             docker(e, "unpause", name)
         events.close()
