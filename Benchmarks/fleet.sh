@@ -3,7 +3,7 @@
 # ssh://, against the same dashboard of each engine alone.
 #
 #   bash Benchmarks/fleet.sh [--n 100] [--seconds 60] [--tries 10] [--remote-via ssh|unix]
-#                            [--out DIR] [--no-build] [--no-build-lock]
+#                            [--only local|remote|both] [--out DIR] [--no-build] [--no-build-lock]
 #
 # Engines: `bench` (the local one, containers l-0001..) and `sandbox` (the remote one, r-0001..),
 # both fresh, N containers each (--network none, label bench=1) that log a line a second. The
@@ -33,6 +33,7 @@ N=100
 SECONDS_WINDOW=60
 TRIES=10
 VIA=ssh
+ONLY=""
 OUT=""
 BUILD=1
 HOLD_BUILD_LOCK=1
@@ -42,6 +43,7 @@ while (( $# )); do
     --seconds) SECONDS_WINDOW="$2"; shift 2 ;;
     --tries) TRIES="$2"; shift 2 ;;
     --remote-via) VIA="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --no-build-lock) HOLD_BUILD_LOCK=0; shift ;;
@@ -101,6 +103,7 @@ sleep 10  # let the engines settle after starting 2 x N containers
 
 run() { # run LABEL SPEC... -- SWTOP_ARGS...
   local label="$1"; shift
+  if [[ -n "$ONLY" && "$ONLY" != "$label" ]]; then return 0; fi
   local specs=()
   while [[ "$1" != -- ]]; do specs+=(--engine "$1"); shift; done
   shift
@@ -119,7 +122,8 @@ out, via, n, rev = sys.argv[1:5]
 def load(label):
     with open(f"{out}/{label}.json") as f:
         return json.load(f)
-rows = [("local", load("local")), ("remote", load("remote")), ("both", load("both"))]
+import os
+rows = [(label, load(label)) for label in ("local", "remote", "both") if os.path.exists(f"{out}/{label}.json")]
 print(f"swtop {rev} · {n} containers per engine · remote via {via}\n")
 print("| run | first frame | CPU (swtop) | CPU (ssh) | peak RSS (swtop) | RSS (ssh) | ssh connections | event → screen local | event → screen remote |")
 print("|---|---|---|---|---|---|---|---|---|")

@@ -100,20 +100,22 @@ def measure(a):
     result["ssh_processes"] = len(children)
     result["ssh_connections_max"] = most
 
-    # Event -> screen per engine: filter to the 7th container of each, then pause / unpause.
+    # Event -> screen per engine: filter to the 7th container of each ("0007": a leading "-" would be taken
+    # for an option by tmux), then pause / unpause.
     bench.tmux("send-keys", "-t", bench.SESSION, "/", check=False)
-    bench.tmux("send-keys", "-t", bench.SESSION, "-l", "-0007", check=False)
+    bench.tmux("send-keys", "-t", bench.SESSION, "-l", "0007", check=False)
     bench.tmux("send-keys", "-t", bench.SESSION, "Enter", check=False)
     time.sleep(1)
     for e in engines:
         events = bench.EventLog(e["host"], e["config"])
         time.sleep(0.5)
         name = f"{e['prefix']}-0007"
-        lat, misses = [], 0
+        lat, misses, notes = [], 0, []
         for i in range(a.tries):
             paused = i % 2 == 0
             if not bench.wait_for(shows(name, not paused), 20, 0.05)[0]:
                 misses += 1
+                notes.append(f"{name}: not shown {'running' if paused else 'paused'} before; row: {bench.row_of(bench.capture(), name)!r}")
                 continue
             before = time.time_ns()
             # The CLI runs while the pane is polled: the screen may change before the CLI returns.
@@ -125,6 +127,7 @@ def measure(a):
             ev = events.time_of(name, "pause" if paused else "unpause", before - 1_000_000_000)
             if not ok or ev is None:
                 misses += 1
+                notes.append(f"{name}: {'no engine event' if ev is None else 'not shown after'}; row: {bench.row_of(bench.capture(), name)!r}")
                 continue
             lat.append((seen - ev) / 1e6)
             time.sleep(0.6)
@@ -133,7 +136,7 @@ def measure(a):
         events.close()
         result[f"event_ms_{e['name']}"] = {"median": statistics.median(lat) if lat else None,
                                            "p90": sorted(lat)[int(0.9 * (len(lat) - 1))] if lat else None,
-                                           "n": len(lat), "misses": misses}
+                                           "n": len(lat), "misses": misses, "notes": notes[:4]}
     result["rss_mb"] = bench.vm_field(pid, "VmHWM") / 1e6
     result["ssh_rss_mb"] = sum(bench.vm_field(c, "VmHWM") for c in ssh_children(pid)) / 1e6
     bench.tmux("send-keys", "-t", bench.SESSION, "q", check=False)
