@@ -81,14 +81,22 @@ extension DockerClient {
     /// it: nothing is buffered beyond one chunk, so a consumer that falls behind slows the engine's
     /// stream down (TCP back-pressure) instead of growing a queue. For a log follow at any rate.
     public func openLogs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) async throws -> LogReader {
-        var query: [(String, String)] = [
+        try await openLogStream("/containers/\(Self.escape(id))/logs", shown: "/containers/\(id)/logs", options: options,
+                                tty: tty, askTTY: { [self] in try await inspectContainer(id).Config?.Tty ?? false })
+    }
+
+    /// A container's or a service's log stream. Raw (a TTY) or multiplexed: `tty` when the caller knows,
+    /// else the answer's Content-Type, else `askTTY` (engines before API 1.42 do not say).
+    func openLogStream(_ route: String, shown: String, options: LogOptions, tty: Bool?, extraQuery: [(String, String)] = [],
+                       askTTY: () async throws -> Bool) async throws -> LogReader {
+        var query: [(String, String)] = extraQuery + [
             ("stdout", options.stdout ? "1" : "0"), ("stderr", options.stderr ? "1" : "0"),
             ("follow", options.follow ? "1" : "0"), ("timestamps", options.timestamps ? "1" : "0"),
         ]
         if let tail = options.tail { query.append(("tail", String(tail))) }
         if let since = options.since { query.append(("since", since)) }
-        let path = versioned("/containers/\(Self.escape(id))/logs", query)
-        let response = try await transport.open(try transport.makeRequest(.GET, path), path: "/containers/\(id)/logs")
+        let path = versioned(route, query)
+        let response = try await transport.open(try transport.makeRequest(.GET, path), path: shown)
         let contentType = response.headers.first(name: "Content-Type") ?? ""
         let isRaw: Bool
         if let tty {
@@ -98,7 +106,7 @@ extension DockerClient {
         } else if contentType.contains("raw-stream") {
             isRaw = true
         } else {
-            isRaw = try await inspectContainer(id).Config?.Tty ?? false
+            isRaw = try await askTTY()
         }
         return LogReader(body: response.body.makeAsyncIterator(), isRaw: isRaw, timestamps: options.timestamps,
                          transport: transport)

@@ -387,6 +387,24 @@ extension ContainerItem {
     public var target: Target { Target(id: id, name: name, engine: engine) }
 }
 
+/// j/k, PgUp/PgDn, g/G in a list screen (processes, contexts, swarm lists): the cursor's next row,
+/// kept inside the list.
+enum ListCursor {
+    static func moved(_ cursor: Int, _ command: Command, count: Int, page: Int) -> Int {
+        let next: Int
+        switch command {
+        case .moveDown: next = cursor + 1
+        case .moveUp: next = cursor - 1
+        case .pageDown: next = cursor + page
+        case .pageUp: next = cursor - page
+        case .top: next = 0
+        case .bottom: next = count - 1
+        default: next = cursor
+        }
+        return min(max(0, next), max(0, count - 1))
+    }
+}
+
 /// What every screen's keymap has: help, quit, suspend and redraw.
 enum ScreenKeys {
     static func common(_ command: Command, _ state: inout UIState) -> [Effect] {

@@ -126,27 +126,9 @@ extension DockerClient {
     /// `ServiceLogDetails.split` takes off (so the line can name its task).
     public func openServiceLogs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil,
                                 details: Bool = false) async throws -> LogReader {
-        var query: [(String, String)] = [("details", details ? "1" : "0"),
-            ("stdout", options.stdout ? "1" : "0"), ("stderr", options.stderr ? "1" : "0"),
-            ("follow", options.follow ? "1" : "0"), ("timestamps", options.timestamps ? "1" : "0"),
-        ]
-        if let tail = options.tail { query.append(("tail", String(tail))) }
-        if let since = options.since { query.append(("since", since)) }
-        let path = versioned("/services/\(Self.escape(id))/logs", query)
-        let response = try await transport.open(try transport.makeRequest(.GET, path), path: "/services/\(id)/logs")
-        let contentType = response.headers.first(name: "Content-Type") ?? ""
-        let isRaw: Bool
-        if let tty {
-            isRaw = tty
-        } else if contentType.contains("multiplexed-stream") {
-            isRaw = false
-        } else if contentType.contains("raw-stream") {
-            isRaw = true
-        } else {
-            isRaw = try await inspectService(id).Spec?.TaskTemplate?.ContainerSpec?.TTY ?? false
-        }
-        return LogReader(body: response.body.makeAsyncIterator(), isRaw: isRaw, timestamps: options.timestamps,
-                         transport: transport)
+        try await openLogStream("/services/\(Self.escape(id))/logs", shown: "/services/\(id)/logs", options: options, tty: tty,
+                                extraQuery: [("details", details ? "1" : "0")],
+                                askTTY: { [self] in try await inspectService(id).Spec?.TaskTemplate?.ContainerSpec?.TTY ?? false })
     }
 }
 

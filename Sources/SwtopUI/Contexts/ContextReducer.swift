@@ -34,12 +34,8 @@ enum ContextReducer {
                 if let at = screen.marked.firstIndex(of: name) { screen.marked.remove(at: at) } else { screen.marked.append(name) }
                 screen.cursor += 1
             }
-        case .moveDown: screen.cursor += 1
-        case .moveUp: screen.cursor -= 1
-        case .pageDown: screen.cursor += page
-        case .pageUp: screen.cursor -= page
-        case .top: screen.cursor = 0
-        case .bottom: screen.cursor = count - 1
+        case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
+            screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
         case .help, .quit, .suspend, .redraw:
             let effects = ScreenKeys.common(binding.command, &state)
             if !effects.isEmpty { return (state, effects) }

@@ -82,12 +82,8 @@ enum SwarmReducer {
             state.screens.removeLast()
             let stillOpen = state.screens.contains { if case .swarm = $0 { return true } else { return false } }
             return (state, stillOpen ? [] : [.closeSwarm])
-        case .moveDown: screen.cursor += 1
-        case .moveUp: screen.cursor -= 1
-        case .pageDown: screen.cursor += page
-        case .pageUp: screen.cursor -= page
-        case .top: screen.cursor = 0
-        case .bottom: screen.cursor = count - 1
+        case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
+            screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
         case .swarmTasks:
             guard let service = screen.selectedService else { return noSelection(state, "service") }
             state.screens.append(.swarm(SwarmScreen(kind: .tasks(serviceID: service.ID, name: service.name),
