@@ -180,6 +180,19 @@ public final class LogSession: Sendable {
         var tasksAskedAt = Date.distantPast
         var lastError = ""
         var backoff = 1.0
+        // The run (State.StartedAt) the open stream belongs to: a stream that ends while the same run goes
+        // on is reopened quietly, a new run gets one marker.
+        var followedRun: String?
+        var openedAt = Date()
+        var restartCode: Int?
+        var quickEnds = 0
+        // The last "stopped"/"paused" notice, so that looking again after a lost events stream says it once.
+        var lastEndNotice: String?
+        func endNotice(_ text: String, _ state: SourceState?) async {
+            guard text != lastEndNotice else { return }
+            lastEndNotice = text
+            await notice(index, text, state: state)
+        }
         while !Task.isCancelled {
             guard let client = await client(source.engine) else {
                 await setState(index, .failed("engine unreachable"))
@@ -199,7 +212,11 @@ public final class LogSession: Sendable {
                 var reader = source.kind == .service
                     ? try await client.openServiceLogs(source.id, options: logOptions, details: true)
                     : try await client.openLogs(source.id, options: logOptions)
+                if first, source.kind == .container {
+                    followedRun = (try? await client.inspectContainer(source.id))?.State?.StartedAt
+                }
                 first = false
+                openedAt = Date()
                 await setState(index, .following)
                 lastError = ""
                 backoff = 1
@@ -228,7 +245,10 @@ public final class LogSession: Sendable {
                         }
                         out.append(LogEntry(kind: kind, source: index, time: time, text: text))
                     }
-                    if !out.isEmpty { await post(out) }
+                    if !out.isEmpty {
+                        lastEndNotice = nil
+                        await post(out)
+                    }
                 }
                 guard options.follow else {
                     await setState(index, .ended)
@@ -241,23 +261,41 @@ public final class LogSession: Sendable {
                     try await Task.sleep(for: .seconds(1))
                     continue
                 }
-                // The stream ended: the container stopped (or was removed). Subscribe before looking, so
-                // that a start in between is not missed.
+                // The stream ended: the container stopped, restarts, was paused or removed, or the engine
+                // closed it. Subscribe before looking, so that a start in between is not missed.
                 let events = try await client.subscribeEvents(filters: ["type": ["container"], "container": [source.id]])
                 let details = try await client.inspectContainer(source.id)
-                if details.State?.Running == true {
+                let state = details.State
+                switch FollowEnd(state: state, followedRun: followedRun) {
+                case .newRun:
+                    // Restarted between the end and the look: one marker for the one restart.
+                    followedRun = state?.StartedAt
                     await notice(index, "⟳ \(source.name) restarted — following again from \(stitch.last?.clockText ?? "its first line")")
                     continue
+                case .sameRun:
+                    // The same run goes on (the engine ended the stream, or the connection dropped): ask
+                    // again quietly; a stream that keeps ending at once is asked again later each time.
+                    quickEnds = Date().timeIntervalSince(openedAt) < 1 ? quickEnds + 1 : 0
+                    try await Task.sleep(for: .seconds(quickEnds == 0 ? 0.25 : min(0.5 * Double(1 << min(quickEnds, 5)), 8)))
+                    continue
+                case .paused:
+                    await endNotice("⏸ \(source.name) is paused — following resumes when it is unpaused", nil)
+                case let .restarting(code):
+                    // A restart policy brings it back: the marker comes with the start, one per restart.
+                    restartCode = code
+                case let .stopped(code):
+                    await endNotice("■ \(source.name) stopped" + (code.map { " (exit code \($0))" } ?? "")
+                                    + " — its lines are kept; following resumes when it starts", .stopped(exitCode: code))
                 }
-                let code = details.State?.ExitCode
-                await notice(index, "■ \(source.name) stopped" + (code.map { " (exit code \($0))" } ?? "")
-                             + " — its lines are kept; following resumes when it starts", state: .stopped(exitCode: code))
-                var started = false
+                var resumed: String?
                 for try await event in events {
                     switch event.verb {
-                    case "start":
-                        started = true
-                    case "destroy":
+                    case "start", "restart":
+                        // podman sends restart (before die) for a restart policy's start.
+                        resumed = "start"
+                    case "unpause" where state?.Paused == true:
+                        resumed = "unpause"
+                    case "destroy", "remove":
                         await notice(index, "✗ \(source.name) was removed", state: .removed)
                         return
                     default:
@@ -265,9 +303,25 @@ public final class LogSession: Sendable {
                     }
                     break
                 }
-                if started {
-                    await notice(index, "▶ \(source.name) started again — following from \(stitch.last?.clockText ?? "its first line")")
+                guard let resumed else {
+                    // The events stream ended (the engine went away or closed it): look again later.
+                    try await Task.sleep(for: .seconds(2))
+                    continue
                 }
+                lastEndNotice = nil
+                if resumed == "start" {
+                    // The run we follow now; a later end compares with it.
+                    followedRun = (try? await client.inspectContainer(source.id))?.State?.StartedAt
+                    let from = stitch.last?.clockText ?? "its first line"
+                    if let code = restartCode {
+                        await notice(index, "⟳ \(source.name) restarted after exit code \(code) — following again from \(from)")
+                    } else {
+                        await notice(index, "▶ \(source.name) started again — following from \(from)")
+                    }
+                } else {
+                    await notice(index, "▶ \(source.name) unpaused — following again")
+                }
+                restartCode = nil
             } catch is CancellationError {
                 return
             } catch {
@@ -284,6 +338,34 @@ public final class LogSession: Sendable {
                 try? await Task.sleep(for: .seconds(backoff))
                 backoff = min(backoff * 2, 5)
             }
+        }
+    }
+}
+
+/// What a container's state says when its log stream has ended.
+enum FollowEnd: Equatable {
+    /// Running a run other than the one followed: it restarted in between.
+    case newRun
+    /// Still the run followed: the engine (or the connection) ended the stream.
+    case sameRun
+    case paused
+    /// Stopped, and its restart policy brings it back (`Restarting`).
+    case restarting(exitCode: Int?)
+    case stopped(exitCode: Int?)
+
+    init(state: ContainerState?, followedRun: String?) {
+        if state?.Paused == true {
+            self = .paused
+        } else if state?.Restarting == true {
+            self = .restarting(exitCode: state?.ExitCode)
+        } else if state?.Running == true {
+            if let run = state?.StartedAt, let followedRun, run != followedRun {
+                self = .newRun
+            } else {
+                self = .sameRun
+            }
+        } else {
+            self = .stopped(exitCode: state?.ExitCode)
         }
     }
 }
