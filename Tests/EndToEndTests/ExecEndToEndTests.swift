@@ -169,6 +169,64 @@ final class ExecEndToEndTests: XCTestCase {
         }
     }
 
+    /// `E` runs its line through the container's shell (`;` and `$((…))` work), and the output of a
+    /// command that ends at once stays on the screen until a key is pressed.
+    func testExecCommandLineRunsInAShellAndItsOutputWaitsForAKeyOnBothEngines() throws {
+        for engine in try TestEngine.all() {
+            let name = try runContainer(engine, "xcmd")
+            let pane = try shellPane()
+            try startSwtop(pane, engine, waitFor: name)
+            try filterTo(pane, name, "[\(engine.name)] only the container")
+            try pane.send("E")
+            try pane.waitFor(text: "command:")
+            try pane.send("C-u")
+            try pane.sendLiteral("id -u; echo done-$((6*7))")
+            try pane.send("Enter")
+            let shown = try pane.waitFor("[\(engine.name)] the output and the prompt to go back") {
+                $0.contains("press a key to return to swtop")
+            }
+            XCTAssertTrue(hasLine(shown, "0") && hasLine(shown, "done-42"), "[\(engine.name)] both commands ran: \(shown)")
+            XCTAssertTrue(shown.contains("exited with code 0"), "[\(engine.name)] the code: \(shown)")
+            XCTAssertFalse(shown.contains("executable file not found"), "[\(engine.name)] not split on blanks: \(shown)")
+            XCTAssertEqual(try pane.format("#{alternate_on}"), "0", "[\(engine.name)] still the output, not the dashboard")
+            try pane.send("Space")
+            try pane.waitFor("[\(engine.name)] the dashboard back") { $0.contains("NAME") && $0.contains(name) }
+            XCTAssertEqual(try pane.format("#{alternate_on}"), "1")
+            try pane.send("q")
+            try pane.waitFor(text: "SWTOP-EXIT=0")
+            try assertShellHasTheTerminal(pane, "[\(engine.name)] after E", token: "STTY-E-\(engine.name)")
+        }
+    }
+
+    /// `a` on a container without a TTY: its output has bare newlines, and every line must still start at
+    /// column 0 (the terminal keeps output processing), not where the previous line ended (a staircase).
+    func testAttachWithoutTTYStartsEveryLineAtColumnZeroOnBothEngines() throws {
+        for engine in try TestEngine.all() {
+            let name = Repo.uniqueName("xnotty")
+            containers.append((engine, name))
+            try engine.docker("run", "-d", "--name", name, "swtop/busybox:latest",
+                              "sh", "-c", "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done")
+            let pane = try shellPane()
+            try startSwtop(pane, engine, waitFor: name)
+            try filterTo(pane, name, "[\(engine.name)] only the container")
+            try pane.send("a")
+            try pane.waitFor(text: "[swtop] attach in \(name)")
+            let screen = try pane.waitFor("[\(engine.name)] four ticks") { text in
+                text.split(separator: "\n").filter { $0.contains("tick-") }.count >= 4
+            }
+            let ticks = screen.split(separator: "\n").filter { $0.contains("tick-") }
+            for line in ticks {
+                XCTAssertTrue(line.hasPrefix("tick-"), "[\(engine.name)] a tick line starts at column 0: '\(line)' in\n\(screen)")
+            }
+            try pane.send("C-p")
+            try pane.send("C-q")
+            try pane.waitFor("[\(engine.name)] detached") { $0.contains("detached from attach in \(name)") }
+            try pane.send("q")
+            try pane.waitFor(text: "SWTOP-EXIT=0")
+            try assertShellHasTheTerminal(pane, "[\(engine.name)] after a non-TTY attach", token: "STTY-N-\(engine.name)")
+        }
+    }
+
     /// `x` shows a command's output (stdout, stderr marked) and exit code; `e` on a stopped container
     /// shows the engine's refusal and the dashboard stays.
     func testRunShowsOutputAndExitCodeAndStoppedContainerRefusesOnBothEngines() throws {

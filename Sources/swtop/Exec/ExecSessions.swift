@@ -34,7 +34,7 @@ enum ExecSessions {
                 var spec = spec
                 if spec.tty, let size = TerminalPump.terminalSize() { spec.size = (size.0, size.1) }
                 let id = try await client.createExec(container, spec)
-                ready()
+                ready(spec.tty)
                 return .ended(try await client.runExec(id, tty: spec.tty, input: input, output: output))
             } catch {
                 return HandOverOutcome(error)
@@ -54,7 +54,7 @@ enum ExecSessions {
                 }
                 if details.State?.Paused == true { return .failed("container \(container) is paused, unpause it first") }
                 let tty = details.Config?.Tty ?? false
-                ready()
+                ready(tty)
                 return .ended(try await client.runAttach(container, tty: tty, detachKeys: detachKeys.spec, input: input,
                                                          output: output))
             } catch {

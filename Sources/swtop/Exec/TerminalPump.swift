@@ -31,8 +31,8 @@ enum TerminalPump {
     }
 
     /// The session: it calls `ready` once the engine accepted the command (or not at all when it fails
-    /// first), reads `input`, and returns its result.
-    typealias Session<R> = @Sendable (_ input: AsyncStream<SessionInput>, _ ready: @escaping @Sendable () -> Void) async -> R
+    /// first), saying whether the container side has a TTY, reads `input`, and returns its result.
+    typealias Session<R> = @Sendable (_ input: AsyncStream<SessionInput>, _ ready: @escaping @Sendable (_ tty: Bool) -> Void) async -> R
 
     nonisolated(unsafe) static var winchWriteFD: Int32 = -1
 
@@ -58,9 +58,13 @@ enum TerminalPump {
             }
         }
         let result = Mutex<R?>(nil)
+        let remoteTTY = Mutex(true)
         let (input, feed) = AsyncStream<SessionInput>.makeStream()
         let work = Task {
-            let value = await session(input, { ready.signal() })
+            let value = await session(input, { tty in
+                remoteTTY.withLock { $0 = tty }
+                ready.signal()
+            })
             result.withLock { $0 = value }
             done.signal()
             let close = owner.withLock { state -> Bool in
@@ -112,6 +116,13 @@ enum TerminalPump {
                     if options.raw, isatty(0) != 0, tcgetattr(0, &savedModes) == 0 {
                         var modes = savedModes
                         cfmakeraw(&modes)
+                        if !remoteTTY.withLock({ $0 }) {
+                            // No TTY in the container: its output has bare newlines, and nothing there turns
+                            // them into CR LF. Keep the terminal's output processing (as the docker CLI does,
+                            // which leaves a non-TTY session's terminal cooked), or each line starts where
+                            // the last ended.
+                            modes.c_oflag |= tcflag_t(OPOST | ONLCR)
+                        }
                         rawSet = tcsetattr(0, TCSANOW, &modes) == 0
                     }
                     winchWriteFD = winch.writeFD
@@ -161,6 +172,30 @@ enum TerminalPump {
         if rawSet { tcsetattr(0, TCSANOW, &savedModes) }
         if entered { leave() }
         return result.withLock { $0 } ?? interrupted
+    }
+
+    /// Prints `text` on a line of its own and waits for one key (or a quit signal), the terminal raw for
+    /// that moment only: what a session printed stays readable until the user has read it.
+    static func waitForKey(_ text: String, quitFD: Int32?, shouldQuit: () -> Bool) {
+        SessionOutput.write(.stdout, Array(("\r\n" + text).utf8))
+        var saved = termios()
+        guard isatty(0) != 0, tcgetattr(0, &saved) == 0 else { return }
+        var modes = saved
+        cfmakeraw(&modes)
+        modes.c_oflag |= tcflag_t(OPOST | ONLCR)
+        guard tcsetattr(0, TCSANOW, &modes) == 0 else { return }
+        defer { tcsetattr(0, TCSANOW, &saved) }
+        while !shouldQuit() {
+            var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0)]
+            if let quitFD { fds.append(pollfd(fd: quitFD, events: Int16(POLLIN), revents: 0)) }
+            guard poll(&fds, nfds_t(fds.count), -1) >= 0 || errno == EINTR else { return }
+            if fds[0].revents != 0 {
+                var byte = [UInt8](repeating: 0, count: 64)
+                _ = read(0, &byte, byte.count)
+                return
+            }
+            if fds.count > 1, fds[1].revents != 0 { Pipe.drain(fds[1].fd) }
+        }
     }
 
     /// The terminal's columns and rows, from standard output, else input.
