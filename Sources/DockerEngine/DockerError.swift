@@ -39,6 +39,12 @@ public enum DockerError: Error, Sendable, Equatable, CustomStringConvertible {
         return description
     }
 
+    /// The engine answered, but not with what the API says (empty, not JSON, a wrong shape).
+    public var isMalformed: Bool {
+        if case .malformed = self { return true }
+        return false
+    }
+
     /// The HTTP status when this is an API error.
     public var status: Int? {
         if case let .api(status, _, _) = self { return status }

@@ -86,7 +86,8 @@ final class ExecScreenTests: XCTestCase {
         XCTAssertTrue(draw(state, snapshot)[28].contains(#"command: sh -c "id; exit 4"  user: nobody▏"#), draw(state, snapshot)[28])
         XCTAssertEqual(effects, [], "nothing happens while typing")
         state = press([.enter], state, snapshot, effects: &effects)
-        XCTAssertEqual(effects, [.handOver(HandOverRequest(target: target, kind: .exec(command: ["sh", "-c", "id; exit 4"], user: "nobody")))])
+        XCTAssertEqual(effects, [.handOver(HandOverRequest(target: target, kind: .exec(command: ["/bin/sh", "-c", #"sh -c "id; exit 4""#], user: "nobody")))],
+                       "the line goes to the container's shell whole")
         XCTAssertNil(state.prompt)
         XCTAssertEqual(state.promptHistory[.exec], [[#"sh -c "id; exit 4""#, "nobody"]])
 
@@ -102,7 +103,7 @@ final class ExecScreenTests: XCTestCase {
         XCTAssertEqual(state.prompt?.values, ["", ""], "Down past the newest entry: an empty line")
         // A second command, no user: the image's.
         state = press([.tab] + type("  ls /  ") + [.enter], state, snapshot, effects: &effects)
-        XCTAssertEqual(effects, [.handOver(HandOverRequest(target: target, kind: .exec(command: ["ls", "/"], user: nil)))])
+        XCTAssertEqual(effects, [.handOver(HandOverRequest(target: target, kind: .exec(command: ["/bin/sh", "-c", "ls /"], user: nil)))])
         XCTAssertEqual(state.promptHistory[.exec], [[#"sh -c "id; exit 4""#, "nobody"], ["ls /", ""]], "kept trimmed, oldest first")
         effects = []
         state = press([.char("E"), .up, .up], state, snapshot, effects: &effects)

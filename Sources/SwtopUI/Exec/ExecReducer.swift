@@ -60,9 +60,10 @@ enum ExecReducer {
             state.promptHistory[prompt.purpose] = Array(list.suffix(historyLimit))
             switch prompt.purpose {
             case .exec:
-                let words = ShellWords.split(values[0])
+                // Through the container's shell, as `x` runs its line: `id; whoami`, pipes and $VARS work.
+                let line = String(values[0].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
                 let request = HandOverRequest(target: prompt.target,
-                                              kind: .exec(command: words.isEmpty ? nil : words,
+                                              kind: .exec(command: line.isEmpty ? nil : ["/bin/sh", "-c", line],
                                                           user: values[1].isEmpty ? nil : values[1]))
                 return (state, [.handOver(request)])
             case .run:

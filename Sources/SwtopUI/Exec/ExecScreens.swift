@@ -100,6 +100,8 @@ public struct ProcessScreen: Sendable, Equatable {
     public var target: Target
     public var list: ProcessList?
     public var error: String?
+    /// The PIDs are numbered inside the container (podman), not as the host numbers them.
+    public var containerPIDs = false
     /// How many times the list came (the first one ends "loading").
     public var updates = 0
     public var cursor = 0

@@ -57,6 +57,9 @@ public enum ProcessView {
 
     /// The columns asked of `ps`, and the names shown for them.
     public static let psArgs = "-o pid,user,pcpu,pmem,rss,etime,args"
+    /// What to ask for, in turn, while the engine refuses or answers nothing: ps options (Docker's engines
+    /// run the host's ps), podman's own descriptors, then the engine's default columns.
+    public static let psArgsLadder: [String?] = [psArgs, "pid,user,pcpu,rss,etime,args", nil]
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: ProcessScreen) {
         let all = buffer.bounds
@@ -108,7 +111,8 @@ public enum ProcessView {
             buffer.put("✗ " + TerminalSafe.sanitize(error) + " (showing the last list)", x: message.x, y: message.y, style: Style(.error, bold: true),
                        maxWidth: message.width)
         } else if screen.list != nil {
-            buffer.put("PIDs as the host numbers them, as docker top shows them", x: message.x, y: message.y,
+            buffer.put(screen.containerPIDs ? "PIDs as the container numbers them (podman's top), not the host's"
+                                            : "PIDs as the host numbers them, as docker top shows them", x: message.x, y: message.y,
                        style: .dimmed, maxWidth: message.width)
         }
         let hints = Keymap.processes.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }

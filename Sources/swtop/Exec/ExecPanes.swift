@@ -11,7 +11,7 @@ final class PaneSession: Sendable {
     enum News: Sendable {
         case output(LogStream, [UInt8])
         case ended(exitCode: Int?, error: String?)
-        case processes(ProcessList)
+        case processes(ProcessList, containerPIDs: Bool)
         case processesFailed(String)
     }
 
@@ -58,14 +58,20 @@ final class PaneSession: Sendable {
     /// `T`: the engine's `ps` every 2 s while the view is open.
     static func processes(_ target: Target, client: @escaping @Sendable () async -> DockerClient?) -> @Sendable (PaneSession) async -> Void {
         return { session in
-            var psArgs: String? = ProcessView.psArgs
+            // The columns to ask for, best first: Docker's engines run the host's `ps` (any ps options); podman
+            // takes only its own descriptors, answers `-o …` with an empty 200, and numbers PIDs inside the
+            // container. An answer that is an error, empty or not JSON moves down the list; nil is the
+            // engine's default columns.
+            var ladder: [String?] = ProcessView.psArgsLadder
             while !Task.isCancelled {
                 if let client = await client() {
+                    let psArgs = ladder.first ?? nil
                     do {
-                        session.post(.processes(try await client.top(target.id, psArgs: psArgs)))
-                    } catch let error as DockerError where psArgs != nil && error.status == 500 {
-                        // A host whose ps does not take these columns: docker top's own.
-                        psArgs = nil
+                        let list = try await client.top(target.id, psArgs: psArgs)
+                        guard !list.Titles.isEmpty || ladder.count == 1 else { throw DockerError.malformed(what: "top", detail: "no columns") }
+                        session.post(.processes(list, containerPIDs: client.ping.isPodman))
+                    } catch let error as DockerError where ladder.count > 1 && (error.status == 500 || error.isMalformed) {
+                        ladder.removeFirst()
                         continue
                     } catch let error as DockerError {
                         session.post(.processesFailed(error.userMessage))
@@ -141,8 +147,9 @@ struct ExecPanes {
            case var .processes(screen) = state.screens[index] {
             for item in news {
                 switch item {
-                case let .processes(list):
+                case let .processes(list, containerPIDs):
                     screen.list = list
+                    screen.containerPIDs = containerPIDs
                     screen.error = nil
                     screen.updates += 1
                 case let .processesFailed(message): screen.error = message
@@ -193,7 +200,9 @@ struct ExecPanes {
         switch request.kind {
         case let .exec(command, user):
             let argv = command ?? app.exec.shell ?? ExecSessions.defaultShell
-            what = command.map { $0.joined(separator: " ") } ?? app.exec.shell?.joined(separator: " ") ?? "shell"
+            // `E`'s line runs as sh -c LINE: the line is what the user knows it by.
+            let typed = command.map { $0.count == 3 && $0[0] == "/bin/sh" && $0[1] == "-c" ? $0[2] : $0.joined(separator: " ") }
+            what = typed ?? app.exec.shell?.joined(separator: " ") ?? "shell"
             let spec = ExecSpec(command: argv, tty: true, stdin: true, user: user, detachKeys: keys.spec)
             session = ExecSessions.exec(client: client, container: request.target.id, spec: spec, output: output)
         case .attach:
@@ -202,13 +211,21 @@ struct ExecPanes {
         }
         let options = TerminalPump.Options(raw: true, forwardStdin: true, quitFD: app.mailbox.readFD,
                                            shouldQuit: { Signals.quitRequested }, detachKeys: keys)
+        var handedOver = false
         let outcome = TerminalPump.run(options, interrupted: .interrupted, enter: {
+            handedOver = true
             terminal.suspend()
             let banner = "[swtop] \(what) in \(name) · \(request.kind == .attach ? "" : "exit or ")\(keys.display) returns to swtop\r\n"
             SessionOutput.write(.stdout, Array(banner.utf8))
-        }, leave: {
-            terminal.resume()
         }, session: session)
+        if handedOver {
+            // A command typed for `E` may print and end at once: its output stays until a key is pressed.
+            if case .exec(command: _?, user: _) = request.kind, case let .ended(.exited(code)) = outcome {
+                TerminalPump.waitForKey("[swtop] \(what) exited with code \(code) · press a key to return to swtop",
+                                        quitFD: app.mailbox.readFD, shouldQuit: { Signals.quitRequested })
+            }
+            terminal.resume()
+        }
         switch outcome {
         case let .ended(.exited(code)):
             let verb = request.kind == .attach ? "the container's main process" : what
