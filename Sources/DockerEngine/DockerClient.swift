@@ -12,6 +12,11 @@ public struct PingInfo: Sendable, Equatable {
     public var apiVersion: APIVersion?
     public var osType: String?
     public var experimental: Bool
+    /// podman's own API version (its ping sends `Libpod-Api-Version`); nil for Docker's engines.
+    public var libpodVersion: String? = nil
+
+    /// podman behind its Docker-compatible API: some answers differ (see DESIGN §6).
+    public var isPodman: Bool { libpodVersion != nil }
 }
 
 /// A connection to one engine, at the API version negotiated when it connected.
@@ -64,6 +69,13 @@ public final class DockerClient: Sendable {
         return false
     }
 
+    /// For a unix socket: whether something listens there now (one connect(2), no request to the engine).
+    /// nil for other addresses.
+    public static func socketListening(_ endpoint: EngineEndpoint) -> Bool? {
+        guard case let .unix(path) = endpoint.address else { return nil }
+        return UnixSocketProbe.failure(path) == nil
+    }
+
     /// The ssh client process of an ssh:// engine, nil for others.
     public var sshTunnel: SSHTunnel? { transport.tunnel }
 
@@ -94,7 +106,8 @@ public final class DockerClient: Sendable {
         }
         return PingInfo(apiVersion: headers.first(name: "Api-Version").flatMap(APIVersion.init),
                         osType: headers.first(name: "OSType"),
-                        experimental: headers.first(name: "Docker-Experimental") == "true")
+                        experimental: headers.first(name: "Docker-Experimental") == "true",
+                        libpodVersion: headers.first(name: "Libpod-Api-Version"))
     }
 
     // MARK: - Plumbing
@@ -193,8 +206,14 @@ public final class DockerClient: Sendable {
     }
 
     /// `GET /containers/{id}/changes`: what the container's read/write layer adds, changes and deletes.
+    /// Engine 26.1 answers `null` when nothing changed (a created or fresh container): an empty layer.
     public func containerChanges(_ id: String) async throws -> [ContainerChange] {
-        try await get(LossyArray<ContainerChange>.self, "/containers/\(Self.escape(id))/changes").elements
+        let path = "/containers/\(Self.escape(id))/changes"
+        let (_, body) = try await send(.GET, path)
+        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) || Array(body.filter { $0 > 0x20 }) == Array("null".utf8) {
+            return []
+        }
+        return try Self.decode(LossyArray<ContainerChange>.self, from: body, what: path).elements
     }
 
     public func volumes() async throws -> [Volume] {

@@ -173,14 +173,14 @@ public enum ImageLoader {
         if let imageMetadata { meta = imageMetadata } else { meta = try await metadata(client: client, reference: imageID) }
         var image = try await load(client: client, metadata: meta, choice: choice, cache: cache, progress: progress)
         let rwID = "container:" + details.Id
-        if choice != .export, client.isLocal, details.GraphDriver?.Name == "overlay2", let upper = details.GraphDriver?.Data?["UpperDir"],
+        if choice != .export, client.isLocal, OverlayReader.isDiffDriver(details.GraphDriver?.Name), let upper = details.GraphDriver?.Data?["UpperDir"],
            access(upper, R_OK | X_OK) == 0 {
             image.layers.append(try OverlayReader.read(directory: upper, diffID: rwID))
             image.origins.append(.overlay)
             image.directories.append(upper)
         } else {
             let changes = try await client.containerChanges(id)
-            image.layers.append(LayerFiles(diffID: rwID, records: changesRecords(changes), fullyHashed: false))
+            image.layers.append(LayerFiles(diffID: rwID, records: changesRecords(changes, below: image.layers), fullyHashed: false))
             image.origins.append(.changes)
             image.directories.append(nil)
         }
@@ -189,8 +189,17 @@ public enum ImageLoader {
     }
 
     /// `/changes` says only what happened to a path: deleted paths become whiteouts, the others entries
-    /// of unknown type and size (directories are told by being a parent of another entry).
-    static func changesRecords(_ changes: [ContainerChange]) -> [FileRecord] {
+    /// of unknown size. A changed path's type is the one the image's layers give it (podman lists an
+    /// untouched `/etc` as changed, with no child: it stays the image's directory); a path the image does
+    /// not have is a directory when another changed path lies under it, else a file.
+    static func changesRecords(_ changes: [ContainerChange], below layers: [LayerFiles] = []) -> [FileRecord] {
+        let changed = Set(changes.map(\.Path))
+        var inImage: [String: FileRecord] = [:]
+        for layer in layers {
+            for record in layer.records where changed.contains(record.path) {
+                inImage[record.path] = record.kind == .whiteout ? nil : record
+            }
+        }
         let sorted = changes.sorted { $0.Path < $1.Path }
         let parents = Set(sorted.flatMap { change -> [Substring] in
             var out: [Substring] = []
@@ -203,6 +212,11 @@ public enum ImageLoader {
         })
         return sorted.map { change in
             if change.Kind == 2 { return FileRecord(path: change.Path, kind: .whiteout) }
+            if let known = inImage[change.Path], known.kind == .directory || known.kind == .symlink {
+                // Its attributes as far as anything says (the content of a changed file is unknown).
+                return FileRecord(path: known.path, kind: known.kind, mode: known.mode, uid: known.uid, gid: known.gid, link: known.link)
+            }
+            if inImage[change.Path] != nil { return FileRecord(path: change.Path, kind: .file, mode: 0o644) }
             let isDir = parents.contains(Substring(change.Path))
             return FileRecord(path: change.Path, kind: isDir ? .directory : .file, mode: isDir ? 0o755 : 0o644)
         }

@@ -14,7 +14,7 @@ public enum OverlayReader {
     /// Each layer's diff directory, lowest first, if the image's graph driver data names them all and
     /// they can be read here; nil otherwise (a remote engine, another driver, not root).
     public static func diffDirectories(driver: String?, data: [String: String], layerCount: Int) -> [String]? {
-        guard driver == "overlay2", let upper = data["UpperDir"], layerCount > 0 else { return nil }
+        guard isDiffDriver(driver), let upper = data["UpperDir"], layerCount > 0 else { return nil }
         var dirs: [String] = []
         if let lower = data["LowerDir"], !lower.isEmpty {
             dirs = lower.split(separator: ":").reversed().map(String.init)
@@ -23,6 +23,11 @@ public enum OverlayReader {
         guard dirs.count == layerCount, dirs.allSatisfy({ access($0, R_OK | X_OK) == 0 }) else { return nil }
         return dirs
     }
+
+    /// Drivers that keep one diff directory per layer: Docker's overlay2 and podman's overlay (the same
+    /// layout, whiteouts and opaque marks). Docker's retired `overlay` kept whole copies, not diffs: its
+    /// directories never number one per layer, which `diffDirectories` checks.
+    public static func isDiffDriver(_ driver: String?) -> Bool { driver == "overlay2" || driver == "overlay" }
 
     /// The records of one diff directory.
     public static func read(directory: String, diffID: String) throws -> LayerFiles {

@@ -4,7 +4,7 @@ import Glibc
 
 /// Reads a local container's CPU and memory from its cgroup files: no engine request at all.
 /// Works with cgroup v1 and v2, cgroupfs (`docker/<id>`) and systemd (`system.slice/docker-<id>.scope`)
-/// layouts; a container whose folder is not found is left to the API sampler.
+/// layouts, and podman's; a container whose folder is not found is left to the API sampler.
 ///
 /// Each figure has its own read (`cpu`, `usage`, `inactive`, `limit`) so the sampler reads only the files
 /// a figure needs; every read goes through one caller-owned scratch buffer, so a tick allocates nothing
@@ -35,9 +35,11 @@ public struct CgroupStatsReader: Sendable {
         public var memoryLimit: UInt64?
     }
 
-    /// Sub-paths a container's cgroup may have below a controller root.
+    /// Sub-paths a container's cgroup may have below a controller root: Docker's (cgroupfs, systemd) and
+    /// podman's (`libpod_parent/libpod-<id>` with cgroupfs, `machine.slice/libpod-<id>.scope` with systemd).
     static func candidates(_ id: String) -> [String] {
-        ["docker/\(id)", "system.slice/docker-\(id).scope", "docker.slice/docker-\(id).scope"]
+        ["docker/\(id)", "system.slice/docker-\(id).scope", "docker.slice/docker-\(id).scope",
+         "libpod_parent/libpod-\(id)", "machine.slice/libpod-\(id).scope"]
     }
 
     /// Where one container's files are; found once per container, then reused every tick.

@@ -165,9 +165,24 @@ public actor SwtopStore {
                 client = nil
                 snapshot.connection = .unreachable(reason: Self.reason(error), retryingAt: Date().addingTimeInterval(backoff))
                 publish()
-                try? await Task.sleep(for: .seconds(backoff))
+                await waitToReconnect(backoff)
                 backoff = min(backoff * 2, 5)
             }
+        }
+    }
+
+    /// The pause before connecting again. A local engine whose socket is gone is watched instead (a
+    /// connect(2) every 100 ms, no request): it is back on the screen within ~100 ms of listening again.
+    /// A socket that listens but fails (an engine starting up), or a remote engine, waits the backoff.
+    private func waitToReconnect(_ backoff: Double) async {
+        guard DockerClient.socketListening(endpoint) == false else {
+            try? await Task.sleep(for: .seconds(backoff))
+            return
+        }
+        let deadline = Date().addingTimeInterval(backoff)
+        while !Task.isCancelled, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+            if DockerClient.socketListening(endpoint) == true { return }
         }
     }
 

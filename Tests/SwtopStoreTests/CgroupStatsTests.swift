@@ -87,6 +87,33 @@ final class CgroupStatsTests: XCTestCase {
         XCTAssertEqual(sampler.current[idA]?.memoryHistory, [62_914_560, 62_914_560])
     }
 
+    /// podman's layouts: `machine.slice/libpod-<id>.scope` (systemd, v2) and `libpod_parent/libpod-<id>`
+    /// (cgroupfs, v1): read from the files, not left to the API.
+    func testPodmanLayouts() throws {
+        try write("cgroup.controllers", "cpu io memory pids\n")
+        let a = "machine.slice/libpod-\(idA).scope/"
+        try write(a + "cpu.stat", "usage_usec 1500000\n")
+        try write(a + "memory.current", "10485760\n")
+        try write(a + "memory.stat", "anon 8388608\ninactive_file 2097152\n")
+        try write(a + "memory.max", "max\n")
+        let v2 = try XCTUnwrap(CgroupStatsReader(root: root))
+        let location = try XCTUnwrap(v2.locate(containerID: idA))
+        XCTAssertEqual(location.cpuDir, "\(root)/machine.slice/libpod-\(idA).scope")
+        XCTAssertEqual(v2.read(location), .init(cpuNanoseconds: 1_500_000_000, memoryUsed: 8_388_608, memoryLimit: nil))
+
+        try remove("cgroup.controllers")
+        try write("memory/memory.usage_in_bytes", "1\n")
+        try write("cpuacct/cpuacct.usage", "1\n")
+        try write("cpuacct/libpod_parent/libpod-\(idB)/cpuacct.usage", "42000\n")
+        try write("memory/libpod_parent/libpod-\(idB)/memory.usage_in_bytes", "4096\n")
+        try write("memory/libpod_parent/libpod-\(idB)/memory.stat", "total_inactive_file 0\n")
+        try write("memory/libpod_parent/libpod-\(idB)/memory.limit_in_bytes", "1073741824\n")
+        let v1 = try XCTUnwrap(CgroupStatsReader(root: root))
+        let b = try XCTUnwrap(v1.locate(containerID: idB))
+        XCTAssertEqual(b.memoryDir, "\(root)/memory/libpod_parent/libpod-\(idB)")
+        XCTAssertEqual(v1.read(b), .init(cpuNanoseconds: 42000, memoryUsed: 4096, memoryLimit: 1_073_741_824))
+    }
+
     // MARK: - v1
 
     func makeV1() throws {
