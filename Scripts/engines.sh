@@ -4,7 +4,7 @@
 #   engines.sh install            apt-get the tools (only what is missing) and unpack
 #                                 Debian trixie's docker.io 26.1 + containerd into
 #                                 .engines/trixie-root (not installed system-wide)
-#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench | swarm | tls) on a
+#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench | swarm | tls | ctrd | podman) on a
 #                                 freshly wiped data-root; waits for /_ping
 #   engines.sh down [NAME|all]    stop it (default: all); no process, mount or bridge left
 #   engines.sh seed NAME          sample images and containers, no registry needed
@@ -20,6 +20,10 @@
 #           trixie   = unpacked dockerd 26.1 (API 1.45) with the unpacked containerd/shims
 #           sandbox  = same binary as bookworm, for interactive use
 #           bench    = same binary as bookworm, for Benchmarks/run.sh
+#           ctrd     = trixie's dockerd 26.1 with the containerd image store (daemon.json
+#                      features.containerd-snapshotter; storage driver overlayfs)
+#           podman   = Debian's podman 4.3 serving its Docker-compatible API (`podman system service`)
+#                      with a private containers.conf and storage.conf (Scripts/lib/podman-engine.sh)
 #           swarm, tls = same binary as bookworm, for the Swarm and TLS tests; tls also listens on
 #                      tcp://127.0.0.1:12376 with --tlsverify (certificates in .engines/tls/certs/)
 # Each lives in .engines/NAME/ (or /tmp/swtop-engines-UID/NAME when the checkout path is
@@ -35,6 +39,8 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib/engines-common.sh"
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib/podman-engine.sh"
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C.UTF-8
@@ -62,7 +68,8 @@ pkg_installed() {
 }
 
 install_packages() {
-  local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev zlib1g-dev openssh-server openssh-client)
+  local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev zlib1g-dev openssh-server openssh-client
+    podman conmon catatonit)
   local missing=() p
   for p in "${wanted[@]}"; do
     pkg_installed "$p" || missing+=("$p")
@@ -335,6 +342,10 @@ delete_bridges() {
 }
 
 down_engine() {
+  if [[ "$1" == podman ]]; then
+    podman_down
+    return
+  fi
   local name="$1" dir data run pidfile pid cpid n
   dir="$(swtop_engine_dir "$name")"
   data="$(swtop_engine_data "$name")"
@@ -402,7 +413,11 @@ cmd_up() {
   need_root
   install_packages
   local dockerd path
-  if [[ "$name" == trixie ]]; then
+  if [[ "$name" == podman ]]; then
+    podman_up
+    return
+  fi
+  if [[ "$name" == trixie || "$name" == ctrd ]]; then
     fetch_trixie
     dockerd="$SWTOP_TRIXIE_ROOT/usr/sbin/dockerd"
     # Unpacked containerd, shims, docker-proxy and docker-init first; runc from bookworm.
@@ -438,6 +453,10 @@ cmd_up() {
   [[ -f "$log" ]] && mv -f "$log" "$log.1"
   if [[ "$name" == trixie ]]; then
     printf '{}\n' >"$dir/daemon.json"
+  elif [[ "$name" == ctrd ]]; then
+    # The containerd image store: images are containerd's (ids are manifest digests, layers are
+    # snapshots, no overlay2 directories), and OCI archives load untagged.
+    printf '{"features": {"containerd-snapshotter": true}}\n' >"$dir/daemon.json"
   else
     # 20.10 keeps its engine ID key in /etc/docker/key.json unless told otherwise
     # (a config-file-only setting): give each engine its own, fresh one.
@@ -453,6 +472,9 @@ cmd_up() {
   ip addr add "10.213.$n.1/24" dev "$br"
   ip link set dev "$br" up
 
+  # With the containerd image store the driver names a containerd snapshotter.
+  local driver=overlay2
+  [[ "$name" == ctrd ]] && driver=overlayfs
   local args=(
     --config-file "$dir/daemon.json"
     --data-root "$data"
@@ -461,7 +483,7 @@ cmd_up() {
     --host "unix://$sock"
     --containerd-namespace "swtop-$name"
     --containerd-plugins-namespace "swtop-$name-plugins"
-    --storage-driver overlay2
+    --storage-driver "$driver"
     --exec-opt native.cgroupdriver=cgroupfs
     --bridge "$br"
     --iptables=false

@@ -18,9 +18,12 @@
 #                     Scripts/check-install.sh proves the installed binary runs with the toolchain
 #                     hidden (and talks to the 20.10 engine); then the tls engine (20.10 also on
 #                     tcp://127.0.0.1:12376 with --tlsverify, certificates from Scripts/tls-certs.sh),
-#                     seeded, named in SWTOP_TEST_TLS (host=...,certs=...,sock=...)
+#                     seeded, named in SWTOP_TEST_TLS (host=...,certs=...,sock=...); ctrd (trixie's
+#                     dockerd with the containerd image store, seeded: SWTOP_TEST_CTRD) and podman
+#                     (Debian's podman 4.3 service, swtop/busybox imported: SWTOP_TEST_PODMAN)
 #   5. tests          swift test --skip-build, serially (the engine tests share the engines),
-#                     with SWTOP_TEST_ENGINES naming both sockets; output unfiltered
+#                     with SWTOP_TEST_ENGINES naming both sockets and SWTOP_BIN the installed
+#                     release binary (what the command-line and end-to-end tests run); output unfiltered
 #   6. teardown       always (also on failure, Ctrl-C or TERM): every engine down, no dockerd,
 #                     containerd, shim or bridge of theirs left, the private sshd and its connection
 #                     processes gone, the tests' tmux servers killed
@@ -47,7 +50,9 @@ ENGINES=(bookworm trixie)
 # Engines some tests use through their own variable (not SWTOP_TEST_ENGINES, whose engines run every
 # engine test): swarm = a one-node swarm (`docker swarm init`, SWTOP_TEST_SWARM); tls = bookworm's dockerd
 # also on tcp://127.0.0.1:12376 with --tlsverify (SWTOP_TEST_TLS).
-EXTRA_ENGINES=(swarm tls)
+# ctrd = trixie's dockerd with the containerd image store, seeded (SWTOP_TEST_CTRD); podman = Debian's
+# podman 4.3 service with swtop/busybox imported (SWTOP_TEST_PODMAN).
+EXTRA_ENGINES=(swarm tls ctrd podman)
 ALL_ENGINES=("${ENGINES[@]}" "${EXTRA_ENGINES[@]}")
 BUILD_LOCK="${SWTOP_BUILD_LOCK-/tmp/swtop-build.lock}"
 
@@ -153,7 +158,7 @@ cleanup() {
     for p in /proc/[0-9]*; do
       # Processes come and go while this loop runs: a vanished one reads as empty.
       case "$({ cat "$p/comm"; } 2>/dev/null || true)" in
-        dockerd|containerd|containerd-shim*|runc|docker-proxy)
+        dockerd|containerd|containerd-shim*|runc|docker-proxy|podman|conmon)
           cmdline="$({ tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null || true)"
           if [[ "$cmdline" == *"$dir/"* ]]; then
             say "left running: pid ${p#/proc/}: $cmdline"
@@ -290,6 +295,17 @@ run_child "${ENGINES_SH[@]}" seed tls
 SWTOP_TEST_TLS="host=$("${ENGINES_SH[@]}" tls-host tls),certs=$("${ENGINES_SH[@]}" certs tls),sock=unix://$("${ENGINES_SH[@]}" sock tls)"
 export SWTOP_TEST_TLS
 say "SWTOP_TEST_TLS=$SWTOP_TEST_TLS"
+# The containerd image store (trixie's dockerd, seeded like the others) and podman's Docker-compatible API.
+run_child "${ENGINES_SH[@]}" up ctrd >/dev/null
+run_child "${ENGINES_SH[@]}" seed ctrd
+SWTOP_TEST_CTRD="unix://$("${ENGINES_SH[@]}" sock ctrd)"
+export SWTOP_TEST_CTRD
+say "SWTOP_TEST_CTRD=$SWTOP_TEST_CTRD"
+run_child "${ENGINES_SH[@]}" up podman >/dev/null
+run_child "${ENGINES_SH[@]}" import-busybox podman
+SWTOP_TEST_PODMAN="unix://$("${ENGINES_SH[@]}" sock podman)"
+export SWTOP_TEST_PODMAN
+say "SWTOP_TEST_PODMAN=$SWTOP_TEST_PODMAN"
 # ssh:// engine tests: a private sshd whose forward reaches bookworm's socket.
 run_child bash "$ROOT/Scripts/sshd.sh" up "$("${ENGINES_SH[@]}" sock bookworm)"
 eval "$(bash "$ROOT/Scripts/sshd.sh" env)"
@@ -298,6 +314,10 @@ say "SWTOP_TEST_SSH=$SWTOP_TEST_SSH"
 
 # ---------------------------------------------------------------------------------------
 phase "tests"
+# The command-line and end-to-end tests run the binary a user installs (release, Swift runtime linked
+# in), not .build/debug/swtop.
+export SWTOP_BIN="$INSTALL_DIR/bin/swtop"
+say "SWTOP_BIN=$SWTOP_BIN"
 say "swift test --skip-build $* (serial)"
 rc=0
 # Through tee (nothing filtered) so that the summary can count the tests (not when interrupted).

@@ -11,12 +11,14 @@
 #   bench     same binary as bookworm, for Benchmarks/run.sh
 #   swarm     same binary as bookworm, for the Swarm tests (one-node swarm)
 #   tls       same binary as bookworm, for the TLS tests (tcp listener with --tlsverify)
+#   ctrd      trixie's dockerd 26.1 with the containerd image store (features.containerd-snapshotter)
+#   podman    Debian bookworm's podman 4.3 (`podman system service`), its Docker-compatible API
 
 SWTOP_ROOT="${SWTOP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
 SWTOP_ENGINES_DIR="$SWTOP_ROOT/.engines"
 SWTOP_TRIXIE_ROOT="$SWTOP_ENGINES_DIR/trixie-root"
 SWTOP_APT_TRIXIE="$SWTOP_ENGINES_DIR/apt-trixie"
-SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench swarm tls)
+SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench swarm tls ctrd podman)
 
 # The 20.10 client; /usr/local/bin/docker (a newer CLI) may come first on PATH.
 SWTOP_DOCKER_CLI="${SWTOP_DOCKER_CLI:-/usr/bin/docker}"
@@ -26,8 +28,8 @@ swtop_die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
 
 swtop_check_name() {
   case "${1:-}" in
-    bookworm|trixie|sandbox|bench|swarm|tls) ;;
-    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox, bench, swarm or tls)" ;;
+    bookworm|trixie|sandbox|bench|swarm|tls|ctrd|podman) ;;
+    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox, bench, swarm, tls, ctrd or podman)" ;;
   esac
 }
 
@@ -41,6 +43,8 @@ swtop_engine_index() {
     bench) echo 55 ;;
     swarm) echo 43 ;;
     tls) echo 47 ;;
+    ctrd) echo 49 ;;
+    podman) echo 51 ;;
   esac
 }
 
@@ -53,6 +57,8 @@ swtop_engine_port() {
     bench) echo 18083 ;;
     swarm) echo 18084 ;;
     tls) echo 18085 ;;
+    ctrd) echo 18086 ;;
+    podman) echo 18087 ;;
   esac
 }
 
@@ -60,7 +66,8 @@ swtop_engine_port() {
 swtop_engine_api() {
   case "$1" in
     bookworm|sandbox|bench|swarm|tls) echo 1.41 ;;
-    trixie) echo 1.45 ;;
+    trixie|ctrd) echo 1.45 ;;
+    podman) echo 1.41 ;;
   esac
 }
 
@@ -73,6 +80,8 @@ swtop_engine_bridge() {
     bench) echo swtopbr-bn ;;
     swarm) echo swtopbr-sw ;;
     tls) echo swtopbr-tl ;;
+    ctrd) echo swtopbr-cd ;;
+    podman) echo swtopbr-pm ;;
   esac
 }
 

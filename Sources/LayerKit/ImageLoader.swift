@@ -212,11 +212,10 @@ public enum ImageLoader {
         })
         return sorted.map { change in
             if change.Kind == 2 { return FileRecord(path: change.Path, kind: .whiteout) }
-            if let known = inImage[change.Path], known.kind == .directory || known.kind == .symlink {
-                // Its attributes as far as anything says (the content of a changed file is unknown).
-                return FileRecord(path: known.path, kind: known.kind, mode: known.mode, uid: known.uid, gid: known.gid, link: known.link)
+            if let known = inImage[change.Path] {
+                // The type is the image's; what changed about it is unknown (no mode, owner or target).
+                return FileRecord(path: change.Path, kind: known.kind, mode: known.kind == .directory ? 0o755 : 0o644)
             }
-            if inImage[change.Path] != nil { return FileRecord(path: change.Path, kind: .file, mode: 0o644) }
             let isDir = parents.contains(Substring(change.Path))
             return FileRecord(path: change.Path, kind: isDir ? .directory : .file, mode: isDir ? 0o755 : 0o644)
         }

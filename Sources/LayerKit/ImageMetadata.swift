@@ -75,8 +75,12 @@ public struct ImageMetadata: Sendable, Equatable {
 
     public init(details: ImageDetails, history: [ImageHistoryEntry]) {
         let layers = details.RootFS?.Layers ?? []
+        // The layers' own sizes, as `docker history` shows them: with the classic store their sum is
+        // `Size`; the containerd image store's `Size` is the compressed content instead (an image of 10 MB
+        // that compresses to 1 MB says 1 MB), which is not what the layer view adds up.
+        let unpacked = history.reduce(Int64(0)) { $0 + max(0, $1.Size ?? 0) }
         self.init(id: details.Id, tags: (details.RepoTags ?? []).filter { $0 != "<none>:<none>" },
-                  size: details.Size ?? 0, layers: layers,
+                  size: unpacked > 0 ? unpacked : details.Size ?? 0, layers: layers,
                   steps: Self.match(history: history.reversed(), layerCount: layers.count),
                   graphDriver: details.GraphDriver?.Name, graphData: details.GraphDriver?.Data ?? [:])
     }

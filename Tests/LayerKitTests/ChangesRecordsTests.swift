@@ -10,7 +10,7 @@ final class ChangesRecordsTests: XCTestCase {
         FileRecord(path: "/etc/passwd", kind: .file, mode: 0o644, size: 40),
         FileRecord(path: "/etc/group", kind: .file, mode: 0o644, size: 20),
         FileRecord(path: "/bin", kind: .directory, mode: 0o755),
-        FileRecord(path: "/bin/sh", kind: .symlink, link: "busybox"),
+        FileRecord(path: "/bin/sh", kind: .symlink, mode: 0o777, link: "busybox"),
     ], fullyHashed: false)
 
     private func change(_ path: String, _ kind: Int) -> ContainerChange { ContainerChange(Path: path, Kind: kind) }

@@ -92,6 +92,16 @@ public enum SampleImage {
     public static let baseLayerBytes: Int64 = 1_982_365
     /// Bytes the layers store that the final image does not show: tool.sh's first copy 55, config.txt's
     /// 11 and notes.txt's 11, to-delete.txt 38, a.txt's layer-1 copy 11 (its content lives on as
+    /// The records as the containerd image store's differ writes them: `rm -rf cache; mkdir cache/v2`
+    /// becomes a whiteout of cache/v1 in an ordinary directory, not an opaque directory (same result).
+    public static var containerdRecords: [[FileRecord]] {
+        var layers = records
+        let app = "/opt/app"
+        layers[5] = [dir("/opt"), dir(app), dir(app + "/cache"), FileRecord(path: app + "/cache/v1", kind: .whiteout),
+                     dir(app + "/cache/v2"), file(app + "/cache/v2/fresh.txt", 6)]
+        return layers
+    }
+
     /// a-hardlink.txt, written again in layer 8), cache/v1/one.txt and two.txt 22 (under the opaque
     /// directory): 148.
     public static let reclaimableBytes: Int64 = 55 + 11 + 11 + 38 + 11 + 22
