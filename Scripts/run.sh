@@ -41,9 +41,15 @@ build=(swift build --product swtop)
 if [[ -n "$BUILD_LOCK" ]] && command -v flock >/dev/null 2>&1; then
   build=(flock "$BUILD_LOCK" "${build[@]}")
 fi
-say "building swtop (debug): ${build[*]}"
-"${build[@]}" >&2 || die "swift build failed"
 BIN="$ROOT/.build/debug/swtop"
+# A build that compiles nothing still costs SwiftPM 5-20 s of planning: skipped when the binary is
+# newer than every source, manifest and resource file (a changed file anywhere there builds again).
+if [[ -x "$BIN" ]] && [[ -z "$(find Package.swift Package.resolved Sources Resources Plugins -newer "$BIN" -print -quit 2>/dev/null)" ]]; then
+  say "swtop is up to date with its sources: $BIN"
+else
+  say "building swtop (debug): ${build[*]}"
+  "${build[@]}" >&2 || die "swift build failed"
+fi
 [[ -x "$BIN" ]] || die "$BIN was not built"
 
 # --- which engine -------------------------------------------------------------------------

@@ -79,8 +79,10 @@ public final class SSHTunnel: Sendable {
         let local = directory + "/docker.sock"
         let logFile = directory + "/ssh.log"
 
+        let checking = await configuredHostKeyChecking(ssh: ssh, config: environment["SWTOP_SSH_CONFIG"], user: user, host: host,
+                                                       port: port, directory: directory)
         let arguments = commandLine(ssh: ssh, config: environment["SWTOP_SSH_CONFIG"], user: user, host: host, port: port,
-                                    local: local, remote: remote)
+                                    local: local, remote: remote, hostKeyChecking: checking)
         let logFD = Glibc.open(logFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard logFD >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -110,12 +112,16 @@ public final class SSHTunnel: Sendable {
 
     /// The ssh command line: the user's config applies (or `-F config`), plus what keeps swtop safe and
     /// non-interactive. `--` before the host: nothing from the URL is read as an option.
+    /// `hostKeyChecking`: the user's own StrictHostKeyChecking as `ssh -G` resolves it. Its default ("ask")
+    /// becomes "yes" (BatchMode never asks: an unknown key is refused, said plainly); anything the user set
+    /// (accept-new, as the docker CLI honours it) is left to ssh.
     static func commandLine(ssh: String, config: String?, user: String?, host: String, port: Int?,
-                            local: String, remote: String) -> [String] {
+                            local: String, remote: String, hostKeyChecking: String? = nil) -> [String] {
         var arguments = [ssh]
         if let config, !config.isEmpty { arguments += ["-F", config] }
-        arguments += ["-N", "-T",
-                      "-o", "ExitOnForwardFailure=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
+        arguments += ["-N", "-T", "-o", "ExitOnForwardFailure=yes", "-o", "BatchMode=yes"]
+        if hostKeyChecking == nil || hostKeyChecking == "ask" { arguments += ["-o", "StrictHostKeyChecking=yes"] }
+        arguments += [
                       "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3", "-o", "ConnectTimeout=10",
                       "-o", "StreamLocalBindUnlink=yes", "-o", "StreamLocalBindMask=0177",
                       // swtop owns this connection: its end is how a dead link is noticed.
@@ -127,6 +133,37 @@ public final class SSHTunnel: Sendable {
         if let user { arguments += ["-l", user] }
         arguments += ["-L", "\(local):\(remote)", "--", host]
         return arguments
+    }
+
+    /// What `ssh -G` says StrictHostKeyChecking is for this host (the user's ~/.ssh/config or `-F`
+    /// applied); nil when ssh did not say within 5 s.
+    static func configuredHostKeyChecking(ssh: String, config: String?, user: String?, host: String, port: Int?,
+                                          directory: String) async -> String? {
+        // ChildProcess keeps only standard error: the shell sends -G's standard output there.
+        var arguments = ["/bin/sh", "-c", "exec \"$0\" \"$@\" >&2", ssh]
+        if let config, !config.isEmpty { arguments += ["-F", config] }
+        if let port { arguments += ["-p", String(port)] }
+        if let user { arguments += ["-l", user] }
+        arguments += ["-G", "--", host]
+        let file = directory + "/ssh-G.txt"
+        let fd = Glibc.open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return nil }
+        let child = ChildProcess(path: "/bin/sh", arguments: arguments, stderrFD: fd)
+        let started = (try? await child.start()) != nil
+        close(fd)
+        guard started else { return nil }
+        for _ in 0..<500 where child.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        defer { unlink(file) }
+        guard !child.isRunning, child.status == 0, let data = FileManager.default.contents(atPath: file) else { return nil }
+        return parseHostKeyChecking(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The value of `stricthostkeychecking` in `ssh -G` output ("true" and "false" are how it prints yes and no).
+    static func parseHostKeyChecking(_ output: String) -> String? {
+        for line in output.split(separator: "\n") where line.hasPrefix("stricthostkeychecking ") {
+            return String(line.dropFirst("stricthostkeychecking ".count).filter { !$0.isWhitespace })
+        }
+        return nil
     }
 
     private func waitUntilListening(address: EngineAddress) async throws {

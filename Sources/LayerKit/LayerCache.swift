@@ -184,6 +184,23 @@ public struct LayerCache: Sendable {
         return got == bytes.count ? bytes : nil
     }
 
+    /// Everything a file, device or pipe gives until its end (`/dev/null`, `<(…)` included), nil when it
+    /// cannot be opened or gives more than `limit` bytes.
+    public static func readStream(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<n])
+            if bytes.count > limit { return nil }
+        }
+    }
+
     static func makeDirectories(_ path: String) -> Bool {
         var prefix = ""
         for part in path.split(separator: "/") {

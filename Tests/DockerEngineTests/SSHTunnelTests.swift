@@ -19,6 +19,32 @@ final class SSHTunnelTests: XCTestCase {
         XCTAssertFalse(plain.contains("-F") || plain.contains("-p") || plain.contains("-l"))
     }
 
+    /// The user's own StrictHostKeyChecking (as `ssh -G` resolves it) is honoured; ssh's default "ask"
+    /// becomes "yes" (refuse unknown keys, never prompt).
+    func testAnExplicitHostKeyCheckingIsHonoured() async throws {
+        XCTAssertEqual(SSHTunnel.parseHostKeyChecking("user root\nstricthostkeychecking accept-new\nport 22\n"), "accept-new")
+        XCTAssertNil(SSHTunnel.parseHostKeyChecking("user root\n"))
+        let strict = SSHTunnel.commandLine(ssh: "ssh", config: nil, user: nil, host: "box", port: nil, local: "/l", remote: "/r", hostKeyChecking: "ask")
+        XCTAssertTrue(strict.contains("StrictHostKeyChecking=yes"))
+        let acceptNew = SSHTunnel.commandLine(ssh: "ssh", config: nil, user: nil, host: "box", port: nil, local: "/l", remote: "/r",
+                                              hostKeyChecking: "accept-new")
+        XCTAssertFalse(acceptNew.contains { $0.hasPrefix("StrictHostKeyChecking") }, "\(acceptNew)")
+        XCTAssertTrue(acceptNew.contains("BatchMode=yes"), "never prompts")
+
+        // The real ssh -G, with a config that says accept-new for one host and nothing for another.
+        let directory = NSTemporaryDirectory() + "swtop-ssh-g-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let config = directory + "/config"
+        try Data("Host relaxed\n  StrictHostKeyChecking accept-new\n".utf8).write(to: URL(fileURLWithPath: config))
+        let relaxed = await SSHTunnel.configuredHostKeyChecking(ssh: "/usr/bin/ssh", config: config, user: nil, host: "relaxed",
+                                                                port: nil, directory: directory)
+        XCTAssertEqual(relaxed, "accept-new")
+        let plain = await SSHTunnel.configuredHostKeyChecking(ssh: "/usr/bin/ssh", config: config, user: "me", host: "other",
+                                                              port: 2222, directory: directory)
+        XCTAssertEqual(plain, "ask")
+    }
+
     func testWhatSSHSaidBecomesAReasonAUserCanActOn() {
         func explain(_ text: String) -> String? { SSHTunnel.explain(stderr: text, host: "box", remoteSocket: "/run/d.sock") }
         XCTAssertEqual(explain("No ED25519 host key is known for [127.0.0.1]:22022 and you have requested strict checking.\r\nHost key verification failed.\r\n"),

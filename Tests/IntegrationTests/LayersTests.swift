@@ -98,6 +98,12 @@ final class LayersTests: EngineTestCase {
                              "Result:PASS [Total:3] [Passed:2] [Failed:0] [Warn:0] [Skipped:1]"] {
                 XCTAssertTrue(lines.contains(expected), "[\(name)] no line '\(expected)' in\n\(pass.stdout)")
             }
+            // An empty rules file (here /dev/null, a device, not a regular file): the defaults, and it says so.
+            let empty = try swtop(["-H", engine.host, "--ci", "--ci-config", "/dev/null", Self.image], in: scratch + "/work", cache: cache)
+            XCTAssertEqual(empty.status, 0, "[\(name)] \(empty.stdout)\(empty.stderr)")
+            XCTAssertTrue(empty.stdout.hasPrefix("  Using CI config: /dev/null\n"), "[\(name)] \(empty.stdout)")
+            XCTAssertTrue(empty.stdout.contains("Result:PASS [Total:3] [Passed:2] [Failed:0] [Warn:0] [Skipped:1]"), "[\(name)] \(empty.stdout)")
+
             // The inefficient files exactly as dive lists them.
             let header = try XCTUnwrap(lines.firstIndex(of: "Count  Wasted Space  File Path"), name)
             XCTAssertEqual(Array(lines[(header + 1)...].prefix(6)), [

@@ -88,6 +88,14 @@ final class LogScreenTests: XCTestCase {
         XCTAssertEqual(screen(opened).sources.count, 2)
     }
 
+    /// A merged view is saved under the name its containers share (a compose project's), else their names.
+    func testMergedLogSaveName() {
+        XCTAssertEqual(LogScreen.mergedSaveName(["demo-web-1", "demo-db-1"]), "demo")
+        XCTAssertEqual(LogScreen.mergedSaveName(["shop_api_1", "shop_worker_2", "shop_db_1"]), "shop")
+        XCTAssertEqual(LogScreen.mergedSaveName(["web", "db"]), "web+db")
+        XCTAssertEqual(LogScreen.mergedSaveName(["a", "b", "c", "d", "e"]), "a+b+c+2-more")
+    }
+
     func testReadOnlyKeepsLogs() throws {
         let snapshot = try RecordedSnapshot.make()
         var state = UIState(width: 120, height: 30, readOnly: true)

@@ -93,7 +93,7 @@ enum LogReducer {
     }
 
     static func defaultFileName(_ screen: LogScreen) -> String {
-        let base = screen.sources.count == 1 ? screen.sources[0].name : "swtop-merged"
+        let base = screen.sources.count == 1 ? screen.sources[0].name : LogScreen.mergedSaveName(screen.sources.map(\.name))
         let safe = String(base.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." ? $0 : "_" })
         return safe + ".log"
     }

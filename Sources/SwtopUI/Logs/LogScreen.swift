@@ -37,6 +37,19 @@ public enum LogPrompt: Sendable, Equatable {
 
 /// The log view's state (the lines themselves live in `LogModel`, beside it).
 public struct LogScreen: Sendable, Equatable {
+    /// The file name a merged log is saved under: the name its containers share (a compose project's
+    /// `demo-web-1` and `demo-db-1` give `demo`), else the first names joined.
+    public static func mergedSaveName(_ names: [String]) -> String {
+        guard var common = names.first else { return "swtop-logs" }
+        for name in names.dropFirst() {
+            common = String(zip(common, name).prefix { $0 == $1 }.map(\.0))
+        }
+        while let last = common.last, "-_. ".contains(last) { common.removeLast() }
+        if common.count >= 2 { return common }
+        let shown = names.prefix(3).joined(separator: "+")
+        return names.count > 3 ? shown + "+\(names.count - 3)-more" : shown
+    }
+
     public var sources: [LogSession.Source]
     /// Following: the newest lines at the bottom. Paused: `top` is the first line shown.
     public var follow = true

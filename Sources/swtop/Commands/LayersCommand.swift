@@ -93,7 +93,7 @@ struct LayersCommand: AsyncParsableCommand {
     private func readConfig() throws -> CIConfig {
         var config = CIConfig()
         let path = ciConfig ?? ".dive-ci"
-        if let bytes = LayerCache.readAll(path, limit: 1 << 20) {
+        if let bytes = LayerCache.readStream(path, limit: 1 << 20) {
             try config.apply(yaml: String(decoding: bytes, as: UTF8.self))
             if !json { Console.out("  Using CI config: \(CLIText.safe(path))\n") }
         } else if ciConfig != nil {
@@ -115,13 +115,16 @@ enum LayersText {
         var out = "Image: \(CLIText.safe(meta.name)) (\(ShortID.image(meta.id)), \(meta.layers.count) layers, "
             + "\(ByteText.human(meta.size)); files from \(origins(analysis.image.origins)))\n"
         if !ci {
+            // The whole instruction when piped; on a terminal, as much as fits its width, marked with …
+            // where cut (the other columns take ~32).
+            let width = isatty(1) != 0 ? TerminalPump.terminalSize().map { max(24, $0.0 - 32) } ?? 100 : Int.max
             var rows: [[String]] = []
             for (index, summary) in analysis.summaries.enumerated() {
                 let step = meta.step(forLayer: index)
                 let command = index >= meta.layers.count ? "container \(analysis.image.containerName ?? "") read/write layer"
                     : (step?.command ?? "")
                 rows.append([String(index), ByteText.human(summary.size), "+\(summary.added) ~\(summary.modified) -\(summary.removed)",
-                             String(command.prefix(100))])
+                             command.count > width ? String(command.prefix(width - 1)) + "…" : command])
             }
             out += tableText(header: ["LAYER", "SIZE", "CHANGES", "COMMAND"], rows: rows)
         }
