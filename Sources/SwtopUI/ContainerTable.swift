@@ -74,8 +74,9 @@ enum ContainerTable {
         } else {
             empty = state.showStopped ? "no containers" : "no running containers (H shows stopped ones)"
         }
-        let table = Table(columns: columns, rows: tableRows, selectedIndex: selected,
+        var table = Table(columns: columns, rows: tableRows, selectedIndex: selected,
                           scrollOffset: state.scroll[.containers] ?? 0, showsScrollIndicators: true, emptyMessage: empty)
+        table.showsMarks = true
         let offset = table.draw(into: &buffer, in: rect)
         let visibleCount = table.visibleRowCount(in: rect)
         let visible = rows.dropFirst(offset).prefix(visibleCount).compactMap { $0.container?.id }

@@ -86,7 +86,7 @@ public enum Keymap {
         Binding([.char("/")], .filter, "filter the list as you type (Enter keeps, Esc clears)", hint: "filter"),
         Binding([.char("o")], .sortNext, "sort by the next column", hint: "sort"),
         Binding([.char("O")], .sortReverse, "reverse the sort order"),
-        Binding([.char(" ")], .mark, "mark the row (actions apply to marked rows)", views: [.containers]),
+        Binding([.char(" ")], .mark, "mark / unmark the row (✓) and move down; actions apply to every marked row", views: [.containers]),
         Binding([.char("H")], .toggleStopped, "hide / show stopped containers", views: [.containers]),
         Binding([.char("@")], .groupByEngine, "several engines: group the rows under each engine / one list with an ENGINE column",
                 views: [.containers]),

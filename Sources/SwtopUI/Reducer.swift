@@ -16,9 +16,24 @@ public enum Reducer {
             return (state, [])
         }
         state.notice = nil
-        // The help overlay, over any screen, takes the key: Esc, ? or q close it.
+        // The help overlay, over any screen, takes the key: Esc, ? or q close it; the moving keys scroll it.
         if state.showHelp {
-            if key == .escape || key == .char("?") || key == .char("q") { state.showHelp = false }
+            let keys = state.screens.last?.keymap ?? keymap
+            let page = max(1, HelpOverlay.rowsShown(keys, width: state.width, height: state.height))
+            let last = HelpOverlay.maxScroll(keys, width: state.width, height: state.height)
+            switch key {
+            case .escape, .char("?"), .char("q"):
+                state.showHelp = false
+                state.helpScroll = 0
+            case .char("j"), .down: state.helpScroll += 1
+            case .char("k"), .up: state.helpScroll -= 1
+            case .pageDown, .char(" "): state.helpScroll += page
+            case .pageUp: state.helpScroll -= page
+            case .char("g"), .home: state.helpScroll = 0
+            case .char("G"), .end: state.helpScroll = last
+            default: break
+            }
+            state.helpScroll = min(max(0, state.helpScroll), last)
             return (state, [])
         }
         if case let .logs(screen)? = state.screens.last {

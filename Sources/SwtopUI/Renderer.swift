@@ -104,7 +104,7 @@ public enum Renderer {
         }
         StatusLines.draw(&frame.buffer, bottom, snapshot, state, keymap: keymap)
         if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt) }
-        if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: keymap, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: keymap, readOnly: state.readOnly, scroll: state.helpScroll) }
         if let confirm = state.confirm {
             let dialog = Dialog(title: "Confirm", message: [confirm.question],
                                 buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])

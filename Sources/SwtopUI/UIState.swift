@@ -100,6 +100,8 @@ public struct UIState: Sendable {
     public var swarmEngine = ""
     public var showDetails = false
     public var showHelp = false
+    /// The first help line shown (the help scrolls when the terminal is too small for every key).
+    public var helpScroll = 0
     public var confirm: Confirmation?
     public var readOnly = false
     /// A message of the UI's own (a refusal), shown until the next key.

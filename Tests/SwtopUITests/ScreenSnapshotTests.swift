@@ -48,16 +48,65 @@ final class ScreenSnapshotTests: XCTestCase {
         try draw("help") { state, _ in state.showHelp = true }
     }
 
+    /// Every key can be read on a small terminal: the help scrolls (PgDn here) and says where it stands;
+    /// on a wide one every description is whole.
     func testHelpListsEveryBindingEvenOnASmallScreen() throws {
         let snapshot = try RecordedSnapshot.make()
         for (width, height) in [(80, 24), (60, 12), (200, 50)] {
             var state = UIState(width: width, height: height)
-            state.showHelp = true
-            let text = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines().joined(separator: "\n")
-            for binding in Keymap.defaults {
-                XCTAssertTrue(text.contains(binding.keyText), "\(width)x\(height): \(binding.keyText) missing from help")
+            (state, _) = Reducer.reduce(state, .char("?"), snapshot)
+            XCTAssertTrue(state.showHelp)
+            var pages: [String] = []
+            for _ in 0..<20 {
+                let text = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines().joined(separator: "\n")
+                pages.append(text)
+                let before = state.helpScroll
+                (state, _) = Reducer.reduce(state, .pageDown, snapshot)
+                if state.helpScroll == before { break }
             }
+            let seen = pages.joined(separator: "\n")
+            for binding in Keymap.defaults {
+                XCTAssertTrue(seen.contains(binding.keyText), "\(width)x\(height): \(binding.keyText) missing from help")
+            }
+            if pages.count > 1 {
+                XCTAssertTrue(pages[0].contains("1–") && pages[0].contains("of \(Keymap.defaults.count) · j/k PgUp/PgDn scroll"),
+                              "\(width)x\(height): the position line\n\(pages[0])")
+            }
+            if width == 200 {
+                XCTAssertEqual(pages.count, 1, "every key on one screen at 200x50")
+                for binding in Keymap.defaults {
+                    XCTAssertTrue(seen.contains(binding.description), "\(width)x\(height): '\(binding.description)' cut")
+                }
+            }
+            (state, _) = Reducer.reduce(state, .char("g"), snapshot)
+            XCTAssertEqual(state.helpScroll, 0)
+            (state, _) = Reducer.reduce(state, .escape, snapshot)
+            XCTAssertFalse(state.showHelp)
         }
+    }
+
+    /// Space marks the row and moves down; a marked row carries ✓ in a gutter of its own (readable
+    /// without colour), and the gutter goes when the last mark does.
+    func testMarkedRowsCarryACheckMark() throws {
+        let snapshot = try RecordedSnapshot.make()
+        var state = UIState(width: 120, height: 30)
+        let running = try XCTUnwrap(snapshot.containers.first { $0.name == "swtop-running" })
+        state.selection[.containers] = .container(running.id)
+        func lines() -> [String] { Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines() }
+        let before = lines()
+        let row = try XCTUnwrap(before.firstIndex { $0.hasPrefix("swtop-running") })
+        let header = try XCTUnwrap(before.firstIndex { $0.hasPrefix("NAME") })
+        (state, _) = Reducer.reduce(state, .char(" "), snapshot)
+        let marked = lines()
+        XCTAssertTrue(marked[row].hasPrefix("✓ swtop-running"), marked[row])
+        XCTAssertTrue(marked[row + 1].hasPrefix("  ") && !marked[row + 1].hasPrefix("  ✓"), "an unmarked row: a blank gutter")
+        XCTAssertTrue(marked[header].hasPrefix("  NAME"), "the header moves with the cells")
+        (state, _) = Reducer.reduce(state, .char(" "), snapshot)
+        XCTAssertTrue(lines()[row + 1].hasPrefix("✓ "), "Space moved down: the next row marked")
+        XCTAssertEqual(state.marked.count, 2)
+        for key in [Key.char("k"), .char("k"), .char(" "), .char(" ")] { (state, _) = Reducer.reduce(state, key, snapshot) }
+        XCTAssertEqual(state.marked.count, 0, "Space again unmarks")
+        XCTAssertEqual(lines()[row], before[row], "no mark: no gutter")
     }
 
     func testConfirmDialog() throws {

@@ -68,6 +68,6 @@ public enum ContextView {
         }
         let hints = Keymap.contexts.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: status.row(1))
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.contexts, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.contexts, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 }

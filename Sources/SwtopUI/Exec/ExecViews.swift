@@ -47,7 +47,7 @@ enum RunView {
         let hints = Keymap.run.filter { !($0.mutating && state.readOnly) }
             .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
         StatusBar(left: "", right: "┃ stderr", hints: hints).draw(into: &buffer, in: status.row(1))
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.run, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.run, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 }
 
@@ -117,7 +117,7 @@ public enum ProcessView {
         }
         let hints = Keymap.processes.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: status.row(1))
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.processes, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.processes, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func isNumeric(_ title: String) -> Bool {

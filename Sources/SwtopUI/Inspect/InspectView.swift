@@ -19,7 +19,7 @@ enum InspectView {
         drawTitle(&buffer, parts.title, screen, model)
         drawTree(&buffer, parts.tree, screen, model)
         drawStatus(&buffer, parts.status, state, screen, model)
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.inspect, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.inspect, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ screen: InspectScreen, _ model: InspectModel?) {

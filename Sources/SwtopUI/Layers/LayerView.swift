@@ -81,7 +81,7 @@ enum LayerView {
         if parts.summary.height > 0 { drawSummary(&buffer, parts.summary, model) }
         drawTree(&buffer, parts.treeHeader, parts.tree, screen, model)
         drawStatus(&buffer, parts.status, state, screen, model)
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.layers, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.layers, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ screen: LayerScreen, _ model: LayerModel?) {

@@ -47,7 +47,7 @@ enum LogView {
             drawnTop = drawLines(&buffer, textArea, screen, model)
         }
         drawStatus(&buffer, bottom, state, screen, model, now: now)
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.logs, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.logs, readOnly: state.readOnly, scroll: state.helpScroll) }
         return drawnTop
     }
 

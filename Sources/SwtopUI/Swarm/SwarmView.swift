@@ -34,7 +34,7 @@ public enum SwarmView {
                                 buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
             _ = dialog.draw(into: &buffer, in: buffer.bounds)
         }
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: screen.keymap, readOnly: state.readOnly) }
+        if state.showHelp { HelpOverlay.draw(&buffer, keymap: screen.keymap, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func heading(_ screen: SwarmScreen) -> String {

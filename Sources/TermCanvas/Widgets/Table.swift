@@ -45,6 +45,9 @@ public struct Table: Sendable {
     public var showsScrollIndicators: Bool
     /// Drawn dimmed in the first body row when there are no rows.
     public var emptyMessage: String?
+    /// A two-column gutter at the left with ✓ on marked rows (so a mark reads without colour, and
+    /// differs from a bold group header under NO_COLOR). Drawn only while some row is marked.
+    public var showsMarks = false
 
     public init(columns: [Column], rows: [Row], selectedIndex: Int? = nil, scrollOffset: Int = 0,
                 showsHeader: Bool = true, columnSpacing: Int = 1, showsScrollIndicators: Bool = false,
@@ -118,11 +121,13 @@ public struct Table: Sendable {
         let visible = visibleRowCount(in: rect)
         // ▲/▼ get a column of their own, so they never cover a row's last character.
         let indicators = showsScrollIndicators && rows.count > visible && visible > 0 && rect.width > 1
-        let widths = columnWidths(totalWidth: rect.width - (indicators ? 1 : 0))
+        let gutter = showsMarks && rect.width > 4 && rows.contains(where: \.isMarked) ? 2 : 0
+        let widths = columnWidths(totalWidth: rect.width - gutter - (indicators ? 1 : 0))
+        let cellsX = rect.x + gutter
         var y = rect.y
         if showsHeader {
             buffer.fill(rect.row(0), style: .header)
-            drawCells(columns.map(\.title), roles: [], widths: widths, y: y, x: rect.x, style: .header, into: &buffer)
+            drawCells(columns.map(\.title), roles: [], widths: widths, y: y, x: cellsX, style: .header, into: &buffer)
             y += 1
         }
         let offset = Self.scrollOffset(selected: selectedIndex, current: scrollOffset,
@@ -144,7 +149,8 @@ public struct Table: Sendable {
             }
             buffer.fill(Rect(x: rect.x, y: y + line, width: rect.width, height: 1), style: style)
             drawCells(row.cells, roles: selected ? [] : row.cellRoles, widths: widths, y: y + line,
-                      x: rect.x, style: style, into: &buffer)
+                      x: cellsX, style: style, into: &buffer)
+            if gutter > 0, row.isMarked { buffer.put("✓", x: rect.x, y: y + line, style: style.bolded, maxWidth: 1) }
         }
         if indicators {
             if offset > 0 { buffer.put("▲", x: rect.maxX - 1, y: y, style: .accent) }
