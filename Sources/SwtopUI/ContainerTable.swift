@@ -45,6 +45,8 @@ enum ContainerTable {
         let showEngine = snapshot.members.count > 1 && !state.groupByEngine
         if showEngine { columns.append(engineColumn(snapshot)) }
         let selected = rows.firstIndex { $0.key == state.selection[.containers] } ?? (rows.isEmpty ? nil : 0)
+        // STATUS in the short form where the long one would be cut (▲/▼ may take a column).
+        let statusWidth = Table(columns: columns, rows: []).columnWidths(totalWidth: rect.width - 1)[3]
         let tableRows = rows.map { row -> Table.Row in
             switch row {
             case let .engine(status, collapsed):
@@ -58,7 +60,8 @@ enum ContainerTable {
                 if showEngine { cells[cells.count - 1] = engine }
                 return Table.Row(cells, style: Style(.accent, bold: true))
             case let .container(item, depth):
-                var row = containerRow(item, depth: depth, snapshot, state, columns: columns.count - (showEngine ? 1 : 0), now: now)
+                var row = containerRow(item, depth: depth, snapshot, state, columns: columns.count - (showEngine ? 1 : 0), now: now,
+                                       statusWidth: statusWidth)
                 if showEngine {
                     row.cells.append(item.engine)
                     row.cellRoles.append(.dim)
@@ -84,7 +87,7 @@ enum ContainerTable {
     }
 
     static func containerRow(_ item: ContainerItem, depth: Int, _ snapshot: StoreSnapshot, _ state: UIState,
-                             columns: Int, now: Date) -> Table.Row {
+                             columns: Int, now: Date, statusWidth: Int = .max) -> Table.Row {
         let stats = snapshot.stats[item.id]
         let pending = snapshot.pending[item.id]
         let running = item.state == .running
@@ -95,7 +98,7 @@ enum ContainerTable {
         }
         let name = String(repeating: "  ", count: depth) + item.name
         let stateText = pending.map { $0.progressive + "…" } ?? item.state.rawValue
-        let status = StatusText.of(item, snapshot.timing[item.id], now: now)
+        let status = StatusText.of(item, snapshot.timing[item.id], now: now, fitting: statusWidth)
         var cells = [name, item.image, stateText, status, cpu, memory]
         if columns > 6 { cells.append(PortText.summary(item.ports, arrow: "→", showIP: false)) }
         var roles: [ColorRole?] = Array(repeating: nil, count: cells.count)
