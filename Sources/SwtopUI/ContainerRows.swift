@@ -45,8 +45,8 @@ public enum ContainerRows {
         SortColumn(name: "memory", tableColumn: 5, ascendingFirst: false),
     ]
 
-    /// Compose projects first (each a header then its members, indented), then standalone containers;
-    /// the filter and sort apply inside groups; stopped ones go when hidden.
+    /// Compose projects (each a header then its members, indented) among standalone containers, placed
+    /// by the sort; the filter and sort apply inside groups; stopped ones go when hidden.
     public static func build(_ snapshot: StoreSnapshot, _ state: UIState) -> [ContainerRow] {
         let filter = state.filter[.containers] ?? ""
         let several = snapshot.members.count > 1
@@ -55,7 +55,8 @@ public enum ContainerRows {
         }
         let order = state.sort[.containers] ?? SortOrder()
         let sorted = sort(visible, by: order, stats: snapshot.stats)
-        guard several, state.groupByEngine else { return grouped(sorted, state, depth: 0) }
+        let byName = sortColumns[min(max(order.column, 0), sortColumns.count - 1)].name == "name"
+        guard several, state.groupByEngine else { return grouped(sorted, state, depth: 0, byName: byName, reversed: order.reversed) }
         // One section per engine, in the order given, each with its compose groups; an engine without a
         // visible row still shows its header (its state is what a user looks for).
         var byEngine: [String: [ContainerItem]] = [:]
@@ -64,36 +65,53 @@ public enum ContainerRows {
         for member in snapshot.members {
             let collapsed = state.collapsedGroups.contains(.engineGroup(member.name))
             rows.append(.engine(member, collapsed: collapsed))
-            if !collapsed { rows += grouped(byEngine[member.name] ?? [], state, depth: 1) }
+            if !collapsed { rows += grouped(byEngine[member.name] ?? [], state, depth: 1, byName: byName, reversed: order.reversed) }
         }
         return rows
     }
 
-    /// Compose projects first (a header then its members), then standalone containers.
-    static func grouped(_ sorted: [ContainerItem], _ state: UIState, depth: Int) -> [ContainerRow] {
+    /// Compose projects (a header then its members) among the standalone containers, each group where the
+    /// sort puts it: by its project name when sorting by name, else where its first member stands (a
+    /// group of busy containers comes first under CPU ▼, not always on top).
+    static func grouped(_ sorted: [ContainerItem], _ state: UIState, depth: Int, byName: Bool = true,
+                        reversed: Bool = false) -> [ContainerRow] {
         struct Project: Hashable, Comparable {
             var name: String
             var engine: String
             static func < (a: Project, b: Project) -> Bool { a.name == b.name ? a.engine < b.engine : a.name < b.name }
         }
         var groups: [Project: [ContainerItem]] = [:]
-        var standalone: [ContainerItem] = []
         for item in sorted {
+            if let project = item.composeProject { groups[Project(name: project, engine: item.engine), default: []].append(item) }
+        }
+        // Each entry (a group or a standalone container) with where it goes.
+        enum Entry { case group(Project), single(ContainerItem) }
+        var entries: [(entry: Entry, position: Int, name: String)] = []
+        var placed: Set<Project> = []
+        for (index, item) in sorted.enumerated() {
             if let project = item.composeProject {
-                groups[Project(name: project, engine: item.engine), default: []].append(item)
+                let key = Project(name: project, engine: item.engine)
+                if placed.insert(key).inserted { entries.append((.group(key), index, project)) }
             } else {
-                standalone.append(item)
+                entries.append((.single(item), index, item.name))
             }
         }
-        var rows: [ContainerRow] = []
-        for project in groups.keys.sorted() {
-            let members = groups[project] ?? []
-            let collapsed = state.collapsedGroups.contains(.composeGroup(project.name, engine: project.engine))
-            rows.append(.group(name: project.name, engine: project.engine, total: members.count,
-                               running: members.filter { $0.state == .running }.count, collapsed: collapsed, depth: depth))
-            if !collapsed { rows += members.map { .container($0, depth: depth + 1) } }
+        if byName {
+            entries.sort { a, b in a.name == b.name ? a.position < b.position : (a.name < b.name) != reversed }
         }
-        rows += standalone.map { .container($0, depth: depth) }
+        var rows: [ContainerRow] = []
+        for (entry, _, _) in entries {
+            switch entry {
+            case let .single(item):
+                rows.append(.container(item, depth: depth))
+            case let .group(project):
+                let members = groups[project] ?? []
+                let collapsed = state.collapsedGroups.contains(.composeGroup(project.name, engine: project.engine))
+                rows.append(.group(name: project.name, engine: project.engine, total: members.count,
+                                   running: members.filter { $0.state == .running }.count, collapsed: collapsed, depth: depth))
+                if !collapsed { rows += members.map { .container($0, depth: depth + 1) } }
+            }
+        }
         return rows
     }
 

@@ -38,6 +38,9 @@ enum Layout {
         let sorted = all[min(max(order.column, 0), all.count - 1)]
         guard columns.indices.contains(sorted.tableColumn) else { return columns }
         var marked = columns
+        // A column sorted by something other than what it shows says by what (STATUS sorts by creation).
+        let title = marked[sorted.tableColumn].title.lowercased()
+        if !title.contains(sorted.name.prefix(3)) { marked[sorted.tableColumn].title += " (\(sorted.name))" }
         marked[sorted.tableColumn].title += sorted.marker(reversed: order.reversed)
         return marked
     }

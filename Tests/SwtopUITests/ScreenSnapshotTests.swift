@@ -109,6 +109,24 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertEqual(lines()[row], before[row], "no mark: no gutter")
     }
 
+    /// Under CPU ▼ the busiest rows come first, and a compose group stands where its busiest member
+    /// does (it stayed on top under every sort before); STATUS says it sorts by creation.
+    func testSortPlacesComposeGroupsByTheirMembersAndSaysWhatStatusSortsBy() throws {
+        let snapshot = try RecordedSnapshot.make()
+        var state = UIState(width: 120, height: 30)
+        state.sort[.containers] = SortOrder(column: 4)
+        var lines = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines()
+        let body = lines.drop { !$0.hasPrefix("NAME") }.dropFirst()
+        XCTAssertFalse(body.first?.contains("compose") ?? true, "a busier standalone container comes first: \(body.prefix(3))")
+        let group = try XCTUnwrap(body.firstIndex { $0.contains("▾ demo") })
+        XCTAssertTrue(body[group + 1].contains("swtop-demo"), "the members right under their header")
+        XCTAssertGreaterThan(group, body.startIndex, "not pinned on top")
+        XCTAssertTrue(lines.contains { $0.contains("CPU%▼") }, "the marker on CPU%")
+        state.sort[.containers] = SortOrder(column: 3)
+        lines = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines()
+        XCTAssertTrue(lines.contains { $0.contains("STATUS (created)▼") }, lines.joined(separator: "\n"))
+    }
+
     func testConfirmDialog() throws {
         try draw("confirm-remove") { state, snapshot in
             let item = snapshot.containers.first { $0.name == "swtop-web" }!
