@@ -7,7 +7,7 @@ public enum Command: Sendable, Hashable {
     case details, back
     case filter, sortNext, sortReverse, mark, toggleStopped, groupByEngine
     case startStop, restart, pauseResume, kill, remove
-    case help, quit, suspend, redraw
+    case help, messages, quit, suspend, redraw
     case logs
     // The log view's own.
     case logBack, logWrap, logTimestamps, logStdout, logStderr, logSince
@@ -115,6 +115,7 @@ public enum Keymap {
         Binding([.char("S")], .swarmServices, "swarm services (on a swarm manager)"),
         Binding([.char("N")], .swarmNodes, "swarm nodes (on a swarm manager)"),
         Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch"),
+        Binding([.char("M")], .messages, "messages: every status message, whole, with its time"),
         Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
         Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),

@@ -36,6 +36,23 @@ public enum Reducer {
             state.helpScroll = min(max(0, state.helpScroll), last)
             return (state, [])
         }
+        if state.showMessages {
+            let last = MessagesOverlay.maxScroll(state.messages, width: state.width, height: state.height)
+            switch key {
+            case .escape, .char("M"), .char("q"):
+                state.showMessages = false
+                state.messagesScroll = 0
+            case .char("j"), .down: state.messagesScroll += 1
+            case .char("k"), .up: state.messagesScroll -= 1
+            case .pageDown, .char(" "): state.messagesScroll += max(1, state.height - 4)
+            case .pageUp: state.messagesScroll -= max(1, state.height - 4)
+            case .char("g"), .home: state.messagesScroll = 0
+            case .char("G"), .end: state.messagesScroll = last
+            default: break
+            }
+            state.messagesScroll = min(max(0, state.messagesScroll), last)
+            return (state, [])
+        }
         if case let .logs(screen)? = state.screens.last {
             return LogReducer.reduce(state, screen, key, logs)
         }
@@ -181,7 +198,7 @@ public enum Reducer {
             return openLayers(state, snapshot, image: nil)
         case .inspect:
             return openInspect(state, snapshot, keys.indices.contains(index) ? keys[index] : nil)
-        case .help, .quit, .suspend, .redraw:
+        case .help, .messages, .quit, .suspend, .redraw:
             let effects = ScreenKeys.common(command, &state)  // first: it may open the help
             return (state, effects)
         case .startStop, .restart, .pauseResume, .kill, .remove,
@@ -425,6 +442,7 @@ enum ScreenKeys {
     static func common(_ command: Command, _ state: inout UIState) -> [Effect] {
         switch command {
         case .help: state.showHelp = true
+        case .messages: state.showMessages = true
         case .quit: return [.quit]
         case .suspend: return [.suspend]
         case .redraw: return [.redraw]

@@ -105,6 +105,7 @@ public enum Renderer {
         StatusLines.draw(&frame.buffer, bottom, snapshot, state, keymap: keymap)
         if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt) }
         if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: keymap, readOnly: state.readOnly, scroll: state.helpScroll) }
+        if state.showMessages { MessagesOverlay.draw(&frame.buffer, state.messages, scroll: state.messagesScroll) }
         if let confirm = state.confirm {
             let dialog = Dialog(title: "Confirm", message: [confirm.question],
                                 buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
@@ -173,6 +174,10 @@ enum StatusLines {
         } else if let result = state.notice ?? snapshot.lastResult {
             leftText = result.text
             leftStyle = result.isError ? Style(.error, bold: true) : .ok
+        }
+        // A message too long for the line says where the rest is.
+        if !state.editingFilter, DisplayWidth.of(leftText) > message.width, message.width > 24 {
+            leftText = DisplayWidth.truncate(leftText, toColumns: message.width - 12) + " (M: whole)"
         }
         let used = buffer.put(leftText, x: message.x, y: message.y, style: leftStyle, maxWidth: message.width)
         let room = message.width - used - 2

@@ -102,6 +102,10 @@ public struct UIState: Sendable {
     public var showHelp = false
     /// The first help line shown (the help scrolls when the terminal is too small for every key).
     public var helpScroll = 0
+    /// Every message the status line showed (`M` lists them whole); the screen loop records them.
+    public var messages = MessageLog()
+    public var showMessages = false
+    public var messagesScroll = 0
     public var confirm: Confirmation?
     public var readOnly = false
     /// A message of the UI's own (a refusal), shown until the next key.

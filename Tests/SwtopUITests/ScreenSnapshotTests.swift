@@ -127,6 +127,35 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.contains("STATUS (created)▼") }, lines.joined(separator: "\n"))
     }
 
+    /// A message too long for the status line says "(M: whole)"; M lists every message whole, wrapped,
+    /// with its time, newest first, and closes with Esc.
+    func testLongMessagesAreKeptWholeInTheHistory() throws {
+        let snapshot = try RecordedSnapshot.make()
+        var state = UIState(width: 80, height: 24)
+        let long = ActionResult(text: "start swtop-created: OCI runtime create failed: runc create failed: unable to start container process: "
+                                    + "exec: \"/no/such/binary\": stat /no/such/binary: no such file or directory: unknown", isError: true)
+        state.notice = long
+        state.messages.record(ActionResult(text: "stopped swtop-web", isError: false), at: Date(timeIntervalSince1970: 1_700_000_000))
+        state.messages.record(long, at: Date(timeIntervalSince1970: 1_700_000_060))
+        state.messages.record(long, at: Date(timeIntervalSince1970: 1_700_000_061))
+        XCTAssertEqual(state.messages.entries.count, 2, "the same message twice in a row is kept once")
+        var lines = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines()
+        XCTAssertTrue(lines[22].hasSuffix("(M: whole)"), lines[22])
+        (state, _) = Reducer.reduce(state, .char("M"), snapshot)
+        XCTAssertTrue(state.showMessages)
+        lines = Renderer.render(snapshot, state, now: RecordedSnapshot.now).buffer.plainLines()
+        let text = lines.joined(separator: "\n")
+        XCTAssertTrue(text.contains("Messages, newest first"), text)
+        XCTAssertTrue(text.contains("22:14:20  start swtop-created: OCI runtime create failed"), text)
+        XCTAssertTrue(text.contains("directory: unknown"), "the end of the long message, wrapped: \(text)")
+        XCTAssertTrue(text.contains("22:13:20  stopped swtop-web"), text)
+        let newest = try XCTUnwrap(lines.firstIndex { $0.contains("22:14:20") })
+        let older = try XCTUnwrap(lines.firstIndex { $0.contains("22:13:20") })
+        XCTAssertLessThan(newest, older, "newest first")
+        (state, _) = Reducer.reduce(state, .escape, snapshot)
+        XCTAssertFalse(state.showMessages)
+    }
+
     func testConfirmDialog() throws {
         try draw("confirm-remove") { state, snapshot in
             let item = snapshot.containers.first { $0.name == "swtop-web" }!

@@ -54,6 +54,8 @@ struct ScreenLoop {
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
+        var seenNotice: ActionResult?
+        var seenResult: ActionResult?
         var lastLogDrain = 0.0
         while true {
             if Signals.quitRequested { return .quit }
@@ -146,6 +148,11 @@ struct ScreenLoop {
                 terminal.forceFullRedraw()
                 dirty = true
             }
+            // Every message the status line shows goes into the history `M` opens.
+            if let notice = state.notice, notice != seenNotice { state.messages.record(notice, at: Date()) }
+            seenNotice = state.notice
+            if let result = snapshot.lastResult, result != seenResult { state.messages.record(result, at: Date()) }
+            seenResult = snapshot.lastResult
             let clock = ProcessInfo.processInfo.systemUptime
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
             logs.sync(state)
