@@ -198,6 +198,20 @@ final class LayerScreenTests: XCTestCase {
         XCTAssertTrue(draw(state, model).contains { $0.contains("✗ engine said: no such image") })
     }
 
+    /// The stack's line cuts a long instruction; the panel under it has the selected layer's whole
+    /// instruction, digest, size and age (dive's Layer Details).
+    func testTheSelectedLayersWholeInstructionIsInThePanel() {
+        var (state, model) = opened(width: 120, height: 30)
+        var effects: [Effect] = []
+        state = press([.char("j"), .char("j")], state, model, effects: &effects)
+        let lines = Renderer.render(StoreSnapshot(), state, now: now, layers: model).buffer.plainLines()
+        let stackLine = lines.first { $0.hasPrefix("  2 ") } ?? ""
+        XCTAssertFalse(stackLine.contains("chmod +x /app/new.bin"), "cut in the stack at 120 columns: \(stackLine)")
+        XCTAssertTrue(lines.contains { $0.hasPrefix(" Layer 2 · 50 kB · made About an hour ago") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix(" Digest sha256:3333") }, lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix(" RUN rm /app/old.txt && chmod +x /app/new.bin") }, lines.joined(separator: "\n"))
+    }
+
     func testSnapshots() {
         for (width, height) in [(120, 30), (80, 24)] {
             var (state, model) = opened(width: width, height: height)

@@ -27,8 +27,9 @@ enum LayerLayout {
         let (title, rest) = all.splitTop(1)
         let (body, status) = rest.splitBottom(2)
         if width >= wideFrom {
-            let (left, right) = body.splitLeft(max(40, width * 2 / 5))
-            let summaryHeight = body.height >= 18 ? min(10, body.height / 2) : 0
+            // The stack takes half a wide terminal (instructions are long), two fifths of a narrower one.
+            let (left, right) = body.splitLeft(max(40, width >= 150 ? width / 2 : width * 2 / 5))
+            let summaryHeight = body.height >= 18 ? min(16, body.height / 2) : 0
             let (stack, summary) = left.splitBottom(summaryHeight)
             let (treeHeader, tree) = Rect(x: right.x + 1, y: right.y, width: max(0, right.width - 1), height: right.height).splitTop(2)
             return Parts(title: title, stack: stack, summary: summary, treeHeader: treeHeader, tree: tree, status: status)
@@ -78,7 +79,7 @@ enum LayerView {
         let parts = LayerLayout.parts(state.width, state.height)
         drawTitle(&buffer, parts.title, screen, model)
         drawStack(&buffer, parts.stack, screen, model, now: now)
-        if parts.summary.height > 0 { drawSummary(&buffer, parts.summary, model) }
+        if parts.summary.height > 0 { drawSummary(&buffer, parts.summary, screen, model, now: now) }
         drawTree(&buffer, parts.treeHeader, parts.tree, screen, model)
         drawStatus(&buffer, parts.status, state, screen, model)
         if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.layers, readOnly: state.readOnly, scroll: state.helpScroll) }
@@ -137,9 +138,11 @@ enum LayerView {
             } else {
                 command = "(layer without a history entry)"
             }
-            // When it was made, at the right edge when there is room for it and the instruction.
+            // When it was made, at the right edge when there is room for it and the whole instruction (the
+            // selected layer's time and whole instruction are in the panel below the stack too).
             var right = area.maxX
-            if let created = line.step?.created, created > 0, area.maxX - x > 40 {
+            if let created = line.step?.created, created > 0, area.maxX - x > 40,
+               area.maxX - x - 1 - DisplayWidth.of(command) > 18 {
                 let age = " " + RelativeTime.ago(created, now: now) + " "
                 right -= DisplayWidth.of(age)
                 buffer.put(age, x: right, y: y, style: selected ? style : .dimmed)
@@ -148,10 +151,36 @@ enum LayerView {
         }
     }
 
-    static func drawSummary(_ buffer: inout ScreenBuffer, _ area: Rect, _ model: LayerModel?) {
+    /// The selected layer as dive's "Layer Details" shows it: its instruction whole (wrapped, at most four
+    /// lines), its digest, size and when it was made.
+    static func layerDetails(_ screen: LayerScreen, _ model: LayerModel?, width: Int, now: Date) -> [(String, Style)] {
+        guard let metadata = model?.metadata else { return [] }
+        let layer = screen.layer
+        var lines: [(String, Style)] = []
+        if layer >= metadata.layers.count {
+            lines.append(("Layer \(layer) · the container's read/write layer", Style(.header, bold: true)))
+            return lines
+        }
+        let step = metadata.step(forLayer: layer)
+        let size = layer < layerSizes(model).count ? layerSizes(model)[layer] : (step?.size ?? 0)
+        var head = "Layer \(layer) · \(ByteText.human(size))"
+        if let created = step?.created, created > 0 { head += " · made " + RelativeTime.ago(created, now: now) }
+        lines.append((head, Style(.header, bold: true)))
+        lines.append(("Digest " + metadata.layers[layer], .dimmed))
+        let command = step.map { $0.command.isEmpty ? "(no instruction recorded)" : $0.command } ?? "(layer without a history entry)"
+        let wrapped = TextBlock.wrap(TerminalSafe.sanitize(command), width: max(10, width))
+        for (index, piece) in wrapped.prefix(4).enumerated() {
+            let cut = index == 3 && wrapped.count > 4
+            lines.append((cut ? DisplayWidth.truncate(piece, toColumns: max(1, width - 1)) + "…" : piece, .normal))
+        }
+        return lines
+    }
+
+    static func drawSummary(_ buffer: inout ScreenBuffer, _ area: Rect, _ screen: LayerScreen, _ model: LayerModel?, now: Date) {
         guard area.height > 1 else { return }
         buffer.put(String(repeating: "─", count: area.width), x: area.x, y: area.y, style: .border, maxWidth: area.width)
-        var lines: [(String, Style)] = []
+        var lines: [(String, Style)] = layerDetails(screen, model, width: area.width - 1, now: now)
+        if !lines.isEmpty { lines.append(("", .normal)) }
         if let metadata = model?.metadata {
             var line = "Size \(ByteText.human(metadata.size))"
             if let sharing = model?.sharing, sharing.count >= metadata.layers.count {
