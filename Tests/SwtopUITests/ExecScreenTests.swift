@@ -342,6 +342,24 @@ final class ExecScreenTests: XCTestCase {
 
     // MARK: - Drawn
 
+    /// The command's colours are kept (SGR, as in the log view); other escapes never reach the terminal.
+    func testTheRunPaneKeepsTheCommandsColours() {
+        var screen = pane()
+        screen.append(.stdout, bytes("\u{1B}[31mred\u{1B}[0m plain \u{1B}]0;title\u{07}end\n"))
+        screen.append(.stderr, bytes("\u{1B}[32mgreen err\u{1B}[0m rest\n"))
+        screen.finish(exitCode: 0, error: nil)
+        var state = UIState(width: 80, height: 12)
+        state.screens = [.run(screen)]
+        let buffer = Renderer.render(StoreSnapshot(), state, now: now).buffer
+        let lines = buffer.plainLines()
+        XCTAssertEqual(lines[1], " red plain end")
+        XCTAssertEqual(lines[2], "┃green err rest")
+        XCTAssertEqual(buffer[1, 1].style.foreground, 1, "red kept")
+        XCTAssertNil(buffer[5, 1].style.foreground, "reset after red")
+        XCTAssertEqual(buffer[1, 2].style.foreground, 2, "green kept on stderr")
+        XCTAssertEqual(buffer[11, 2].style.role, .error, "stderr without a colour of its own stays red")
+    }
+
     func testTheRunPaneMarksStderrAndShowsTheExitCode() {
         var screen = pane()
         var state = UIState(width: 80, height: 12)

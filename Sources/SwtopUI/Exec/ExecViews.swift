@@ -26,8 +26,13 @@ enum RunView {
             let isError = line.stream != .stdout
             // stderr: a red bar in the first column, so it reads without colour too.
             buffer.put(isError ? "┃" : " ", x: body.x, y: y, style: isError ? Style(.error, bold: true) : .normal)
-            buffer.put(TerminalSafe.sanitize(line.text), x: body.x + 1, y: y, style: isError ? .error : .normal,
-                       maxWidth: body.width - 1)
+            // The command's own colours kept, as in the log view (SGR only; every other escape dropped).
+            var x = body.x + 1
+            for run in TerminalSafe.sanitizeKeepingSGR(line.text) where x < body.maxX {
+                var style = Style(sgr: run.style)
+                if isError, !style.hasExplicitColor { style = style.with(role: .error) }
+                x += buffer.put(run.text, x: x, y: y, style: style, maxWidth: body.maxX - x)
+            }
         }
         let message = status.row(0)
         if let notice = state.notice {
