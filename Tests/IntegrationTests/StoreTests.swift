@@ -151,8 +151,16 @@ final class StoreTests: EngineTestCase {
             return false
         }
         XCTAssertFalse(down.loaded)
+        // Until the backoff is long (the next try 2.5 s away or more): a local socket that appears is
+        // still noticed within ~100 ms, not at the next try.
+        _ = try await waitFor(store, seconds: 20, "a long backoff") { s in
+            if case let .unreachable(_, retryingAt) = s.connection { return retryingAt.timeIntervalSinceNow > 2.5 }
+            return false
+        }
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let appeared = Date()
         let up = try await waitFor(store, seconds: 30, "reconnected") { $0.connection == .connected && $0.loaded }
+        XCTAssertLessThan(Date().timeIntervalSince(appeared), 1.5, "the engine's socket was noticed at once, not after the backoff")
         XCTAssertGreaterThanOrEqual(up.containers.count, 10)
         await store.stop()
     }
