@@ -378,8 +378,13 @@ down_engine() {
   delete_bridges "$name"
   rm -f "$pidfile" "$(swtop_engine_sock "$name")"
 
-  local left
-  left="$(engine_pids "$dir"; engine_proxy_pids "$n")"
+  assert_gone "$name" "$dir" "$(engine_pids "$dir"; engine_proxy_pids "$n")"
+}
+
+# assert_gone NAME DIR PIDS: fails the script when PIDS (what is still running of the engine) is not
+# empty or something is still mounted under DIR.
+assert_gone() {
+  local name="$1" dir="$2" left="$3"
   if [[ -n "$left" ]]; then
     # shellcheck disable=SC2086
     ps -o pid,ppid,args -p "$(echo $left | tr ' ' ',')" >&2 || true

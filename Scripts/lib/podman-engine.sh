@@ -100,16 +100,7 @@ podman_down() {
   podman_kill_cgroups "$data"
   unmount_under "$dir"
   rm -f "$(swtop_engine_pidfile podman)" "$(swtop_engine_sock podman)"
-  local left
-  left="$(podman_pids "$dir")"
-  if [[ -n "$left" ]]; then
-    # shellcheck disable=SC2086
-    ps -o pid,ppid,args -p "$(echo $left | tr ' ' ',')" >&2 || true
-    swtop_die "podman: processes left after down"
-  fi
-  if awk -v d="$dir/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
-    swtop_die "podman: mounts left under $dir"
-  fi
+  assert_gone podman "$dir" "$(podman_pids "$dir")"
 }
 
 podman_up() {

@@ -16,41 +16,22 @@ public enum Reducer {
             return (state, [])
         }
         state.notice = nil
-        // The help overlay, over any screen, takes the key: Esc, ? or q close it; the moving keys scroll it.
+        // The help and messages overlays, over any screen, take the key: their own key, Esc or q close
+        // them; the moving keys scroll them.
         if state.showHelp {
             let keys = state.screens.last?.keymap ?? keymap
-            let page = max(1, HelpOverlay.rowsShown(keys, width: state.width, height: state.height))
-            let last = HelpOverlay.maxScroll(keys, width: state.width, height: state.height)
-            switch key {
-            case .escape, .char("?"), .char("q"):
+            if OverlayScroll.reduce(key, &state.helpScroll, closing: .char("?"),
+                                    page: HelpOverlay.rowsShown(keys, width: state.width, height: state.height),
+                                    last: HelpOverlay.maxScroll(keys, width: state.width, height: state.height)) {
                 state.showHelp = false
-                state.helpScroll = 0
-            case .char("j"), .down: state.helpScroll += 1
-            case .char("k"), .up: state.helpScroll -= 1
-            case .pageDown, .char(" "): state.helpScroll += page
-            case .pageUp: state.helpScroll -= page
-            case .char("g"), .home: state.helpScroll = 0
-            case .char("G"), .end: state.helpScroll = last
-            default: break
             }
-            state.helpScroll = min(max(0, state.helpScroll), last)
             return (state, [])
         }
         if state.showMessages {
-            let last = MessagesOverlay.maxScroll(state.messages, width: state.width, height: state.height)
-            switch key {
-            case .escape, .char("M"), .char("q"):
+            if OverlayScroll.reduce(key, &state.messagesScroll, closing: .char("M"), page: state.height - 4,
+                                    last: MessagesOverlay.maxScroll(state.messages, width: state.width, height: state.height)) {
                 state.showMessages = false
-                state.messagesScroll = 0
-            case .char("j"), .down: state.messagesScroll += 1
-            case .char("k"), .up: state.messagesScroll -= 1
-            case .pageDown, .char(" "): state.messagesScroll += max(1, state.height - 4)
-            case .pageUp: state.messagesScroll -= max(1, state.height - 4)
-            case .char("g"), .home: state.messagesScroll = 0
-            case .char("G"), .end: state.messagesScroll = last
-            default: break
             }
-            state.messagesScroll = min(max(0, state.messagesScroll), last)
             return (state, [])
         }
         if case let .logs(screen)? = state.screens.last {
@@ -449,5 +430,27 @@ enum ScreenKeys {
         default: break
         }
         return []
+    }
+}
+
+/// A scrolling overlay's keys: j/k, PgUp/PgDn (and Space), g/G move `scroll` within 0…`last`; its own
+/// key, Esc or q close it (true: closed, the scroll back at 0).
+enum OverlayScroll {
+    static func reduce(_ key: Key, _ scroll: inout Int, closing: Key, page: Int, last: Int) -> Bool {
+        let page = max(1, page)
+        switch key {
+        case closing, .escape, .char("q"):
+            scroll = 0
+            return true
+        case .char("j"), .down: scroll += 1
+        case .char("k"), .up: scroll -= 1
+        case .pageDown, .char(" "): scroll += page
+        case .pageUp: scroll -= page
+        case .char("g"), .home: scroll = 0
+        case .char("G"), .end: scroll = last
+        default: break
+        }
+        scroll = min(max(0, scroll), last)
+        return false
     }
 }

@@ -198,29 +198,35 @@ final class ExecEndToEndTests: XCTestCase {
         }
     }
 
-    /// `a` on a container without a TTY: its output has bare newlines, and every line must still start at
-    /// column 0 (the terminal keeps output processing), not where the previous line ended (a staircase).
+    /// A container's command that prints `tick-N` every 0.3 s (no TTY: bare newlines).
+    static let ticking = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done"]
+
+    /// `a` on a container running `ticking`: every tick line starts at column 0 (the terminal keeps its
+    /// output processing), not where the previous line ended (a staircase); then the detach keys.
+    func attachExpectingTicksAtColumnZero(_ pane: TmuxSession, _ name: String, _ label: String) throws {
+        func ticks(_ screen: String) -> [Substring] {
+            screen.split(separator: "\n").filter { $0.contains("tick-") && !$0.contains("[swtop]") }
+        }
+        try pane.send("a")
+        try pane.waitFor(text: "[swtop] attach in \(name)")
+        let screen = try pane.waitFor("\(label) four ticks") { ticks($0).count >= 4 }
+        for line in ticks(screen) {
+            XCTAssertTrue(line.hasPrefix("tick-"), "\(label) a tick line starts at column 0: '\(line)' in\n\(screen)")
+        }
+        try pane.send("C-p")
+        try pane.send("C-q")
+        try pane.waitFor("\(label) detached") { $0.contains("detached from attach in \(name)") }
+    }
+
     func testAttachWithoutTTYStartsEveryLineAtColumnZeroOnBothEngines() throws {
         for engine in try TestEngine.all() {
             let name = Repo.uniqueName("xnotty")
             containers.append((engine, name))
-            try engine.docker("run", "-d", "--name", name, "swtop/busybox:latest",
-                              "sh", "-c", "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done")
+            try engine.docker(["run", "-d", "--name", name, "swtop/busybox:latest"] + Self.ticking)
             let pane = try shellPane()
             try startSwtop(pane, engine, waitFor: name)
             try filterTo(pane, name, "[\(engine.name)] only the container")
-            try pane.send("a")
-            try pane.waitFor(text: "[swtop] attach in \(name)")
-            let screen = try pane.waitFor("[\(engine.name)] four ticks") { text in
-                text.split(separator: "\n").filter { $0.contains("tick-") }.count >= 4
-            }
-            let ticks = screen.split(separator: "\n").filter { $0.contains("tick-") }
-            for line in ticks {
-                XCTAssertTrue(line.hasPrefix("tick-"), "[\(engine.name)] a tick line starts at column 0: '\(line)' in\n\(screen)")
-            }
-            try pane.send("C-p")
-            try pane.send("C-q")
-            try pane.waitFor("[\(engine.name)] detached") { $0.contains("detached from attach in \(name)") }
+            try attachExpectingTicksAtColumnZero(pane, name, "[\(engine.name)]")
             try pane.send("q")
             try pane.waitFor(text: "SWTOP-EXIT=0")
             try assertShellHasTheTerminal(pane, "[\(engine.name)] after a non-TTY attach", token: "STTY-N-\(engine.name)")

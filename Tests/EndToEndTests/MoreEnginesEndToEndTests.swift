@@ -12,21 +12,11 @@ extension ExecEndToEndTests {
         let name = Repo.uniqueName("pmdash")
         containers.append((engine, name))
         // --stop-timeout 1: busybox sh ignores SIGTERM, and podman's forced removal waits that long.
-        try engine.docker("run", "-d", "--stop-timeout", "1", "--name", name, "swtop/busybox:latest",
-                          "sh", "-c", "i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.3; done")
+        try engine.docker(["run", "-d", "--stop-timeout", "1", "--name", name, "swtop/busybox:latest"] + Self.ticking)
         let pane = try shellPane()
         try startSwtop(pane, engine, waitFor: name)
         try filterTo(pane, name, "[podman] only the container")
-
-        try pane.send("a")
-        try pane.waitFor(text: "[swtop] attach in \(name)")
-        let screen = try pane.waitFor("[podman] four ticks") { $0.split(separator: "\n").filter { $0.hasPrefix("tick-") }.count >= 4 }
-        for line in screen.split(separator: "\n") where line.contains("tick-") && !line.contains("[swtop]") {
-            XCTAssertTrue(line.hasPrefix("tick-"), "[podman] a tick line starts at column 0: '\(line)' in\n\(screen)")
-        }
-        try pane.send("C-p")
-        try pane.send("C-q")
-        try pane.waitFor("[podman] detached") { $0.contains("detached from attach in \(name)") }
+        try attachExpectingTicksAtColumnZero(pane, name, "[podman]")
 
         try pane.send("T")
         let processes = try pane.waitFor("[podman] the processes and whose PIDs they are") { $0.contains("PIDs as the container numbers them") }

@@ -72,6 +72,33 @@ final class ContainerdStoreTests: EngineTestCase {
         XCTAssertTrue(rwLine(running.stdout).contains("+1 "), "/written.txt added: \(running.stdout)")
     }
 
+    /// An image with two platform variants (an OCI index of linux/amd64 and linux/arm64, written by
+    /// Scripts/oci-multiplatform.py and loaded: no registry here to pull one from) is listed once, and
+    /// its layers are this machine's variant's, read through the export.
+    func testAnImageWithPlatformVariants() throws {
+        let engine = try TestEngine.containerdStore()
+        let archive = NSTemporaryDirectory() + "swtop-multi-\(UUID().uuidString.prefix(6)).tar"
+        defer { try? FileManager.default.removeItem(atPath: archive) }
+        let tag = "swtop/multi:" + String(UUID().uuidString.prefix(6)).lowercased()
+        try Shell.check(["python3", Repo.root.appendingPathComponent("Scripts/oci-multiplatform.py").path, archive, tag])
+        try engine.docker("load", "-i", archive)
+        addTeardownBlock { _ = try? engine.dockerResult(["rmi", tag]) }
+        let arch = try engine.docker("image", "inspect", "-f", "{{.Architecture}}", tag).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(arch, "amd64", "this machine's variant")
+
+        struct ImageRecord: Decodable { let id: String; let tags: [String] }
+        let images = try JSONDecoder().decode([ImageRecord].self, from: Data(try swtop("images", "--json", engine: engine).stdout.utf8))
+        XCTAssertEqual(images.filter { $0.tags.contains(tag) }.count, 1, "listed once: \(images.map(\.tags))")
+
+        let cli = try swtop("layers", tag, "--no-cache", engine: engine)
+        XCTAssertEqual(cli.status, 0, cli.stderr)
+        XCTAssertTrue(cli.stdout.contains("2 layers"), cli.stdout)
+        XCTAssertTrue(cli.stdout.contains("ADD platform-amd64 /etc/platform"), "the amd64 variant's history: \(cli.stdout)")
+        XCTAssertFalse(cli.stdout.contains("arm64"), cli.stdout)
+        let json = try swtop("layers", tag, "--no-cache", "--json", engine: engine)
+        XCTAssertTrue(json.stdout.contains("\"/etc/platform\""), json.stdout)
+    }
+
     /// ps, images (the dangling one untagged), logs and exec agree with the docker CLI.
     func testListsLogsAndExecAgreeWithTheCLI() throws {
         let engine = try TestEngine.containerdStore()
