@@ -210,9 +210,8 @@ public final class DockerClient: Sendable {
     public func containerChanges(_ id: String) async throws -> [ContainerChange] {
         let path = "/containers/\(Self.escape(id))/changes"
         let (_, body) = try await send(.GET, path)
-        if body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) || Array(body.filter { $0 > 0x20 }) == Array("null".utf8) {
-            return []
-        }
+        let significant = body.filter { $0 > 0x20 }
+        if significant.isEmpty || significant.elementsEqual("null".utf8) { return [] }
         return try Self.decode(LossyArray<ContainerChange>.self, from: body, what: path).elements
     }
 

@@ -63,9 +63,6 @@ public enum RelativeTime {
         return span(now.timeIntervalSince1970 - Double(unixSeconds)) + " ago"
     }
 
-    /// A duration worded as the docker CLI words it ("Up 3 minutes", "5 days ago"): "Less than a
-    /// second", "1 second", "N seconds", "About a minute", "N minutes", "About an hour", "N hours"
-    /// (up to 2 days), then days, weeks, months, years.
     /// The short form for narrow columns: `45s`, `3m`, `5h`, `12d`.
     public static func shortSpan(_ seconds: Double) -> String {
         let s = Int(seconds.isFinite ? max(0, seconds) : 0)
@@ -75,6 +72,9 @@ public enum RelativeTime {
         return "\(s / 86_400)d"
     }
 
+    /// A duration worded as the docker CLI words it ("Up 3 minutes", "5 days ago"): "Less than a
+    /// second", "1 second", "N seconds", "About a minute", "N minutes", "About an hour", "N hours"
+    /// (up to 2 days), then days, weeks, months, years.
     public static func span(_ seconds: Double) -> String {
         let s = seconds.isFinite ? max(0, seconds) : 0
         if s < 1 { return "Less than a second" }

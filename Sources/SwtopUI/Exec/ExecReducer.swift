@@ -61,7 +61,7 @@ enum ExecReducer {
             switch prompt.purpose {
             case .exec:
                 // Through the container's shell, as `x` runs its line: `id; whoami`, pipes and $VARS work.
-                let line = String(values[0].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+                let line = values[0].trimmingWhitespace
                 let request = HandOverRequest(target: prompt.target,
                                               kind: .exec(command: line.isEmpty ? nil : ["/bin/sh", "-c", line],
                                                           user: values[1].isEmpty ? nil : values[1]))

@@ -63,9 +63,10 @@ public struct InspectScreen: Sendable, Equatable {
     }
 }
 
-fileprivate extension Substring {
+extension StringProtocol {
+    /// Without leading and trailing white space.
     var trimmingWhitespace: String {
-        var text = self
+        var text = self[...]
         while text.first?.isWhitespace == true { text.removeFirst() }
         while text.last?.isWhitespace == true { text.removeLast() }
         return String(text)

@@ -162,7 +162,8 @@ enum LayerView {
             return lines
         }
         let step = metadata.step(forLayer: layer)
-        let size = layer < layerSizes(model).count ? layerSizes(model)[layer] : (step?.size ?? 0)
+        let sizes = layerSizes(model)
+        let size = layer < sizes.count ? sizes[layer] : (step?.size ?? 0)
         var head = "Layer \(layer) · \(ByteText.human(size))"
         if let created = step?.created, created > 0 { head += " · made " + RelativeTime.ago(created, now: now) }
         lines.append((head, Style(.header, bold: true)))
