@@ -5,6 +5,8 @@ public enum Command: Sendable, Hashable {
     case moveUp, moveDown, top, bottom, pageUp, pageDown
     case nextView, previousView, showView(ViewKind)
     case details, back
+    /// `q` on a screen whose Esc first clears a filter or a search: back at once.
+    case closeScreen
     case filter, sortNext, sortReverse, mark, toggleStopped, groupByEngine
     case startStop, restart, pauseResume, kill, remove
     case help, messages, quit, suspend, redraw
@@ -65,9 +67,19 @@ public struct Binding: Sendable {
     public var keyText: String { keys.map(\.description).joined(separator: "/") }
 }
 
-/// The default keymap. The help screen and the status-bar hints are rendered from it.
+/// The default keys of every screen (`KeymapSet.defaults` puts them together; a config file changes
+/// that value, never these). The help screen and the status-bar hints are rendered from them.
 public enum Keymap {
-    public static let defaults: [Binding] = [
+    /// What every screen has unless it binds the action itself.
+    public static let global: [Binding] = [
+        Binding([.char("?")], .help, "help: this list", hint: "help"),
+        Binding([.ctrl("c")], .quit, "quit swtop"),
+        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
+        Binding([.ctrl("l")], .redraw, "redraw the screen"),
+    ]
+
+    /// The four lists' keys (each list keeps those whose `views` name it).
+    public static let dashboard: [Binding] = [
         Binding([.char("j"), .down], .moveDown, "move down"),
         Binding([.char("k"), .up], .moveUp, "move up"),
         Binding([.char("g"), .home], .top, "go to the top"),
@@ -116,10 +128,7 @@ public enum Keymap {
         Binding([.char("N")], .swarmNodes, "swarm nodes (on a swarm manager)"),
         Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch"),
         Binding([.char("M")], .messages, "messages: every status message, whole, with its time"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The log view's keys.
@@ -143,16 +152,12 @@ public enum Keymap {
         Binding([.char("E")], .logStderr, "show / hide stderr (marked ┃ in red)"),
         Binding([.char("S")], .logSince, "since: last N lines → all → 1 h → 10 min → 1 min", hint: "since"),
         Binding([.char("s"), .ctrl("s")], .logSave, "save the lines to a file", hint: "save"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The layer view's keys.
     public static let layers: [Binding] = [
         Binding([.escape], .layerBack, "back (Esc first clears the filter)", hint: "back"),
-        Binding([.char("q")], .layerBack, "back to the dashboard at once"),
+        Binding([.char("q")], .closeScreen, "back to the dashboard at once"),
         Binding([.tab], .layerFocus, "switch between the layer stack and the file tree", hint: "pane"),
         Binding([.char("j"), .down], .moveDown, "next layer / next file"),
         Binding([.char("k"), .up], .moveUp, "previous layer / previous file"),
@@ -170,10 +175,6 @@ public enum Keymap {
         Binding([.char("z")], .layerFoldAll, "open / close every directory"),
         Binding([.char("/")], .layerFilter, "filter the tree by path (Enter keeps, Esc clears)", hint: "filter"),
         Binding([.char("o")], .layerSort, "sort the tree by name / by size", hint: "sort"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The `x` pane's keys.
@@ -186,10 +187,6 @@ public enum Keymap {
         Binding([.pageUp], .pageUp, "page up"),
         Binding([.char("g"), .home], .top, "first line"),
         Binding([.char("G"), .end], .bottom, "last line: follow the output", hint: "end"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The processes view's keys.
@@ -201,16 +198,12 @@ public enum Keymap {
         Binding([.pageUp], .pageUp, "page up"),
         Binding([.char("g"), .home], .top, "first process"),
         Binding([.char("G"), .end], .bottom, "last process"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The inspect view's keys.
     public static let inspect: [Binding] = [
         Binding([.escape], .inspectBack, "back (Esc first clears the search)", hint: "back"),
-        Binding([.char("q")], .inspectBack, "back to the dashboard at once"),
+        Binding([.char("q")], .closeScreen, "back to the dashboard at once"),
         Binding([.char("j"), .down], .moveDown, "next row"),
         Binding([.char("k"), .up], .moveUp, "previous row"),
         Binding([.pageDown], .pageDown, "page down"),
@@ -227,10 +220,6 @@ public enum Keymap {
         Binding([.char("m")], .inspectReveal, "reveal / hide the secret value here (on an object: those inside)", hint: "reveal"),
         Binding([.char("M")], .inspectRevealAll, "reveal / hide every secret value"),
         Binding([.char("y")], .inspectCopy, "copy the value (object, array: its JSON) to the clipboard (OSC 52)", hint: "copy"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The context picker's keys.
@@ -244,13 +233,9 @@ public enum Keymap {
         Binding([.pageUp], .pageUp, "page up"),
         Binding([.char("g"), .home], .top, "first context"),
         Binding([.char("G"), .end], .bottom, "last context"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
-    public static func binding(for key: Key, in bindings: [Binding] = defaults) -> Binding? {
+    public static func binding(for key: Key, in bindings: [Binding]) -> Binding? {
         bindings.first { $0.keys.contains(key) }
     }
 }

@@ -4,8 +4,7 @@ import TermCanvas
 
 /// Turns a key into a new view state and the effects the app must run. Pure: no IO, no clock.
 public enum Reducer {
-    public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
-                              keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
+    public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot, logs: LogModel? = nil,
                               layers: LayerModel? = nil, inspect: InspectModel? = nil) -> (UIState, [Effect]) {
         var state = state
         if case let .resize(width, height) = key {
@@ -19,8 +18,9 @@ public enum Reducer {
         // The help and messages overlays, over any screen, take the key: their own key, Esc or q close
         // them; the moving keys scroll them.
         if state.showHelp {
-            let keys = state.screens.last?.keymap ?? keymap
-            if OverlayScroll.reduce(key, &state.helpScroll, closing: .char("?"),
+            let keys = state.bindings
+            let closing = keys.first { $0.command == .help }?.keys.first ?? .char("?")
+            if OverlayScroll.reduce(key, &state.helpScroll, closing: closing,
                                     page: HelpOverlay.rowsShown(keys, width: state.width, height: state.height),
                                     last: HelpOverlay.maxScroll(keys, width: state.width, height: state.height)) {
                 state.showHelp = false
@@ -28,7 +28,8 @@ public enum Reducer {
             return (state, [])
         }
         if state.showMessages {
-            if OverlayScroll.reduce(key, &state.messagesScroll, closing: .char("M"), page: state.height - 4,
+            let closing = state.bindings.first { $0.command == .messages }?.keys.first ?? .char("M")
+            if OverlayScroll.reduce(key, &state.messagesScroll, closing: closing, page: state.height - 4,
                                     last: MessagesOverlay.maxScroll(state.messages, width: state.width, height: state.height)) {
                 state.showMessages = false
             }
@@ -50,17 +51,18 @@ public enum Reducer {
         if case let .contexts(screen)? = state.screens.last { return ContextReducer.reduce(state, screen, key) }
         if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
-        guard let binding = Keymap.binding(for: key, in: keymap) else { return (state, []) }
-        guard binding.applies(to: state.view) else {
-            state.notice = ActionResult(text: notHere(binding, state.view), isError: false)
+        let binding: Binding
+        switch KeyDispatch.resolve(key, state) {
+        case let .done(state, effects): return (state, effects)
+        case let .act(found): binding = found
+        case .unbound:
+            // A key of the containers list pressed on another list says where it acts.
+            if state.view != .containers, let elsewhere = state.keys.binding(for: key, on: .containers) {
+                state.notice = ActionResult(text: notHere(elsewhere, state.view), isError: false)
+            }
             return (state, [])
         }
         if binding.mutating {
-            if state.readOnly {
-                state.notice = ActionResult(text: "read-only: \(binding.keyText) (\(binding.description)) refused, nothing sent",
-                                            isError: true)
-                return (state, [])
-            }
             if [.exec, .execCommand, .attach, .runCommand].contains(binding.command) {
                 return ExecReducer.start(state, binding.command, snapshot)
             }
@@ -179,21 +181,7 @@ public enum Reducer {
             return openLayers(state, snapshot, image: nil)
         case .inspect:
             return openInspect(state, snapshot, keys.indices.contains(index) ? keys[index] : nil)
-        case .help, .messages, .quit, .suspend, .redraw:
-            let effects = ScreenKeys.common(command, &state)  // first: it may open the help
-            return (state, effects)
-        case .startStop, .restart, .pauseResume, .kill, .remove,
-             .moveUp, .moveDown, .top, .bottom, .pageUp, .pageDown,
-             .logBack, .logWrap, .logTimestamps, .logStdout, .logStderr, .logSince,
-             .logSearch, .logNextMatch, .logPreviousMatch, .logFilterMode, .logRegex, .logSave,
-             .layerBack, .layerFocus, .layerMode, .layerOnlyChanges, .layerSort, .layerFold, .layerExpand, .layerCollapse,
-             .layerFoldAll, .layerFilter, .layerPrevious, .layerNext,
-             .exec, .execCommand, .attach, .runCommand, .processes, .runBack, .runAgain, .processesBack,
-             .inspectBack, .inspectFold, .inspectExpand, .inspectCollapse, .inspectFoldAll, .inspectSearch, .inspectNextMatch,
-             .inspectPreviousMatch, .inspectReveal, .inspectRevealAll, .inspectCopy,
-             .swarmServices, .swarmNodes, .swarmBack, .swarmTasks, .swarmScaleUp, .swarmScaleDown, .swarmScaleTo,
-             .swarmLogs, .swarmDrain, .swarmActivate,
-             .contexts, .contextsBack, .contextChoose, .contextMark:
+        default:
             break
         }
         return (state, [])
@@ -415,21 +403,6 @@ enum ListCursor {
         default: next = cursor
         }
         return min(max(0, next), max(0, count - 1))
-    }
-}
-
-/// What every screen's keymap has: help, quit, suspend and redraw.
-enum ScreenKeys {
-    static func common(_ command: Command, _ state: inout UIState) -> [Effect] {
-        switch command {
-        case .help: state.showHelp = true
-        case .messages: state.showMessages = true
-        case .quit: return [.quit]
-        case .suspend: return [.suspend]
-        case .redraw: return [.redraw]
-        default: break
-        }
-        return []
     }
 }
 

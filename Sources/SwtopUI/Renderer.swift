@@ -22,14 +22,22 @@ public struct Frame: Sendable {
 public enum Renderer {
     /// `now` is the clock the caller read for this frame: uptimes, "… ago" and the retry countdown
     /// are computed from it, so the same inputs always draw the same cells.
-    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date,
-                              keymap: [Binding] = Keymap.defaults, logs: LogModel? = nil,
+    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, logs: LogModel? = nil,
                               detailLogs: LogModel? = nil, layers: LayerModel? = nil, inspect: InspectModel? = nil) -> Frame {
         var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
         guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
             tooSmall(&buffer, state)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
+        var frame = screen(snapshot, state, now: now, buffer, logs: logs, detailLogs: detailLogs, layers: layers, inspect: inspect)
+        // The help overlay, over whichever screen: that screen's keys in effect.
+        if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: state.bindings, readOnly: state.readOnly, scroll: state.helpScroll) }
+        return frame
+    }
+
+    private static func screen(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, _ buffer: ScreenBuffer, logs: LogModel?,
+                               detailLogs: LogModel?, layers: LayerModel?, inspect: InspectModel?) -> Frame {
+        var buffer = buffer
         if case let .logs(screen)? = state.screens.last {
             let top = LogView.draw(&buffer, snapshot, state, screen, logs, now: now)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [], logTop: top)
@@ -102,9 +110,8 @@ public enum Renderer {
             case .images, .volumes, .networks: frame = ResourceTable.draw(into: buffer, list, snapshot, state, now: now)
             }
         }
-        StatusLines.draw(&frame.buffer, bottom, snapshot, state, keymap: keymap)
+        StatusLines.draw(&frame.buffer, bottom, snapshot, state)
         if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt) }
-        if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: keymap, readOnly: state.readOnly, scroll: state.helpScroll) }
         if state.showMessages { MessagesOverlay.draw(&frame.buffer, state.messages, scroll: state.messagesScroll) }
         if let confirm = state.confirm {
             let dialog = Dialog(title: "Confirm", message: [confirm.question],
@@ -154,7 +161,7 @@ enum TitleBar {
 }
 
 enum StatusLines {
-    static func draw(_ buffer: inout ScreenBuffer, _ area: Rect, _ snapshot: StoreSnapshot, _ state: UIState, keymap: [Binding]) {
+    static func draw(_ buffer: inout ScreenBuffer, _ area: Rect, _ snapshot: StoreSnapshot, _ state: UIState) {
         let message = area.row(0)
         let hintsRow = area.row(1)
         var right = ""
@@ -187,9 +194,8 @@ enum StatusLines {
         }
         // Help and quit stay at the right edge whatever the width; the others fill from the left
         // as far as they fit.
-        let always: Set<Command> = [.help, .quit]
-        let hints = keymap.filter { $0.hinted(in: state.view, readOnly: state.readOnly) && !always.contains($0.command) }
-            .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
-        StatusBar(left: "", right: "? help  q quit", hints: hints).draw(into: &buffer, in: hintsRow)
+        let always = state.bindings.filter { [.help, .quit].contains($0.command) && $0.hint != nil }
+        StatusBar(left: "", right: always.map { "\($0.keys[0]) \($0.hint ?? "")" }.joined(separator: "  "),
+                  hints: state.hints(excluding: [.help, .quit])).draw(into: &buffer, in: hintsRow)
     }
 }

@@ -123,6 +123,8 @@ public struct UIState: Sendable {
     public var promptHistory: [Prompt.Purpose: [[String]]] = [:]
     /// Env and label names whose values the inspect view hides (`--secret-names`).
     public var secretNames = SecretNames.defaults
+    /// Every screen's keys in effect (the defaults, or as the config file rebinds them).
+    public var keys = KeymapSet.defaults
 
     public init(width: Int, height: Int, readOnly: Bool = false) {
         self.width = width
@@ -147,18 +149,6 @@ public enum Screen: Sendable, Equatable {
     case inspect(InspectScreen)
     case swarm(SwarmScreen)
     case contexts(ContextScreen)
-
-    public var keymap: [Binding] {
-        switch self {
-        case .logs: return Keymap.logs
-        case .layers: return Keymap.layers
-        case .run: return Keymap.run
-        case .processes: return Keymap.processes
-        case .inspect: return Keymap.inspect
-        case let .swarm(screen): return screen.keymap
-        case .contexts: return Keymap.contexts
-        }
-    }
 }
 
 /// Which log session: the full-screen view, or the few live lines of the detail pane.

@@ -47,8 +47,8 @@ final class ContextScreenTests: XCTestCase {
     }
 
     func testCIsFreeOnTheDashboardAndOpensThePickerEmptyUntilTheAppAnswers() {
-        XCTAssertEqual(Keymap.binding(for: .char("C"))?.command, .contexts)
-        XCTAssertEqual(Keymap.defaults.filter { $0.keys.contains(.char("C")) }.count, 1, "C is bound once")
+        XCTAssertEqual(KeymapSet.defaults.binding(for: .char("C"), on: .containers)?.command, .contexts)
+        XCTAssertEqual(KeymapSet.defaults.bindings(.containers).filter { $0.keys.contains(.char("C")) }.count, 1, "C is bound once")
         var effects: [Effect] = []
         let state = press([.char("C")], UIState(width: 100, height: 14), effects: &effects)
         XCTAssertEqual(effects, [.openContexts])

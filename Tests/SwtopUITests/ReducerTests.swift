@@ -120,7 +120,7 @@ final class ReducerTests: XCTestCase {
     func testReadOnlyRefusesEveryMutatingKeyAndSendsNothing() {
         var state = UIState(width: 80, height: 24, readOnly: true)
         state.selection[.containers] = key("swtop-web")
-        for binding in Keymap.defaults where binding.mutating {
+        for binding in KeymapSet.defaults.bindings(.containers) where binding.mutating {
             let (next, effects) = press([binding.keys[0]], state)
             XCTAssertEqual(effects, [], binding.description)
             XCTAssertNil(next.confirm, binding.description)
@@ -194,15 +194,15 @@ final class ReducerTests: XCTestCase {
         let expected: [String: Command] = ["e": .exec, "E": .execCommand, "x": .runCommand, "a": .attach, "T": .processes,
                                            "i": .inspect]
         for (key, command) in expected {
-            XCTAssertEqual(Keymap.binding(for: .char(Character(key)))?.command, command, key)
+            XCTAssertEqual(KeymapSet.defaults.binding(for: .char(Character(key)), on: .containers)?.command, command, key)
         }
         for key in ["e", "E", "x", "a"] {
-            XCTAssertEqual(Keymap.binding(for: .char(Character(key)))?.mutating, true, "\(key) runs things in a container: --read-only refuses it")
+            XCTAssertEqual(KeymapSet.defaults.binding(for: .char(Character(key)), on: .containers)?.mutating, true, "\(key) runs things in a container: --read-only refuses it")
         }
-        XCTAssertEqual(Keymap.binding(for: .char("T"))?.mutating, false)
-        XCTAssertEqual(Keymap.binding(for: .char("i"))?.mutating, false)
-        XCTAssertEqual(Keymap.binding(for: .char("l"))?.command, .logs)
-        for keymap in [Keymap.defaults, Keymap.logs, Keymap.layers, Keymap.inspect, Keymap.run, Keymap.processes] {
+        XCTAssertEqual(KeymapSet.defaults.binding(for: .char("T"), on: .containers)?.mutating, false)
+        XCTAssertEqual(KeymapSet.defaults.binding(for: .char("i"), on: .containers)?.mutating, false)
+        XCTAssertEqual(KeymapSet.defaults.binding(for: .char("l"), on: .containers)?.command, .logs)
+        for keymap in ScreenName.allCases.map(KeymapSet.defaults.bindings) {
             let all = keymap.flatMap(\.keys)
             XCTAssertEqual(all.count, Set(all).count, "no key is bound twice in one keymap")
         }

@@ -65,16 +65,16 @@ final class ScreenSnapshotTests: XCTestCase {
                 if state.helpScroll == before { break }
             }
             let seen = pages.joined(separator: "\n")
-            for binding in Keymap.defaults {
+            for binding in KeymapSet.defaults.bindings(.containers) {
                 XCTAssertTrue(seen.contains(binding.keyText), "\(width)x\(height): \(binding.keyText) missing from help")
             }
             if pages.count > 1 {
-                XCTAssertTrue(pages[0].contains("1–") && pages[0].contains("of \(Keymap.defaults.count) · j/k PgUp/PgDn scroll"),
+                XCTAssertTrue(pages[0].contains("1–") && pages[0].contains("of \(KeymapSet.defaults.bindings(.containers).count) · j/k PgUp/PgDn scroll"),
                               "\(width)x\(height): the position line\n\(pages[0])")
             }
             if width == 200 {
                 XCTAssertEqual(pages.count, 1, "every key on one screen at 200x50")
-                for binding in Keymap.defaults {
+                for binding in KeymapSet.defaults.bindings(.containers) {
                     XCTAssertTrue(seen.contains(binding.description), "\(width)x\(height): '\(binding.description)' cut")
                 }
             }

@@ -235,7 +235,7 @@ final class SwarmScreenTests: XCTestCase {
     }
 
     func testKeymapsBindNoKeyTwiceAndDashboardSAndNAreNew() {
-        for keymap in [Keymap.services, Keymap.tasks, Keymap.nodes, Keymap.defaults] {
+        for keymap in [ScreenName.services, .tasks, .nodes, .containers].map(KeymapSet.defaults.bindings) {
             var seen: Set<Key> = []
             for binding in keymap {
                 for key in binding.keys {
@@ -244,7 +244,7 @@ final class SwarmScreenTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(Keymap.binding(for: .char("S"))?.command, .swarmServices)
-        XCTAssertEqual(Keymap.binding(for: .char("N"))?.command, .swarmNodes)
+        XCTAssertEqual(KeymapSet.defaults.binding(for: .char("S"), on: .containers)?.command, .swarmServices)
+        XCTAssertEqual(KeymapSet.defaults.binding(for: .char("N"), on: .containers)?.command, .swarmNodes)
     }
 }

@@ -13,7 +13,8 @@ enum ContextReducer {
     static func reduce(_ state: UIState, _ screen: ContextScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        guard let binding = Keymap.binding(for: key, in: Keymap.contexts) else { return (state, []) }
+        var effects: [Effect] = []
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
         let count = screen.entries?.count ?? 0
         let page = max(1, ContextView.rows(state) - 1)
         switch binding.command {
@@ -36,9 +37,6 @@ enum ContextReducer {
             }
         case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
-        case .help, .quit, .suspend, .redraw:
-            let effects = ScreenKeys.common(binding.command, &state)
-            if !effects.isEmpty { return (state, effects) }
         default: break
         }
         screen.cursor = min(max(0, screen.cursor), max(0, count - 1))

@@ -66,8 +66,7 @@ public enum ContextView {
             buffer.put("* current context · ● on the dashboard now · ✓ marked (Space): Enter watches them\(marked)",
                        x: message.x, y: message.y, style: .dimmed, maxWidth: message.width)
         }
-        let hints = Keymap.contexts.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        let hints = state.hints()
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: status.row(1))
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.contexts, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 }

@@ -98,7 +98,8 @@ enum ExecReducer {
     static func run(_ state: UIState, _ screen: RunScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        guard let binding = Keymap.binding(for: key, in: Keymap.run) else { return (state, []) }
+        var effects: [Effect] = []
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
         let page = max(1, RunView.textRows(state) - 1)
         let last = max(0, screen.lines.count - RunView.textRows(state))
         switch binding.command {
@@ -106,10 +107,6 @@ enum ExecReducer {
             state.screens.removeLast()
             return (state, [.closeRun])
         case .runAgain:
-            if state.readOnly {
-                state.notice = ActionResult(text: "read-only: r (run again) refused, nothing sent", isError: true)
-                return (state, [])
-            }
             let request = screen.request
             state.screens[state.screens.count - 1] = .run(RunScreen(request: request))
             return (state, [.openRun(request)])
@@ -119,9 +116,6 @@ enum ExecReducer {
         case .pageUp: screen.scroll -= page
         case .top: screen.scroll = 0
         case .bottom: screen.scroll = last
-        case .help, .quit, .suspend, .redraw:
-            let effects = ScreenKeys.common(binding.command, &state)
-            if !effects.isEmpty { return (state, effects) }
         default: break
         }
         screen.scroll = min(max(0, screen.scroll), last)
@@ -135,7 +129,8 @@ enum ExecReducer {
     static func processes(_ state: UIState, _ screen: ProcessScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        guard let binding = Keymap.binding(for: key, in: Keymap.processes) else { return (state, []) }
+        var effects: [Effect] = []
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
         let count = screen.list?.Processes.count ?? 0
         let page = max(1, ProcessView.rows(state) - 1)
         switch binding.command {
@@ -144,9 +139,6 @@ enum ExecReducer {
             return (state, [.closeProcesses])
         case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
-        case .help, .quit, .suspend, .redraw:
-            let effects = ScreenKeys.common(binding.command, &state)
-            if !effects.isEmpty { return (state, effects) }
         default: break
         }
         screen.cursor = min(max(0, screen.cursor), max(0, count - 1))

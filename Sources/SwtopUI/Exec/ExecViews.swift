@@ -49,10 +49,8 @@ enum RunView {
             buffer.put("running… (\(screen.lines.count) lines so far)", x: message.x, y: message.y, style: .accent,
                        maxWidth: message.width)
         }
-        let hints = Keymap.run.filter { !($0.mutating && state.readOnly) }
-            .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        let hints = state.hints()
         StatusBar(left: "", right: "┃ stderr", hints: hints).draw(into: &buffer, in: status.row(1))
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.run, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 }
 
@@ -120,9 +118,8 @@ public enum ProcessView {
                                             : "PIDs as the host numbers them, as docker top shows them", x: message.x, y: message.y,
                        style: .dimmed, maxWidth: message.width)
         }
-        let hints = Keymap.processes.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        let hints = state.hints()
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: status.row(1))
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.processes, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func isNumeric(_ title: String) -> Bool {

@@ -13,8 +13,8 @@ enum InspectReducer {
             clamp(&screen, state, model)
             return (replace(state, screen), [])
         }
-        guard let binding = Keymap.binding(for: key, in: Keymap.inspect) else { return (state, []) }
         var effects: [Effect] = []
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
         let rows = model?.rows(screen) ?? []
         let row = model?.rowIndex(of: screen.cursor, screen)
         func moveTo(_ index: Int) {
@@ -23,8 +23,8 @@ enum InspectReducer {
         }
         let page = max(1, InspectLayout.treeRows(state) - 1)
         switch binding.command {
-        case .inspectBack:
-            if key == .escape, !screen.search.isEmpty {
+        case .inspectBack, .closeScreen:
+            if binding.command == .inspectBack, !screen.search.isEmpty {
                 screen.search = ""
                 break
             }
@@ -105,8 +105,6 @@ enum InspectReducer {
             case let .failure(refusal):
                 state.notice = ActionResult(text: refusal.message, isError: true)
             }
-        case .help, .quit, .suspend, .redraw:
-            effects = ScreenKeys.common(binding.command, &state)
         default:
             break
         }

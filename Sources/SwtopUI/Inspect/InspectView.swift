@@ -19,7 +19,6 @@ enum InspectView {
         drawTitle(&buffer, parts.title, screen, model)
         drawTree(&buffer, parts.tree, screen, model)
         drawStatus(&buffer, parts.status, state, screen, model)
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.inspect, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ screen: InspectScreen, _ model: InspectModel?) {
@@ -167,7 +166,7 @@ enum InspectView {
             buffer.put(TerminalSafe.sanitize(text), x: message.x, y: message.y, style: .dimmed, maxWidth: message.width)
         }
         if area.height > 1 {
-            let hints = Keymap.inspect.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+            let hints = state.hints()
             StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: area.row(1))
         }
     }

@@ -14,7 +14,7 @@ enum LayerReducer {
             clamp(&screen, state, model)
             return (replace(state, screen), [])
         }
-        guard let binding = Keymap.binding(for: key, in: Keymap.layers) else { return (state, []) }
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
         let layerCount = model?.layerCount ?? 0
         let rows = model?.rows(screen) ?? []
         func selectLayer(_ index: Int) {
@@ -27,8 +27,8 @@ enum LayerReducer {
         }
         let page = max(1, LayerLayout.treeRows(state) - 1)
         switch binding.command {
-        case .layerBack:
-            if key == .escape, !screen.filter.isEmpty {
+        case .layerBack, .closeScreen:
+            if binding.command == .layerBack, !screen.filter.isEmpty {
                 screen.filter = ""
                 screen.toggled = []
                 break
@@ -109,8 +109,6 @@ enum LayerReducer {
         case .layerFilter:
             screen.editingFilter = true
             screen.focus = .tree
-        case .help, .quit, .suspend, .redraw:
-            effects = ScreenKeys.common(binding.command, &state)
         default:
             break
         }

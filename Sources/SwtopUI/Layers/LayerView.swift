@@ -82,7 +82,6 @@ enum LayerView {
         if parts.summary.height > 0 { drawSummary(&buffer, parts.summary, screen, model, now: now) }
         drawTree(&buffer, parts.treeHeader, parts.tree, screen, model)
         drawStatus(&buffer, parts.status, state, screen, model)
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.layers, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func drawTitle(_ buffer: inout ScreenBuffer, _ row: Rect, _ screen: LayerScreen, _ model: LayerModel?) {
@@ -326,7 +325,7 @@ enum LayerView {
             buffer.put("files from \(origin)", x: message.x, y: message.y, style: .dimmed, maxWidth: message.width)
         }
         if area.height > 1 {
-            let hints = Keymap.layers.compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+            let hints = state.hints()
             StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: area.row(1))
         }
     }

@@ -11,9 +11,9 @@ enum LogReducer {
         if let prompt = screen.prompt {
             return typing(state, screen, prompt, key, model)
         }
-        guard let binding = Keymap.binding(for: key, in: Keymap.logs) else { return (state, []) }
-        let page = max(1, LogLayout.textHeight(state) - 1)
         var effects: [Effect] = []
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        let page = max(1, LogLayout.textHeight(state) - 1)
         switch binding.command {
         case .logBack:
             if key == .escape, screen.filterMode {
@@ -82,9 +82,6 @@ enum LogReducer {
             effects = [.openLogs(LogRequest(purpose: .screen, sources: screen.sources, options: screen.sessionOptions))]
         case .logSave:
             screen.prompt = .save(defaultFileName(screen), isDefault: true)
-        case .help, .quit, .suspend, .redraw:
-            let common = ScreenKeys.common(binding.command, &state)
-            if !common.isEmpty { return (state, common) }
         default:
             break
         }

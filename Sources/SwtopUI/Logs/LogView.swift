@@ -47,7 +47,6 @@ enum LogView {
             drawnTop = drawLines(&buffer, textArea, screen, model)
         }
         drawStatus(&buffer, bottom, state, screen, model, now: now)
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: Keymap.logs, readOnly: state.readOnly, scroll: state.helpScroll) }
         return drawnTop
     }
 
@@ -305,7 +304,7 @@ enum LogView {
             let shown = DisplayWidth.truncate(TerminalSafe.sanitize(rightText), toColumns: room)
             buffer.put(shown, x: message.maxX - DisplayWidth.of(shown) - 1, y: message.y, style: .dimmed)
         }
-        let hints = Keymap.logs.filter { $0.hint != nil }.map { KeyHint($0.keys[0].description, $0.hint!) }
+        let hints = state.hints()
         StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: hintsRow)
     }
 }

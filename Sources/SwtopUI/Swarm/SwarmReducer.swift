@@ -68,15 +68,10 @@ enum SwarmReducer {
             state.screens[state.screens.count - 1] = .swarm(screen)
             return (state, [])
         }
-        guard let binding = Keymap.binding(for: key, in: screen.keymap) else { return (state, []) }
-        if binding.mutating, state.readOnly {
-            state.notice = ActionResult(text: "read-only: \(binding.keyText) (\(binding.description)) refused, nothing sent",
-                                        isError: true)
-            return (state, [])
-        }
+        var effects: [Effect] = []
+        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
         let count = screen.rowCount
         let page = max(1, SwarmView.rows(state) - 1)
-        var effects: [Effect] = []
         switch binding.command {
         case .swarmBack:
             state.screens.removeLast()
@@ -135,8 +130,6 @@ enum SwarmReducer {
                 return (state, [])
             }
             screen.confirm = .setAvailability(nodeID: node.ID, hostname: node.hostname, wanted)
-        case .help, .quit, .suspend, .redraw:
-            effects = ScreenKeys.common(binding.command, &state)
         default:
             break
         }

@@ -74,14 +74,6 @@ public struct SwarmScreen: Sendable, Equatable {
         self.listing = listing
     }
 
-    public var keymap: [Binding] {
-        switch kind {
-        case .services: return Keymap.services
-        case .tasks: return Keymap.tasks
-        case .nodes: return Keymap.nodes
-        }
-    }
-
     public var rowCount: Int {
         guard let listing else { return 0 }
         switch kind {
@@ -119,10 +111,6 @@ extension Keymap {
                 hint: "scale to"),
         Binding([.char("l")], .swarmLogs, "logs of the service (every task)", hint: "logs"),
         Binding([.char("N")], .swarmNodes, "the swarm's nodes", hint: "nodes"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// A service's tasks.
@@ -135,10 +123,6 @@ extension Keymap {
         Binding([.char("g"), .home], .top, "first task"),
         Binding([.char("G"), .end], .bottom, "last task"),
         Binding([.char("l")], .swarmLogs, "logs of the service (every task)", hint: "logs"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 
     /// The Nodes screen's keys.
@@ -155,9 +139,5 @@ extension Keymap {
         Binding([.char("a")], .swarmActivate, "activate the node (it takes tasks again)", dangerous: true, mutating: true,
                 hint: "activate"),
         Binding([.char("S")], .swarmServices, "the swarm's services", hint: "services"),
-        Binding([.char("?")], .help, "help: this list", hint: "help"),
-        Binding([.ctrl("c")], .quit, "quit swtop"),
-        Binding([.ctrl("z")], .suspend, "suspend to the shell (fg to return)"),
-        Binding([.ctrl("l")], .redraw, "redraw the screen"),
     ]
 }

@@ -34,7 +34,6 @@ public enum SwarmView {
                                 buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
             _ = dialog.draw(into: &buffer, in: buffer.bounds)
         }
-        if state.showHelp { HelpOverlay.draw(&buffer, keymap: screen.keymap, readOnly: state.readOnly, scroll: state.helpScroll) }
     }
 
     static func heading(_ screen: SwarmScreen) -> String {
@@ -132,8 +131,7 @@ public enum SwarmView {
             buffer.put("update: " + TerminalSafe.sanitize(text), x: message.x, y: message.y, style: .dimmed,
                        maxWidth: message.width)
         }
-        let hints = screen.keymap.filter { $0.hint != nil && !($0.mutating && state.readOnly) }
-            .compactMap { binding in binding.hint.map { KeyHint(binding.keys[0].description, $0) } }
+        let hints = state.hints()
         StatusBar(left: "", right: state.readOnly ? "READ-ONLY" : "", hints: hints).draw(into: &buffer, in: status.row(1))
     }
 }

@@ -1,0 +1,50 @@
+import SwtopStore
+import TermCanvas
+
+/// The one place a key becomes a binding of the screen that takes it. Here, once for every screen:
+/// `--read-only` refuses a binding marked `mutating`, and the keys every screen shares (help, messages,
+/// quit, suspend, redraw) are done. A screen's reducer sees only its own actions.
+enum KeyDispatch {
+    enum Outcome {
+        /// The screen's own action.
+        case act(Binding)
+        /// Nothing is bound to the key here.
+        case unbound
+        /// Done here (refused, or a shared key); the state and effects to return.
+        case done(UIState, [Effect])
+    }
+
+    static func resolve(_ key: Key, _ state: UIState) -> Outcome {
+        guard let binding = state.keys.binding(for: key, on: state.screenName) else { return .unbound }
+        var state = state
+        if binding.mutating, state.readOnly {
+            state.notice = ActionResult(text: "read-only: \(binding.keyText) (\(binding.description)) refused, nothing sent",
+                                        isError: true)
+            return .done(state, [])
+        }
+        switch binding.command {
+        case .help: state.showHelp = true
+        case .messages: state.showMessages = true
+        case .quit: return .done(state, [.quit])
+        case .suspend: return .done(state, [.suspend])
+        case .redraw: return .done(state, [.redraw])
+        default: return .act(binding)
+        }
+        return .done(state, [])
+    }
+}
+
+extension KeyDispatch {
+    /// The screen's own action for the key, or nil with `state` and `effects` set to what the reducer
+    /// returns (a refusal, a shared key's effect, or nothing for an unbound key).
+    static func action(_ key: Key, _ state: inout UIState, _ effects: inout [Effect]) -> Binding? {
+        switch resolve(key, state) {
+        case let .act(binding): return binding
+        case .unbound: return nil
+        case let .done(next, more):
+            state = next
+            effects += more
+            return nil
+        }
+    }
+}
