@@ -1,4 +1,5 @@
 import CNCurses
+import Glibc
 import TermCanvas
 
 extension Terminal {
@@ -13,6 +14,13 @@ extension Terminal {
         if rc == swtop_err() { return nil }
         if rc == swtop_key_code_yes() {
             return functionKey(Int32(bitPattern: wch))
+        }
+        if wch == 27 {
+            switch mouseReport(window) {
+            case .notMouse: break
+            case let .mouse(key): return key
+            case .ignored: return readKey(timeoutMilliseconds: 0)
+            }
         }
         return Self.characterKey(UInt32(wch))
     }
@@ -52,8 +60,6 @@ extension Terminal {
             forceFullRedraw()
             let (width, height) = size()
             return .resize(width: width, height: height)
-        case swtop_key_mouse():
-            return mouseKey()
         case swtop_key_f(1)...swtop_key_f(63):
             return .function(Int(code - swtop_key_f0()))
         default:
@@ -61,26 +67,58 @@ extension Terminal {
         }
     }
 
-    private func mouseKey() -> Key? {
-        var x: Int32 = 0, y: Int32 = 0
-        var state: mmask_t = 0
-        guard swtop_getmouse(&x, &y, &state) == swtop_ok() else { return nil }
-        let action: MouseEvent.Action
-        if state & swtop_button4_pressed() != 0 {
-            action = .scrollUp
-        } else if swtop_button5_pressed() != 0, state & swtop_button5_pressed() != 0 {
-            action = .scrollDown
-        } else if state & swtop_button1_pressed() != 0 {
-            action = .press(.left)
-        } else if state & swtop_button1_released() != 0 {
-            action = .release(.left)
-        } else if state & swtop_button2_pressed() != 0 {
-            action = .press(.middle)
-        } else if state & swtop_button3_pressed() != 0 {
-            action = .press(.right)
-        } else {
-            return nil
+    /// After an ESC: an SGR mouse report (`ESC [ < button ; column ; row M|m`) as a mouse key. Anything
+    /// else is handed back to ncurses unread (a lone Esc, Alt plus a key). A report swtop does not use
+    /// (motion, a fourth button) is consumed and `ignored`, so it never arrives as stray keys.
+    enum Escape { case notMouse, mouse(Key), ignored }
+
+    func mouseReport(_ window: UnsafeMutablePointer<WINDOW>?) -> Escape {
+        wtimeout(window, 0)
+        var read: [wint_t] = []
+        func next() -> Character? {
+            var wch: wint_t = 0
+            guard wget_wch(window, &wch) == swtop_ok(), let scalar = Unicode.Scalar(UInt32(wch)) else { return nil }
+            read.append(wch)
+            return Character(scalar)
         }
-        return .mouse(MouseEvent(x: Int(x), y: Int(y), action: action))
+        guard next() == "[", next() == "<" else {
+            for wch in read.reversed() { _ = unget_wch(wchar_t(bitPattern: UInt32(wch))) }
+            return .notMouse
+        }
+        var fields = ""
+        var final: Character?
+        while fields.count < 24, let c = next() {
+            if c == "M" || c == "m" { final = c; break }
+            fields.append(c)
+        }
+        let numbers = fields.split(separator: ";").compactMap { Int($0) }
+        guard let final, numbers.count == 3, numbers[1] >= 1, numbers[2] >= 1 else { return .ignored }
+        let (code, x, y) = (numbers[0], numbers[1] - 1, numbers[2] - 1)
+        guard code & 32 == 0 else { return .ignored }  // motion
+        let action: MouseEvent.Action
+        switch code & ~(4 | 8 | 16) {  // shift, alt, ctrl
+        case 64: action = .scrollUp
+        case 65: action = .scrollDown
+        case 0:
+            guard final == "M" else { return .mouse(.mouse(MouseEvent(x: x, y: y, action: .release(.left)))) }
+            let now = Self.monotonicSeconds()
+            if let last = lastPress, last.x == x, last.y == y, now - last.at <= Self.doubleClickSeconds {
+                lastPress = nil
+                action = .doubleClick(.left)
+            } else {
+                lastPress = (x, y, now)
+                action = .press(.left)
+            }
+        case 1: action = final == "M" ? .press(.middle) : .release(.middle)
+        case 2: action = final == "M" ? .press(.right) : .release(.right)
+        default: return .ignored
+        }
+        return .mouse(.mouse(MouseEvent(x: x, y: y, action: action)))
+    }
+
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }

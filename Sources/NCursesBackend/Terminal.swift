@@ -16,6 +16,8 @@ public enum TerminalError: Error, CustomStringConvertible {
 /// The only owner of ncurses. Use from one thread; `stop()` (or deinit) always restores the terminal.
 public final class Terminal {
     public private(set) var capability: ColorCapability = .mono
+    /// The roles' look; set before `start`. A mono theme draws no colour, as NO_COLOR.
+    public var theme = Theme()
     public private(set) var isActive = false
     public private(set) var isSuspended = false
 
@@ -30,6 +32,13 @@ public final class Terminal {
     /// One past the highest usable pair: COLOR_PAIRS, but never past what a `short` pair number holds.
     private var pairLimit = 0
     private var defaultColorsUsable = false
+    /// Mouse reports asked of the terminal (on between `start` and `stop`, off while suspended).
+    private var mouseReporting = false
+    /// The last left press, to tell a double click (same cell, within `doubleClickSeconds`).
+    var lastPress: (x: Int, y: Int, at: Double)?
+    static let doubleClickSeconds = 0.4
+    static let mouseOn: [UInt8] = Array("\u{1b}[?1000h\u{1b}[?1006h".utf8)
+    static let mouseOff: [UInt8] = Array("\u{1b}[?1006l\u{1b}[?1000l".utf8)
 
     private struct ColorKey: Hashable {
         var foreground: Int16
@@ -69,17 +78,16 @@ public final class Terminal {
             defaultsUsable = colorsUsable && use_default_colors() == swtop_ok()
         }
         let noColor = getenv("NO_COLOR").map { String(cString: $0) }
-        capability = forcedCapability ?? ColorCapability.detect(
+        capability = forcedCapability ?? (theme.forcesMono ? .mono : nil) ?? ColorCapability.detect(
             hasColors: colorsUsable, colors: Int(swtop_colors()), colorPairs: Int(swtop_color_pairs()), noColor: noColor)
         if !colorsUsable { capability = .mono }
         registerPairs(defaultColorsUsable: defaultsUsable)
 
-        if mouse {
-            let mask = swtop_button1_pressed() | swtop_button1_released() | swtop_button2_pressed()
-                | swtop_button3_pressed() | swtop_button4_pressed() | swtop_button5_pressed()
-            _ = mousemask(mask, nil)
-            _ = mouseinterval(0)
-        }
+        // Mouse reporting is asked of the terminal directly, in SGR form (1006: any column, press and release
+        // told apart) whatever the terminfo entry says; ncurses' own mouse code would use the X10 form
+        // under TERM=tmux-256color or screen. `readKey` decodes the reports.
+        mouseReporting = mouse
+        if mouse { writeRaw(Self.mouseOn) }
         // The modes `reclaimAfterContinue` and `resume` go back to.
         _ = def_prog_mode()
         lastFrame = nil
@@ -101,7 +109,7 @@ public final class Terminal {
 
     /// The curses colours of a role's pair (the terminal default replaced when curses cannot use it).
     private func roleColors(_ role: ColorRole) -> ColorKey {
-        let look = ColorPalette.appearance(of: role, for: capability)
+        let look = theme.appearance(of: role, for: capability)
         var key = ColorKey(foreground: look.foreground, background: look.background)
         if !defaultColorsUsable {
             if key.foreground < 0 { key.foreground = 7 }
@@ -207,7 +215,7 @@ public final class Terminal {
 
     private func attributes(for style: Style) -> (attrs: attr_t, pair: Int16) {
         if let cached = styleCache[style] { return cached }
-        let look = ColorPalette.appearance(of: style.role, for: capability)
+        let look = theme.appearance(of: style.role, for: capability)
         var attrs = swtop_a_normal()
         var bold = look.bold || style.bold
         if let fg = style.foreground, ColorDownsampling.brightensWithBold(fg, on: ColorPalette.depth(of: capability)) {
@@ -244,6 +252,8 @@ public final class Terminal {
     /// Leaves curses mode so a child program (exec, an editor) or a job-control stop can use the terminal.
     public func suspend() {
         guard isActive, !isSuspended else { return }
+        // The terminal's own selection works in the program that gets the terminal (exec, attach, a shell).
+        if mouseReporting { writeRaw(Self.mouseOff) }
         _ = def_prog_mode()
         _ = endwin()
         isSuspended = true
@@ -259,6 +269,7 @@ public final class Terminal {
         isSuspended = false
         lastFrame = nil
         needsFullRedraw = true
+        if mouseReporting { writeRaw(Self.mouseOn) }
     }
 
     /// Ctrl-Z: restores the terminal, stops this process's job, and resumes curses once continued.
@@ -289,11 +300,14 @@ public final class Terminal {
         _ = curs_set(0)
         lastFrame = nil
         needsFullRedraw = true
+        if mouseReporting { writeRaw(Self.mouseOn) }
     }
 
     /// Restores the terminal. Safe to call more than once and from deinit.
     public func stop() {
         guard isActive else { return }
+        if mouseReporting, !isSuspended { writeRaw(Self.mouseOff) }
+        mouseReporting = false
         if !isendwin() { _ = endwin() }
         if let screen { delscreen(screen) }
         screen = nil

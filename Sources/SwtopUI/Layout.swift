@@ -1,9 +1,17 @@
+import SwtopStore
 import TermCanvas
 
 /// Where things go on the screen, shared by the reducer (page size) and the renderer.
 enum Layout {
     /// Rows of the list area: all but the title bar, the message line and the key hints.
     static func listHeight(_ state: UIState) -> Int { max(1, state.height - 3) }
+
+    /// The dashboard draws a banner line over the list while an engine does not answer.
+    static func hasBanner(_ snapshot: StoreSnapshot) -> Bool {
+        if snapshot.members.count > 1 { return snapshot.members.contains(where: \.isUnreachable) }
+        if case .unreachable = snapshot.connection { return true }
+        return false
+    }
 
     /// Rows PgUp/PgDn move: the body rows on screen (the list's share when the detail pane is open).
     static func pageSize(_ state: UIState) -> Int {

@@ -14,6 +14,9 @@ public enum Reducer {
             state.height = height
             return (state, [])
         }
+        if case let .mouse(event) = key {
+            return MouseInput.reduce(state, event, snapshot, logs: logs, layers: layers, inspect: inspect)
+        }
         state.notice = nil
         // The help and messages overlays, over any screen, take the key: their own key, Esc or q close
         // them; the moving keys scroll them.

@@ -131,14 +131,27 @@ public enum Renderer {
 }
 
 enum TitleBar {
+    static let name = " swtop "
+
+    static func label(_ view: ViewKind) -> String { " \(view.rawValue + 1) \(view.title) " }
+
+    /// Each list's tab and the columns it takes on the title row (a click there shows that list).
+    static func tabs() -> [(view: ViewKind, columns: Range<Int>)] {
+        var x = DisplayWidth.of(name)
+        return ViewKind.allCases.map { view in
+            let width = DisplayWidth.of(label(view))
+            defer { x += width }
+            return (view, x..<(x + width))
+        }
+    }
+
     static func draw(_ buffer: inout ScreenBuffer, _ row: Rect, _ snapshot: StoreSnapshot, _ state: UIState) {
         buffer.fill(row, style: .statusBar)
         var x = row.x
-        x += buffer.put(" swtop ", x: x, y: row.y, style: Style(.title, bold: true), maxWidth: row.maxX - x)
-        for view in ViewKind.allCases {
-            let label = " \(view.rawValue + 1) \(view.title) "
+        x += buffer.put(Self.name, x: x, y: row.y, style: Style(.title, bold: true), maxWidth: row.maxX - x)
+        for (view, _) in tabs() {
             let style = view == state.view ? Style(.selected, bold: true) : Style.statusBar
-            x += buffer.put(label, x: x, y: row.y, style: style, maxWidth: max(0, row.maxX - x))
+            x += buffer.put(label(view), x: x, y: row.y, style: style, maxWidth: max(0, row.maxX - x))
         }
         var engine = snapshot.endpoint
         if let version = snapshot.engineVersion, let api = snapshot.apiVersion { engine = "\(version) · API \(api) · \(engine)" }

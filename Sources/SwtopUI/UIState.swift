@@ -125,6 +125,8 @@ public struct UIState: Sendable {
     public var secretNames = SecretNames.defaults
     /// Every screen's keys in effect (the defaults, or as the config file rebinds them).
     public var keys = KeymapSet.defaults
+    /// Mouse reports act (`[ui] mouse`); false: they are dropped.
+    public var mouse = true
 
     public init(width: Int, height: Int, readOnly: Bool = false) {
         self.width = width

@@ -14,6 +14,8 @@ public enum Key: Hashable, Sendable {
 public struct MouseEvent: Hashable, Sendable {
     public enum Action: Hashable, Sendable {
         case press(MouseButton)
+        /// A second press on the same cell soon after the first (the first arrived as a press).
+        case doubleClick(MouseButton)
         case release(MouseButton)
         case scrollUp, scrollDown
     }

@@ -24,6 +24,7 @@ struct LayersCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var configFile: ConfigOption
     @Argument(help: "Image name, id, or (with --container) a container.") var image: String
     @Flag(help: "Write the analysis as JSON.") var json = false
     @Flag(help: "Evaluate the efficiency rules and exit 1 if one fails (dive --ci).") var ci = false
@@ -49,7 +50,7 @@ struct LayersCommand: AsyncParsableCommand {
             let target: LayerTarget = container ? .container(id: image, name: image) : .image(id: image, name: image)
             try await DashboardCommand.runDashboard(engine: engine, readOnly: true, logFile: nil, logLevel: "info", apiStats: false,
                                                     resyncSeconds: 15, limits: LogLimits(),
-                                                    initialLayers: LayerRequest(target: target))
+                                                    initialLayers: LayerRequest(target: target), config: try configFile.load())
             return
         }
         var config = CIConfig()

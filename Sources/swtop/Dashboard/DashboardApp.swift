@@ -6,6 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import NCursesBackend
+import SwtopConfig
 import SwtopStore
 import SwtopUI
 import Synchronization
@@ -40,11 +41,14 @@ final class DashboardApp: Sendable {
 
     /// The shell `e` runs and the detach keys.
     let exec: ExecSettings
+    /// Keys, theme, mouse and the lists' first sort, from the config file and the flags.
+    let look: Look
 
     init(stores: [SwtopStore], storeSettings: SwtopStore.Settings = SwtopStore.Settings(), readOnly: Bool,
          logLimits: LogLimits = LogLimits(), initialLayers: LayerRequest? = nil,
-         exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults) {
+         exec: ExecSettings = ExecSettings(), secretNames: [String] = SecretNames.defaults, look: Look = Look()) {
         self.engines = Mutex(Engines(stores: stores))
+        self.look = look
         self.storeSettings = storeSettings
         self.exec = exec
         self.secretNames = secretNames
@@ -276,6 +280,29 @@ enum OSThread {
         if rc != 0 {
             // No thread: run here rather than never (the caller awaits the result either way).
             Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()
+        }
+    }
+}
+
+/// What the config file (and `--mouse`) set of the screen.
+struct Look: Sendable {
+    var keys = KeymapSet.defaults
+    var theme = Theme()
+    var mouse = true
+    var hideStopped = false
+    var sort: SwtopUI.SortOrder?
+
+    init() {}
+
+    init(config: SwtopConfig, mouse: Bool) {
+        keys = config.keys
+        theme = config.theme
+        self.mouse = mouse
+        hideStopped = config.ui.hideStopped ?? false
+        if let name = config.ui.sort, let column = ContainerRows.sortColumns.firstIndex(where: { $0.name == name }) {
+            sort = SwtopUI.SortOrder(column: column, reversed: config.ui.sortReversed ?? false)
+        } else if config.ui.sortReversed == true {
+            sort = SwtopUI.SortOrder(column: 0, reversed: true)
         }
     }
 }

@@ -20,8 +20,9 @@ struct ScreenLoop {
         let terminal = Terminal()
         Signals.install(wakeFD: app.mailbox.writeFD)
         CrashGuard.arm()  // saves the shell's terminal modes before curses changes them
+        terminal.theme = app.look.theme
         do {
-            try terminal.start()
+            try terminal.start(mouse: app.look.mouse)
         } catch {
             CrashGuard.disarm()
             return .failure(String(describing: error))
@@ -34,6 +35,10 @@ struct ScreenLoop {
         var state = UIState(width: width, height: height, readOnly: app.readOnly)
         state.logTail = app.logLimits.tail
         state.secretNames = app.secretNames
+        state.keys = app.look.keys
+        state.mouse = app.look.mouse
+        state.showStopped = !app.look.hideStopped
+        if let sort = app.look.sort { state.sort[.containers] = sort }
         var snapshot = StoreSnapshot()
         var logs = LogSessions(app: app)
         defer { logs.closeAll() }

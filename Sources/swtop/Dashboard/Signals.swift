@@ -46,9 +46,9 @@ enum CrashGuard {
     nonisolated(unsafe) static var saved = termios()
     nonisolated(unsafe) static var armed = false
     static let fatal: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
-    /// Reset attributes, show the cursor, leave the alternate screen. A static string: its bytes live in
-    /// the binary, so the handler writes them without allocating.
-    static let reset: StaticString = "\u{1b}[0m\u{1b}[?25h\u{1b}[?1049l\r\n"
+    /// Reset attributes, mouse reports off, show the cursor, leave the alternate screen. A static string: its
+    /// bytes live in the binary, so the handler writes them without allocating.
+    static let reset: StaticString = "\u{1b}[0m\u{1b}[?1006l\u{1b}[?1000l\u{1b}[?25h\u{1b}[?1049l\r\n"
 
     static func arm() {
         // Touched here so that no lazy initialisation can run inside the handler.

@@ -1,0 +1,175 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import NCursesBackend
+import SwtopUI
+import TOMLKit
+
+extension SwtopConfig {
+    /// Reads the config at `path`. A file that does not exist is no config (every value a default) unless
+    /// `required` (`--config FILE` names a file that must be there); anything wrong in it is an error
+    /// naming its line, never skipped.
+    public static func load(path: String?, required: Bool = false) throws(ConfigError) -> SwtopConfig {
+        guard let path else { return SwtopConfig() }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            if !required, !FileManager.default.fileExists(atPath: path) { return SwtopConfig() }
+            throw ConfigError(path: path, line: 0, message: "cannot read the file (\(Self.reason(error)))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(path: path, line: 1, message: "not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("NoSuchFile") || text.contains("No such file") || text.contains("Code=4 ") || text.contains("Code=260") {
+            return "no such file"
+        }
+        if text.contains("Permission") || text.contains("Code=257") { return "permission denied" }
+        return text
+    }
+
+    /// Parses a config's text; `path` names it in errors.
+    public static func parse(_ text: String, path: String) throws(ConfigError) -> SwtopConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
+        } catch {
+            throw ConfigError(path: path, line: 1, message: "\(error)")
+        }
+        var reader = ConfigReader(path: path, lines: SourceLines(text))
+        var config = SwtopConfig()
+        config.path = path
+        try reader.read(table, into: &config)
+        config.lines = reader.used
+        return config
+    }
+}
+
+/// Walks the parsed tables, checking every name and value, and remembers which lines it used.
+struct ConfigReader {
+    let path: String
+    let lines: SourceLines
+    var used: [String: Int] = [:]
+
+    func fail(_ at: [String], _ message: String) -> ConfigError {
+        ConfigError(path: path, line: lines.line(at), message: message)
+    }
+
+    mutating func note(_ at: [String]) { used[at.joined(separator: ".")] = lines.line(at) }
+
+    mutating func read(_ root: TOMLTable, into config: inout SwtopConfig) throws(ConfigError) {
+        for key in root.keys.sorted(by: { lines.line([$0]) < lines.line([$1]) }) {
+            guard let section = root[key]?.table else {
+                throw fail([key], "\(key) must be a table ([\(key)]); swtop reads [ui], [theme] and [keys.SCREEN]")
+            }
+            switch key {
+            case "ui": try readUI(section, into: &config.ui)
+            case "theme": try readTheme(section, into: &config.theme)
+            case "keys": try readKeys(section, into: &config)
+            default: throw fail([key], "unknown section [\(key)]; swtop reads [ui], [theme] and [keys.SCREEN]")
+            }
+        }
+    }
+
+    // MARK: - [keys.SCREEN]
+
+    mutating func readKeys(_ section: TOMLTable, into config: inout SwtopConfig) throws(ConfigError) {
+        let screens = ScreenName.allCases.map(\.rawValue).joined(separator: ", ")
+        for name in section.keys.sorted(by: { lines.line(["keys", $0]) < lines.line(["keys", $1]) }) {
+            guard let screen = ScreenName(rawValue: name) else {
+                throw fail(["keys", name], "unknown screen \"\(name)\" in [keys.\(name)] (screens: \(screens))")
+            }
+            guard let actions = section[name]?.table else {
+                throw fail(["keys", name], "keys.\(name) must be a table of action = \"KEY\" or [\"KEY\", …]")
+            }
+            for action in actions.keys.sorted(by: { lines.line(["keys", name, $0]) < lines.line(["keys", name, $1]) }) {
+                let at = ["keys", name, action]
+                let names: [String]
+                if let one = actions[action]?.string {
+                    names = [one]
+                } else if let list = actions[action]?.array, list.allSatisfy({ $0.string != nil }) {
+                    names = list.compactMap(\.string)
+                } else {
+                    throw fail(at, "\(action) takes a key name or a list of them (\"\" unbinds)")
+                }
+                do {
+                    try config.keys.rebind(screen, action: action, keyNames: names)
+                } catch {
+                    throw fail(at, error.description)
+                }
+                note(at)
+                config.rebinds.append((screen, action, names))
+            }
+        }
+        if let conflict = config.keys.conflict() {
+            // Name the line of the rebinding that made it.
+            var at = ["keys"]
+            if case let .boundTwice(screen, _, actions) = conflict {
+                let mine = config.rebinds.last { ($0.screen == screen || $0.screen == .global) && actions.contains($0.action) }
+                if let mine { at = ["keys", mine.screen.rawValue, mine.action] }
+            }
+            throw fail(at, conflict.description)
+        }
+    }
+
+    // MARK: - [theme]
+
+    mutating func readTheme(_ section: TOMLTable, into theme: inout Theme) throws(ConfigError) {
+        for key in section.keys {
+            switch key {
+            case "name":
+                let names = ThemeName.allCases.map(\.rawValue).joined(separator: ", ")
+                guard let text = section[key]?.string, let name = ThemeName(rawValue: text) else {
+                    throw fail(["theme", key], "theme.name is one of \(names)")
+                }
+                theme.name = name
+                note(["theme", key])
+            case "roles":
+                guard let roles = section[key]?.table else { throw fail(["theme", key], "theme.roles must be a table") }
+                for role in roles.keys {
+                    let at = ["theme", "roles", role]
+                    guard let colorRole = ThemeText.role(role) else {
+                        throw fail(at, "unknown role \"\(role)\" (roles: \(ThemeText.roleNames.joined(separator: ", ")))")
+                    }
+                    do throws(ThemeText.Invalid) {
+                        theme.overrides[colorRole] = try ThemeText.override(roles[role]!)
+                    } catch {
+                        throw fail(at, "\(role): \(error.message)")
+                    }
+                    note(at)
+                }
+            default:
+                throw fail(["theme", key], "unknown theme setting \"\(key)\" (theme.name, [theme.roles])")
+            }
+        }
+    }
+
+    // MARK: - [ui]
+
+    mutating func readUI(_ section: TOMLTable, into ui: inout UIOptions) throws(ConfigError) {
+        for key in section.keys {
+            let at = ["ui", key]
+            guard let field = UIField.all.first(where: { $0.name == key }) else {
+                throw fail(at, "unknown setting ui.\(key) (settings: \(UIField.all.map(\.name).joined(separator: ", ")))")
+            }
+            do throws(UIField.Invalid) {
+                try field.read(section[key]!, &ui)
+            } catch {
+                throw fail(at, "ui.\(key) \(error.message)")
+            }
+            note(at)
+        }
+        if ui.engines != nil, ui.contexts != nil {
+            throw fail(["ui", "contexts"], "ui.engines and ui.contexts cannot both be set (as -H and --context)")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import SwtopStore
+import TermCanvas
+
+/// The mouse, as keys where a key does the same: the wheel is the screen's own down/up (three rows a
+/// notch, over an overlay its scroll), a click on a list row selects it, a double click there does what
+/// Enter does, a click on a tab shows that list. With `mouse = false` every report is dropped here (the
+/// terminal is not asked for them then, but bytes can still arrive).
+enum MouseInput {
+    static let wheelRows = 3
+
+    static func reduce(_ state: UIState, _ event: MouseEvent, _ snapshot: StoreSnapshot, logs: LogModel?, layers: LayerModel?,
+                       inspect: InspectModel?) -> (UIState, [Effect]) {
+        guard state.mouse else { return (state, []) }
+        func keys(_ key: Key, times: Int) -> (UIState, [Effect]) {
+            var state = state
+            var effects: [Effect] = []
+            for _ in 0..<times {
+                let (next, more) = Reducer.reduce(state, key, snapshot, logs: logs, layers: layers, inspect: inspect)
+                state = next
+                effects += more
+            }
+            return (state, effects)
+        }
+        switch event.action {
+        case .scrollUp, .scrollDown:
+            let command: Command = event.action == .scrollUp ? .moveUp : .moveDown
+            let overlay = state.showHelp || state.showMessages
+            let key = overlay ? (command == .moveUp ? Key.up : .down) : state.bindings.first { $0.command == command }?.keys.first
+            guard let key else { return (state, []) }
+            return keys(key, times: wheelRows)
+        case .press(.left), .doubleClick(.left):
+            guard state.screens.isEmpty, !state.showHelp, !state.showMessages, state.prompt == nil, state.confirm == nil,
+                  !state.editingFilter else { return (state, []) }
+            return click(state, event, snapshot)
+        default:
+            return (state, [])
+        }
+    }
+
+    /// A click on the dashboard: a tab on the title row, or a row of the list.
+    static func click(_ state: UIState, _ event: MouseEvent, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+        var state = state
+        if event.y == 0 {
+            guard let tab = TitleBar.tabs().first(where: { $0.columns.contains(event.x) }) else { return (state, []) }
+            return Reducer.navigate(state, .showView(tab.view), snapshot)
+        }
+        // Title, the banner when an engine is away, the column titles; then the rows from the scroll offset.
+        let firstRow = 1 + (Layout.hasBanner(snapshot) ? 1 : 0) + 1
+        let keys = RowKeys.of(snapshot, state)
+        let index = (state.scroll[state.view] ?? 0) + event.y - firstRow
+        guard event.y >= firstRow, event.y < firstRow + Layout.pageSize(state), keys.indices.contains(index) else {
+            return (state, [])
+        }
+        var effects: [Effect] = []
+        if state.selection[state.view] != keys[index] {
+            state.selection[state.view] = keys[index]
+            // As moving there by keys: the detail pane follows the selected container.
+            if state.showDetails, let id = keys[index].containerID {
+                effects = [.inspect(id, engine: snapshot.containers.first { $0.id == id }?.engine ?? "")]
+            }
+        }
+        if case .doubleClick = event.action {
+            let (next, more) = Reducer.navigate(state, .details, snapshot)
+            return (next, effects + more)
+        }
+        return (state, effects)
+    }
+}
