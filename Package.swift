@@ -68,6 +68,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["LayerKit"], path: "Tests/TestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TestSupport"]),
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
+        .testTarget(name: "SwtopConfigTests", dependencies: ["SwtopConfig", "SwtopUI", "NCursesBackend", "TermCanvas"]),
         .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore"]),
         // Fixtures (small archives and dive's outputs for them) are read from the source tree, not bundled.
         .testTarget(name: "LayerKitTests", dependencies: ["LayerKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],

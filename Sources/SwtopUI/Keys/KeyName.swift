@@ -5,6 +5,7 @@ import TermCanvas
 /// "Escape", "Return". A single character is itself, case and all; a longer name ignores case.
 public enum KeyName {
     public static func parse(_ text: String) -> Key? {
+        if let arrow = arrows[text] { return arrow }
         if text.count == 1, let c = text.first {
             // A lone control character (a TAB typed into the file) is not a key name.
             return c.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) ? .char(c) : nil
@@ -19,11 +20,14 @@ public enum KeyName {
         return named[lower]
     }
 
+    /// As help prints the cursor keys.
+    private static let arrows: [String: Key] = ["↑": .up, "↓": .down, "←": .left, "→": .right]
+
     private static let named: [String: Key] = [
         "space": .char(" "), "enter": .enter, "return": .enter, "esc": .escape, "escape": .escape,
         "tab": .tab, "shift-tab": .backTab, "backtab": .backTab, "s-tab": .backTab,
         "backspace": .backspace, "bs": .backspace, "del": .delete, "delete": .delete, "ins": .insert, "insert": .insert,
-        "up": .up, "down": .down, "left": .left, "right": .right, "↑": .up, "↓": .down, "←": .left, "→": .right,
+        "up": .up, "down": .down, "left": .left, "right": .right,
         "pgup": .pageUp, "pageup": .pageUp, "pgdn": .pageDown, "pagedown": .pageDown, "home": .home, "end": .end,
     ]
 }
