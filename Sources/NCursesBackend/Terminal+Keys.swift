@@ -56,6 +56,11 @@ extension Terminal {
         case swtop_key_dc(): return .delete
         case swtop_key_ic(): return .insert
         case swtop_key_btab(): return .backTab
+        case swtop_key_mouse():
+            switch mouseFields(swtop_stdscr()) {
+            case let .mouse(key): return key
+            case .notMouse, .ignored: return readKey(timeoutMilliseconds: 0)
+            }
         case swtop_key_resize():
             forceFullRedraw()
             let (width, height) = size()
@@ -84,6 +89,19 @@ extension Terminal {
         guard next() == "[", next() == "<" else {
             for wch in read.reversed() { _ = unget_wch(wchar_t(bitPattern: UInt32(wch))) }
             return .notMouse
+        }
+        return mouseFields(window)
+    }
+
+    /// The rest of an SGR report after `ESC [ <`: `button ; column ; row` and M (press) or m (release).
+    /// Where the terminfo entry's mouse key is `ESC [ <` (xterm's), ncurses hands that prefix over as
+    /// KEY_MOUSE and this reads the rest.
+    func mouseFields(_ window: UnsafeMutablePointer<WINDOW>?) -> Escape {
+        wtimeout(window, 0)
+        func next() -> Character? {
+            var wch: wint_t = 0
+            guard wget_wch(window, &wch) == swtop_ok(), let scalar = Unicode.Scalar(UInt32(wch)) else { return nil }
+            return Character(scalar)
         }
         var fields = ""
         var final: Character?
