@@ -17,7 +17,11 @@ extension SwtopStore {
         guard !targets.isEmpty else { return }
         for target in targets { snapshot.pending[target.id] = action }
         publish()
-        Task {
+        let earlier = targets.compactMap { actionTails[$0.id]?.task }
+        actionCount += 1
+        let number = actionCount
+        let task = Task {
+            for previous in earlier { await previous.value }
             let failures = await withTaskGroup(of: String?.self) { group in
                 for target in targets {
                     group.addTask {
@@ -33,12 +37,16 @@ extension SwtopStore {
                 for await failure in group { if let failure { failures.append(failure) } }
                 return failures
             }
-            self.finish(action, targets: targets, failures: failures)
+            self.finish(action, targets: targets, failures: failures, number: number)
         }
+        for target in targets { actionTails[target.id] = (number, task) }
     }
 
-    private func finish(_ action: ContainerAction, targets: [(id: String, name: String)], failures: [String]) {
-        for target in targets { snapshot.pending[target.id] = nil }
+    private func finish(_ action: ContainerAction, targets: [(id: String, name: String)], failures: [String], number: Int) {
+        for target in targets where actionTails[target.id]?.number == number {
+            actionTails[target.id] = nil
+            snapshot.pending[target.id] = nil
+        }
         if failures.isEmpty {
             let names = targets.map(\.name)
             let shown = names.count <= 3 ? names.joined(separator: ", ") : "\(names.count) containers"

@@ -32,6 +32,10 @@ public actor SwtopStore {
     /// Containers whose last event said which state they are in, until a list agrees.
     var expectedState: [String: (state: ContainerRunState, attempts: Int)] = [:]
     var refreshing = false
+    /// The newest action on each container, which the next one on it waits for: actions reach the engine
+    /// in the order they were asked (a stop then a start ends running), others' actions in parallel.
+    var actionTails: [String: (number: Int, task: Task<Void, Never>)] = [:]
+    var actionCount = 0
     var stopped = false
     var tasks: [Task<Void, Never>] = []
     /// Containers whose list lags their event, and the one task that asks again for them.

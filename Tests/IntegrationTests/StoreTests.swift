@@ -86,6 +86,31 @@ final class StoreTests: EngineTestCase {
         }
     }
 
+    /// Two actions on one container asked one after the other reach the engine in that order: a stop
+    /// that takes its whole timeout (the process ignores SIGTERM) and then a start end running. Sent as
+    /// before, each in a task of its own, the start arrived first (304, already running) and the stop
+    /// ended the container.
+    func testActionsOnOneContainerReachTheEngineInTheOrderAsked() async throws {
+        for engine in try TestEngine.all() {
+            try await withStore(engine) { store in
+                let id = try makeContainer(engine, "swtop-store-order", command: "trap '' TERM; while :; do sleep 1; done")
+                let name = try engine.docker("inspect", "-f", "{{.Name}}", id).trimmingCharacters(in: .whitespacesAndNewlines)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                try engine.docker("start", id)
+                _ = try await waitFor(store, "running") { $0.containers.contains { $0.id == id && $0.state == .running } }
+                let startedAt = try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id)
+                await store.perform(.stop(timeoutSeconds: 2), on: [(id, name)])
+                await store.perform(.start, on: [(id, name)])
+                _ = try await waitFor(store, "the start after the stop") { s in
+                    s.lastResult?.text == "started \(name)" && s.pending[id] == nil
+                }
+                XCTAssertEqual(try engineState(engine, id), "running", "[\(engine.name)] stopped, then started")
+                XCTAssertNotEqual(try engine.docker("inspect", "-f", "{{.State.StartedAt}}", id), startedAt,
+                                  "[\(engine.name)] a new run: the start came after the stop")
+            }
+        }
+    }
+
     /// A busy loop's CPU % from the store, both ways, against the container's own cgroup counter over
     /// the same seconds: the figure must be the one the kernel accounts, not merely "between 0 and 200".
     func testStatsFromCgroupFilesAndFromTheAPIMatchTheKernelsCounter() async throws {

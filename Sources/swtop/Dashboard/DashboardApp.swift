@@ -36,6 +36,10 @@ final class DashboardApp: Sendable {
     let initialLayers: LayerRequest?
     /// Env and label names the inspect view hides (`--secret-names`).
     let secretNames: [String]
+    /// Actions in the order the keys asked for them, handed to their stores by one task (a task each
+    /// could reach the store in any order).
+    private let actions: AsyncStream<(SwtopStore, ContainerAction, [(id: String, name: String)])>.Continuation
+    private let actionQueue: AsyncStream<(SwtopStore, ContainerAction, [(id: String, name: String)])>
     /// Results of work done off the screen thread (a saved log), shown in the status line.
     let notices = Mutex<[ActionResult]>([])
 
@@ -56,6 +60,7 @@ final class DashboardApp: Sendable {
         self.logLimits = logLimits
         self.initialLayers = initialLayers
         self.mailbox = SnapshotMailbox(engines: stores.count)
+        (actionQueue, actions) = AsyncStream.makeStream()
     }
 
     /// The stores of the moment.
@@ -96,6 +101,10 @@ final class DashboardApp: Sendable {
         let first = stores
         for store in first { await store.start() }
         engines.withLock { $0.feeders = feed(first, epoch: 0) }
+        let performer = Task { [actionQueue] in
+            for await (store, action, targets) in actionQueue { await store.perform(action, on: targets) }
+        }
+        defer { performer.cancel() }
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
             OSThread.start(stackSize: 4 << 20) { [self] in
                 continuation.resume(returning: ScreenLoop(app: self).run())
@@ -167,7 +176,7 @@ final class DashboardApp: Sendable {
             }
             for engine in order {
                 guard let store = store(engine), let list = byEngine[engine] else { continue }
-                Task { await store.perform(action, on: list) }
+                actions.yield((store, action, list))
             }
         case let .inspect(id, engine):
             guard let store = store(engine) else { return }
