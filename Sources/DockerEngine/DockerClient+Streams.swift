@@ -28,27 +28,18 @@ public struct LogOptions: Sendable, Equatable {
 }
 
 extension DockerClient {
-    /// `GET /events` as a stream; ends (throwing) when the connection drops, so the caller reconnects
-    /// and resyncs. A line that is not a valid event ends it too: a resync then loses nothing.
-    public func events(since: Int64? = nil, filters: [String: [String]] = [:]) -> AsyncThrowingStream<EngineEvent, Error> {
-        let path = eventsPath(since: since, filters: filters)
-        return stream { continuation in
-            let response = try await self.transport.open(try self.transport.makeRequest(.GET, path), path: "/events")
-            try await Self.readEvents(response, into: continuation)
-        }
-    }
-
-    /// Like `events`, but returns only once the engine has answered, so that whatever the caller lists
-    /// afterwards is already covered by the subscription (subscribe first, then list).
+    /// `GET /events` as a stream, returned once the engine has answered, so that whatever the caller lists
+    /// afterwards is already covered by the subscription (subscribe first, then list). It ends (throwing)
+    /// when the connection drops, so the caller reconnects and resyncs; a line that is not a valid event
+    /// ends it too: a resync then loses nothing.
     public func subscribeEvents(filters: [String: [String]] = [:]) async throws -> AsyncThrowingStream<EngineEvent, Error> {
-        let path = eventsPath(since: nil, filters: filters)
+        let path = eventsPath(filters: filters)
         let response = try await transport.open(try transport.makeRequest(.GET, path), path: "/events")
         return stream { continuation in try await Self.readEvents(response, into: continuation) }
     }
 
-    private func eventsPath(since: Int64?, filters: [String: [String]]) -> String {
+    private func eventsPath(filters: [String: [String]]) -> String {
         var query: [(String, String)] = []
-        if let since { query.append(("since", String(since))) }
         if !filters.isEmpty { query.append(("filters", Self.filtersJSON(filters))) }
         return versioned("/events", query)
     }

@@ -1,3 +1,4 @@
+import DequeModule
 import DockerEngine
 
 /// The terminal handed to a session inside a container: `e` (a shell), `E` (a command and user the
@@ -43,7 +44,8 @@ public struct RunLine: Sendable, Equatable {
 /// The `x` pane: the command's output as it comes, then how it ended.
 public struct RunScreen: Sendable, Equatable {
     public var request: RunRequest
-    public var lines: [RunLine] = []
+    /// A deque: past `maxLines` the oldest line goes at the cost of one, not of moving 10,000.
+    public var lines: Deque<RunLine> = []
     /// Bytes of a line not yet ended, per stream.
     public var partial: [LogStream: [UInt8]] = [:]
     public var exitCode: Int?
@@ -89,7 +91,7 @@ public struct RunScreen: Sendable, Equatable {
         if text.hasSuffix("\r") { text.removeLast() }
         lines.append(RunLine(stream: stream, text: text))
         if lines.count > Self.maxLines {
-            lines.removeFirst(lines.count - Self.maxLines)
+            lines.removeFirst()
             dropped += 1
         }
     }

@@ -132,6 +132,9 @@ struct ExecPanes {
         if let news = run?.drain(), !news.isEmpty,
            let index = state.screens.lastIndex(where: { if case .run = $0 { return true } else { return false } }),
            case var .run(screen) = state.screens[index] {
+            // Left in the stack the screen shares its lines with `screen`, and the first append would copy
+            // all of them: a placeholder stands there until the screen goes back.
+            state.screens[index] = .run(RunScreen(request: screen.request))
             for item in news {
                 switch item {
                 case let .output(stream, bytes): screen.append(stream, bytes)
