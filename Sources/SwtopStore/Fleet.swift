@@ -45,8 +45,6 @@ public enum Fleet {
             merged.timing.merge(part.timing) { a, _ in a }
         }
         merged.containers.sort { $0.name == $1.name ? $0.engine < $1.engine : $0.name < $1.name }
-        let sources = parts.map(\.statsSource).filter { !$0.isEmpty }
-        merged.statsSource = sources.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }.joined(separator: ", ")
         merged.lastResult = lastResult
         return merged
     }

@@ -34,7 +34,6 @@ public struct StoreSnapshot: Sendable {
     public var timing: [String: ContainerTiming] = [:]
     public var lastResult: ActionResult?
     /// How stats are read: "cgroup files" or "engine API".
-    public var statsSource: String = ""
     /// Set once the first full list has arrived.
     public var loaded: Bool = false
 
@@ -203,10 +202,10 @@ public struct ContainerTiming: Sendable, Hashable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var exitCode: Int?
-    /// "healthy", "unhealthy", "starting"; nil without a health check.
-    public var health: String?
+    /// nil without a health check.
+    public var health: HealthStatus?
 
-    public init(startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, health: String? = nil) {
+    public init(startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, health: HealthStatus? = nil) {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.exitCode = exitCode
@@ -218,6 +217,22 @@ public struct ContainerTiming: Sendable, Hashable {
         startedAt = state?.StartedAt.flatMap(RelativeTime.parse)
         finishedAt = state?.FinishedAt.flatMap(RelativeTime.parse)
         exitCode = state?.ExitCode
-        health = state?.Health?.Status
+        health = state?.Health?.Status.map(HealthStatus.init)
+    }
+}
+
+/// A health check's verdict, as the engine words it (`State.Health.Status`, `health_status: …` events).
+public enum HealthStatus: Sendable, Hashable {
+    case starting, healthy, unhealthy
+    /// A word this version does not know (`none` and whatever a newer engine adds), kept as said.
+    case other(String)
+
+    public init(_ word: String) {
+        switch word {
+        case "starting": self = .starting
+        case "healthy": self = .healthy
+        case "unhealthy": self = .unhealthy
+        default: self = .other(word)
+        }
     }
 }

@@ -213,7 +213,7 @@ extension SwtopStore {
             for id in stats.current.keys where !runningSet.contains(id) { stats.forget(id) }
         }
         guard !running.isEmpty else {
-            publishIfStatsChanged(source: stats.cgroups == nil ? "engine API" : "cgroup files")
+            if stats.changed { publish() }
             return
         }
         let missing = stats.sampleCgroups(running, visible: Set(visible), hostMemory: snapshot.hostMemory)
@@ -245,13 +245,6 @@ extension SwtopStore {
             }
             apiCursor = start + ordered.prefix(started).filter { !visibleSet.contains($0) }.count
         }
-        let source = missing.isEmpty ? "cgroup files" : (missing.count == running.count ? "engine API" : "cgroup files + engine API")
-        publishIfStatsChanged(source: source)
-    }
-
-    private func publishIfStatsChanged(source: String) {
-        let sourceChanged = snapshot.statsSource != source
-        snapshot.statsSource = source
-        if stats.changed || sourceChanged { publish() }
+        if stats.changed { publish() }
     }
 }

@@ -163,7 +163,7 @@ extension SwtopStore {
             snapshot.timing[id] = timing
         case "health_status":
             guard var timing = snapshot.timing[id], let colon = event.Action?.firstIndex(of: ":") else { return }
-            timing.health = event.Action.map { String($0[$0.index(after: colon)...].drop { $0 == " " }) }
+            timing.health = event.Action.map { HealthStatus(String($0[$0.index(after: colon)...].drop { $0 == " " })) }
             snapshot.timing[id] = timing
         default:
             return

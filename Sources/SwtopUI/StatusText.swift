@@ -31,10 +31,10 @@ public enum StatusText {
             var text = "Up " + up
             if item.state == .paused { text += short ? " paused" : " (Paused)" }
             switch timing.health {
-            case "healthy"?: text += short ? " ok" : " (healthy)"
-            case "unhealthy"?: text += " (unhealthy)"
-            case "starting"?: text += short ? " starting" : " (health: starting)"
-            default: break
+            case .healthy?: text += short ? " ok" : " (healthy)"
+            case .unhealthy?: text += " (unhealthy)"
+            case .starting?: text += short ? " starting" : " (health: starting)"
+            case .other?, nil: break
             }
             return text
         case .restarting:
