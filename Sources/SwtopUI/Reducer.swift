@@ -246,22 +246,17 @@ public enum Reducer {
     static func editingFilter(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
         var text = state.currentFilter
-        switch key {
-        case .enter:
+        switch LineEditor.apply(key, &text, &state.editCursor) {
+        case .submit:
             state.editingFilter = false
-        case .escape:
+        case .cancel:
             state.editingFilter = false
             text = ""
-        case .backspace, .delete:
-            if !text.isEmpty { text.removeLast() }
-        case let .char(c):
-            text.append(c)
-        case .ctrl("u"):
-            text = ""
-        case .down, .up, .pageDown, .pageUp:
-            return navigate(state, key == .down ? .moveDown : key == .up ? .moveUp : key == .pageDown ? .pageDown : .pageUp, snapshot)
-        default:
+        case .changed, .moved:
             break
+        case .other:
+            guard [.down, .up, .pageDown, .pageUp].contains(key) else { return (state, []) }
+            return navigate(state, key == .down ? .moveDown : key == .up ? .moveUp : key == .pageDown ? .pageDown : .pageUp, snapshot)
         }
         state.filter[state.view] = text.isEmpty ? nil : text
         // Keep a selection that is still listed, else the first row.

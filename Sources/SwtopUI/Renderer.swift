@@ -111,7 +111,7 @@ public enum Renderer {
             }
         }
         StatusLines.draw(&frame.buffer, bottom, snapshot, state)
-        if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt) }
+        if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt, cursor: state.editCursor) }
         if state.showMessages { MessagesOverlay.draw(&frame.buffer, state.messages, scroll: state.messagesScroll) }
         if let confirm = state.confirm {
             let dialog = Dialog(title: "Confirm", message: [confirm.question],
@@ -189,7 +189,7 @@ enum StatusLines {
         var leftText = ""
         var leftStyle = Style.normal
         if state.editingFilter {
-            leftText = "/" + state.currentFilter + "▏"
+            leftText = "/" + LineEditor.shown(state.currentFilter, state.editCursor)
             leftStyle = Style(.accent, bold: true)
         } else if let result = state.notice ?? snapshot.lastResult {
             leftText = result.text

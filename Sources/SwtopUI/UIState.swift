@@ -89,6 +89,8 @@ public struct UIState: Sendable {
     public var scroll: [ViewKind: Int] = [:]
     public var filter: [ViewKind: String] = [:]
     public var editingFilter = false
+    /// Where the cursor of the line being typed stands, in characters from its end (`LineEditor`).
+    public var editCursor = 0
     public var sort: [ViewKind: SortOrder] = [:]
     public var marked: Set<String> = []
     public var showStopped = true

@@ -44,11 +44,14 @@ enum ExecReducer {
         var state = state
         guard var prompt = state.prompt else { return (state, []) }
         let history = state.promptHistory[prompt.purpose] ?? []
-        switch key {
-        case .escape:
+        let typed = LineEditor.apply(key, &prompt.values[prompt.field], &state.editCursor)
+        switch typed {
+        case .cancel:
             state.prompt = nil
             return (state, [])
-        case .enter:
+        case .changed, .moved, .other:
+            break
+        case .submit:
             let values = prompt.values.map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
             state.prompt = nil
             if prompt.purpose == .run, values[0].isEmpty {
@@ -71,8 +74,15 @@ enum ExecReducer {
                 state.screens.append(.run(RunScreen(request: request)))
                 return (state, [.openRun(request)])
             }
+        }
+        guard typed == .other else {
+            state.prompt = prompt
+            return (state, [])
+        }
+        switch key {
         case .tab, .backTab:
             prompt.field = (prompt.field + 1) % prompt.labels.count
+            state.editCursor = 0
         case .up, .down:
             guard !history.isEmpty else { break }
             var index = prompt.historyIndex ?? history.count
@@ -80,12 +90,7 @@ enum ExecReducer {
             prompt.historyIndex = index
             let entry = index < history.count ? history[index] : []
             prompt.values = prompt.labels.indices.map { $0 < entry.count ? entry[$0] : "" }
-        case .backspace, .delete:
-            if !prompt.values[prompt.field].isEmpty { prompt.values[prompt.field].removeLast() }
-        case .ctrl("u"):
-            prompt.values[prompt.field] = ""
-        case let .char(c):
-            prompt.values[prompt.field].append(c)
+            state.editCursor = 0
         default:
             break
         }

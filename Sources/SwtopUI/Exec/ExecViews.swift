@@ -158,7 +158,7 @@ public enum ProcessView {
 
 /// `E` and `x` ask at the bottom of the dashboard: `command: …  user: …`.
 enum PromptView {
-    static func draw(_ buffer: inout ScreenBuffer, _ area: Rect, _ prompt: Prompt) {
+    static func draw(_ buffer: inout ScreenBuffer, _ area: Rect, _ prompt: Prompt, cursor: Int) {
         let row = area.row(0)
         buffer.fill(row, style: .normal)
         var x = row.x
@@ -172,7 +172,7 @@ enum PromptView {
             if value.isEmpty, !active {
                 value = label == "user" ? "(the image's)" : "(the shell)"
             }
-            x += buffer.put(value + (active ? "▏" : "") + "  ", x: x, y: row.y,
+            x += buffer.put((active ? LineEditor.shown(value, cursor) : value) + "  ", x: x, y: row.y,
                             style: active ? Style(.accent, bold: true) : .dimmed, maxWidth: row.maxX - x)
         }
         if area.height > 1 {
