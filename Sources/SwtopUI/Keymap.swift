@@ -59,11 +59,6 @@ public struct Binding: Sendable {
 
     public func applies(to view: ViewKind) -> Bool { views?.contains(view) ?? true }
 
-    /// In the status bar for this view: it has a hint, acts here, and is not refused by --read-only.
-    public func hinted(in view: ViewKind, readOnly: Bool) -> Bool {
-        hint != nil && applies(to: view) && !(mutating && readOnly)
-    }
-
     public var keyText: String { keys.map(\.description).joined(separator: "/") }
 }
 
@@ -234,8 +229,4 @@ public enum Keymap {
         Binding([.char("g"), .home], .top, "first context"),
         Binding([.char("G"), .end], .bottom, "last context"),
     ]
-
-    public static func binding(for key: Key, in bindings: [Binding]) -> Binding? {
-        bindings.first { $0.keys.contains(key) }
-    }
 }
