@@ -61,11 +61,51 @@ public struct SortOrder: Sendable, Hashable {
     }
 }
 
-/// An action waiting for the user's yes.
+/// The one confirmation: a question over whichever screen asked it, and what a yes sends. `y`, `Y` or
+/// Enter sends `effects`; `n`, `N`, Esc or `q` says `cancelled` and sends nothing; other keys wait.
 public struct Confirmation: Sendable, Equatable {
-    public var action: ContainerAction
-    public var targets: [Target]
     public var question: String
+    public var effects: [Effect]
+    public var cancelled: String
+    /// A yes also clears the containers' marks (the action went to the marked ones).
+    public var clearsMarks: Bool
+
+    public init(question: String, effects: [Effect], cancelled: String = "cancelled: nothing sent", clearsMarks: Bool = false) {
+        self.question = question
+        self.effects = effects
+        self.cancelled = cancelled
+        self.clearsMarks = clearsMarks
+    }
+
+    /// A container action on these targets.
+    public init(_ action: ContainerAction, _ targets: [Target], question: String) {
+        self.init(question: question, effects: [.perform(action, targets)], cancelled: "\(action) cancelled", clearsMarks: true)
+    }
+
+    /// The reducer's answer to a key while the question is up.
+    static func reduce(_ state: UIState, _ key: Key) -> (UIState, [Effect]) {
+        var state = state
+        guard let confirm = state.confirm else { return (state, []) }
+        switch key {
+        case .char("y"), .char("Y"), .enter:
+            state.confirm = nil
+            if confirm.clearsMarks { state.marked.removeAll() }
+            return (state, confirm.effects)
+        case .char("n"), .char("N"), .escape, .char("q"):
+            state.confirm = nil
+            state.notice = ActionResult(text: confirm.cancelled, isError: false)
+        default:
+            break
+        }
+        return (state, [])
+    }
+
+    /// Drawn over whichever screen is shown.
+    static func draw(_ confirm: Confirmation, _ buffer: inout ScreenBuffer) {
+        let dialog = Dialog(title: "Confirm", message: [TerminalSafe.sanitize(confirm.question)],
+                            buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
+        _ = dialog.draw(into: &buffer, in: buffer.bounds)
+    }
 }
 
 public struct Target: Sendable, Hashable {
@@ -123,6 +163,8 @@ public struct UIState: Sendable {
     public var prompt: Prompt?
     /// What was typed at each prompt this session, oldest first.
     public var promptHistory: [Prompt.Purpose: [[String]]] = [:]
+    /// What was typed at each one-line prompt (log search and save, layer filter, inspect search).
+    public var lineHistory = LineHistory()
     /// Env and label names whose values the inspect view hides (`--secret-names`).
     public var secretNames = SecretNames.defaults
     /// Every screen's keys in effect (the defaults, or as the config file rebinds them).
@@ -142,17 +184,6 @@ public struct UIState: Sendable {
     /// Below this size only a notice is drawn.
     public static let minimumWidth = 20
     public static let minimumHeight = 5
-}
-
-/// A screen over the dashboard, with its own keymap, reducer and renderer.
-public enum Screen: Sendable, Equatable {
-    case logs(LogScreen)
-    case layers(LayerScreen)
-    case run(RunScreen)
-    case processes(ProcessScreen)
-    case inspect(InspectScreen)
-    case swarm(SwarmScreen)
-    case contexts(ContextScreen)
 }
 
 /// Which log session: the full-screen view, or the few live lines of the detail pane.

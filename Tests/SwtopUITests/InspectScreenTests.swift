@@ -51,7 +51,7 @@ final class InspectScreenTests: XCTestCase {
     func draw(_ state: UIState, _ model: InspectModel?) -> [String] { buffer(state, model).plainLines() }
 
     func screen(_ state: UIState) -> InspectScreen {
-        guard case let .inspect(screen)? = state.screens.last else { XCTFail("no inspect screen"); fatalError() }
+        guard let screen = state.top(InspectScreen.self) else { XCTFail("no inspect screen"); fatalError() }
         return screen
     }
 
@@ -415,5 +415,17 @@ final class InspectScreenTests: XCTestCase {
             state = press([.char("/")] + type("DB_PASS") + [.enter], state, model)
             Snapshots.assert(buffer(state, model), "inspect-\(width)x\(height)")
         }
+    }
+
+    /// The search edits through the one line editor and remembers what was kept.
+    func testTheSearchEditsAtTheCursorAndRemembersSearches() throws {
+        var (state, model) = try opened()
+        state = press([.char("/"), .char("a"), .char("b"), .char(" "), .char("c"), .char("d"), .ctrl("w"), .left, .left,
+                       .char("x"), .ctrl("k"), .ctrl("a"), .char("z")], state, model)
+        XCTAssertEqual(screen(state).search, "zax")
+        let lines = draw(state, model)
+        XCTAssertTrue(lines[lines.count - 2].hasPrefix("/z▏ax"), lines[lines.count - 2])
+        state = press([.escape, .char("/")] + type("Image") + [.enter, .char("/"), .up], state, model)
+        XCTAssertEqual(screen(state).search, "Image", "↑ gives the kept search back")
     }
 }

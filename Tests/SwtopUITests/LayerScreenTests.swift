@@ -72,7 +72,7 @@ final class LayerScreenTests: XCTestCase {
     }
 
     func screen(_ state: UIState) -> LayerScreen {
-        guard case let .layers(screen)? = state.screens.last else { XCTFail("no layer screen"); fatalError() }
+        guard let screen = state.top(LayerScreen.self) else { XCTFail("no layer screen"); fatalError() }
         return screen
     }
 
@@ -219,5 +219,19 @@ final class LayerScreenTests: XCTestCase {
             state = press([.char("j"), .char("j")], state, model, effects: &effects)
             Snapshots.assert(Renderer.render(StoreSnapshot(), state, now: now, layers: model).buffer, "layers-\(width)x\(height)")
         }
+    }
+
+    /// The tree filter edits through the one line editor and remembers what was kept.
+    func testTheFilterEditsAtTheCursorAndRemembersFilters() {
+        var (state, model) = opened()
+        var effects: [Effect] = []
+        state = press([.char("/"), .char("a"), .char("b"), .char(" "), .char("c"), .char("d"), .ctrl("w"), .left, .left,
+                       .char("x"), .ctrl("k"), .ctrl("a"), .char("z")], state, model, effects: &effects)
+        XCTAssertEqual(state.top(LayerScreen.self)?.filter, "zax")
+        let status = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), layers: model).buffer.plainLines()[28]
+        XCTAssertTrue(status.hasPrefix("/z▏ax"), status)
+        state = press([.escape, .char("/"), .char("a"), .char("p"), .char("p"), .enter, .char("/"), .up], state, model,
+                      effects: &effects)
+        XCTAssertEqual(state.top(LayerScreen.self)?.filter, "app", "↑ gives the kept filter back")
     }
 }

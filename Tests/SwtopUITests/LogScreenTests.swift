@@ -28,7 +28,7 @@ final class LogScreenTests: XCTestCase {
     }
 
     func screen(_ state: UIState) -> LogScreen {
-        guard case let .logs(screen)? = state.screens.last else { XCTFail("no log screen"); fatalError() }
+        guard let screen = state.top(LogScreen.self) else { XCTFail("no log screen"); fatalError() }
         return screen
     }
 
@@ -36,9 +36,9 @@ final class LogScreenTests: XCTestCase {
     func press(_ keys: [Key], _ state: UIState, _ model: LogModel, effects: inout [Effect]) -> UIState {
         var state = state
         for key in keys {
-            if case let .logs(s)? = state.screens.last { model.sync(s) }
+            if let s = state.top(LogScreen.self) { model.sync(s) }
             let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model)
-            if case var .logs(s)? = state.screens.last {
+            if var s = state.top(LogScreen.self) {
                 s.drawnTop = frame.logTop
                 state.screens[state.screens.count - 1] = .logs(s)
             }
@@ -50,7 +50,7 @@ final class LogScreenTests: XCTestCase {
     }
 
     func draw(_ state: UIState, _ model: LogModel) -> [String] {
-        if case let .logs(s)? = state.screens.last { model.sync(s) }
+        if let s = state.top(LogScreen.self) { model.sync(s) }
         return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer.plainLines()
     }
 
@@ -271,5 +271,25 @@ final class LogScreenTests: XCTestCase {
         let tail = (lines[19] + lines[20] + lines[21]).replacingOccurrences(of: " ", with: "")
         XCTAssertTrue(tail.hasSuffix("…+983040bytes(ssavesthewholeline)"), tail)
         XCTAssertTrue(lines[1].allSatisfy { $0 == "z" || $0 == " " })
+    }
+
+    /// The search and save prompts edit through the one line editor (cursor keys, Ctrl-W/K/A) and draw the
+    /// cursor where it stands; ↑ brings back an earlier search.
+    func testSearchAndSavePromptsEditAtTheCursorAndRememberSearches() {
+        let model = model(20)
+        var effects: [Effect] = []
+        let editing: [Key] = [.char("a"), .char("b"), .char(" "), .char("c"), .char("d"), .ctrl("w"), .left, .left, .char("x"),
+                              .ctrl("k"), .ctrl("a"), .char("z")]
+        var state = press([.char("/")] + editing, logState(model), model, effects: &effects)
+        XCTAssertEqual(screen(state).query, "zax")
+        XCTAssertTrue(draw(state, model)[22].hasPrefix("/z▏ax"), draw(state, model)[22])
+        state = press([.enter, .char("/"), .char("q"), .up], state, model, effects: &effects)
+        XCTAssertEqual(screen(state).query, "zax", "↑ gives the last search back")
+        state = press([.down, .enter], state, model, effects: &effects)
+        XCTAssertEqual(screen(state).query, "", "↓ past the newest is an empty line")
+        state = press([.char("s"), .ctrl("u")] + editing, state, model, effects: &effects)
+        XCTAssertTrue(draw(state, model)[22].hasPrefix("save to: z▏ax"), draw(state, model)[22])
+        _ = press([.enter], state, model, effects: &effects)
+        XCTAssertEqual(effects, [.saveLogs(path: "zax", pickFreeName: false, timestamps: screen(state).timestamps)])
     }
 }

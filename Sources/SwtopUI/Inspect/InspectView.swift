@@ -145,7 +145,7 @@ enum InspectView {
                            _ model: InspectModel?) {
         let message = area.row(0)
         if screen.editingSearch {
-            buffer.put("/" + TerminalSafe.sanitize(screen.search) + "▏", x: message.x, y: message.y,
+            buffer.put("/" + LineEditor.shown(TerminalSafe.sanitize(screen.search), state.editCursor), x: message.x, y: message.y,
                        style: Style(.accent, bold: true), maxWidth: message.width)
         } else if let notice = state.notice {
             buffer.put(TerminalSafe.sanitize(notice.text), x: message.x, y: message.y,

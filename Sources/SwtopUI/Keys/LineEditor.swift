@@ -73,3 +73,59 @@ public enum LineEditor {
         return String(text.prefix(cursor)) + "▏" + String(text.dropFirst(cursor))
     }
 }
+
+/// What was typed at each one-line prompt this session, oldest first: ↑ and ↓ walk it while typing.
+/// (E and x keep their two-field lines in `UIState.promptHistory`, walked the same way.)
+public struct LineHistory: Sendable {
+    public enum Line: Sendable, Hashable {
+        case logSearch, logSave, layerFilter, inspectSearch
+    }
+
+    public private(set) var entries: [Line: [String]] = [:]
+    /// Where ↑/↓ stand in the line's entries while one is being typed (nil: the line as typed).
+    var walking: Int?
+    public static let limit = 50
+
+    public init() {}
+
+    mutating func add(_ text: String, _ line: Line) {
+        walking = nil
+        guard !text.isEmpty else { return }
+        var list = (entries[line] ?? []).filter { $0 != text }
+        list.append(text)
+        entries[line] = Array(list.suffix(Self.limit))
+    }
+
+    /// The entry ↑ (older) or ↓ (newer) leads to; past the newest, an empty line.
+    mutating func step(_ line: Line, older: Bool) -> String? {
+        let list = entries[line] ?? []
+        guard !list.isEmpty else { return nil }
+        let index = walking ?? list.count
+        let next = older ? max(0, index - 1) : min(list.count, index + 1)
+        walking = next
+        return next < list.count ? list[next] : ""
+    }
+}
+
+extension LineEditor {
+    /// `apply` with the state's cursor, and for a line with a history: ↑/↓ walk it, Enter keeps the line.
+    static func edit(_ key: Key, _ text: inout String, _ state: inout UIState, history line: LineHistory.Line? = nil,
+                     accept: (Character, String) -> Bool = { _, _ in true }) -> Outcome {
+        let outcome = apply(key, &text, &state.editCursor, accept: accept)
+        guard let line else { return outcome }
+        switch outcome {
+        case .submit:
+            state.lineHistory.add(text, line)
+        case .cancel:
+            state.lineHistory.walking = nil
+        case .other where key == .up || key == .down:
+            guard let entry = state.lineHistory.step(line, older: key == .up) else { return .other }
+            text = entry
+            state.editCursor = 0
+            return .changed
+        default:
+            break
+        }
+        return outcome
+    }
+}

@@ -310,7 +310,7 @@ enum LayerView {
     static func drawStatus(_ buffer: inout ScreenBuffer, _ area: Rect, _ state: UIState, _ screen: LayerScreen, _ model: LayerModel?) {
         let message = area.row(0)
         if screen.editingFilter {
-            buffer.put("/" + screen.filter + "▏", x: message.x, y: message.y, style: Style(.accent, bold: true), maxWidth: message.width)
+            buffer.put("/" + LineEditor.shown(screen.filter, state.editCursor), x: message.x, y: message.y, style: Style(.accent, bold: true), maxWidth: message.width)
         } else if let notice = state.notice {
             buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
                        maxWidth: message.width)

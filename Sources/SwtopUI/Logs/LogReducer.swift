@@ -12,7 +12,7 @@ enum LogReducer {
             return typing(state, screen, prompt, key, model)
         }
         var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, effects) }
         let page = max(1, LogLayout.textHeight(state) - 1)
         switch binding.command {
         case .logBack:
@@ -135,59 +135,63 @@ enum LogReducer {
         switch prompt {
         case let .search(text):
             var text = text
-            switch key {
-            case .enter:
+            screen.currentMatch = nil
+            if key == .ctrl("r") {
+                screen.regex.toggle()
+                break
+            }
+            switch LineEditor.edit(key, &text, &state, history: .logSearch) {
+            case .submit:
                 screen.prompt = nil
                 screen.query = text
                 if text.isEmpty { screen.filterMode = false }
-            case .escape:
+            case .cancel:
                 screen.prompt = nil
                 screen.query = ""
                 screen.filterMode = false
-                screen.currentMatch = nil
-            case .backspace, .delete:
-                if !text.isEmpty { text.removeLast() }
+            case .changed, .moved:
                 screen.prompt = .search(text)
                 screen.query = text
-            case .ctrl("u"):
-                screen.prompt = .search("")
-                screen.query = ""
-            case .ctrl("r"):
-                screen.regex.toggle()
-            case let .char(c):
-                text.append(c)
-                screen.prompt = .search(text)
-                screen.query = text
-            default:
+            case .other:
                 break
             }
-            screen.currentMatch = nil
         case let .save(text, isDefault):
             var text = text
-            switch key {
-            case .enter:
+            switch LineEditor.edit(key, &text, &state, history: .logSave) {
+            case .submit:
                 screen.prompt = nil
                 if text.isEmpty {
                     state.notice = ActionResult(text: "save cancelled: no file name", isError: true)
                 } else {
                     effects = [.saveLogs(path: text, pickFreeName: isDefault, timestamps: screen.timestamps)]
                 }
-            case .escape:
+            case .cancel:
                 screen.prompt = nil
                 state.notice = ActionResult(text: "save cancelled", isError: false)
-            case .backspace, .delete:
-                if !text.isEmpty { text.removeLast() }
+            case .changed:
                 screen.prompt = .save(text, isDefault: false)
-            case .ctrl("u"):
-                screen.prompt = .save("", isDefault: false)
-            case let .char(c):
-                text.append(c)
-                screen.prompt = .save(text, isDefault: false)
-            default:
+            case .moved, .other:
                 break
             }
         }
         state.screens[state.screens.count - 1] = .logs(screen)
         return (state, effects)
     }
+}
+
+extension LogScreen: StackScreen {
+    public var screenName: ScreenName { .logs }
+    public var isTyping: Bool { prompt != nil }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        LogReducer.reduce(state, self, key, context.logs)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        frame.logTop = LogView.draw(&frame.buffer, context.snapshot, state, self, context.logs, now: context.now)
+    }
+}
+
+extension Screen {
+    public static func logs(_ screen: LogScreen) -> Screen { Screen(screen) }
 }

@@ -251,10 +251,10 @@ enum LogView {
         var leftStyle = Style.normal
         switch screen.prompt {
         case let .search(text)?:
-            leftText = (screen.filterMode ? "filter " : "") + (screen.regex ? "regex /" : "/") + text + "▏"
+            leftText = (screen.filterMode ? "filter " : "") + (screen.regex ? "regex /" : "/") + LineEditor.shown(text, state.editCursor)
             leftStyle = Style(.accent, bold: true)
         case let .save(text, _)?:
-            leftText = "save to: " + text + "▏  (Enter saves, Esc cancels)"
+            leftText = "save to: " + LineEditor.shown(text, state.editCursor) + "  (Enter saves, Esc cancels)"
             leftStyle = Style(.accent, bold: true)
         case nil:
             if let notice = state.notice {

@@ -66,8 +66,6 @@ public struct SwarmScreen: Sendable, Equatable {
     public var scroll = 0
     /// `=`: the replica count being typed.
     public var scaleInput: String?
-    /// An action waiting for y.
-    public var confirm: SwarmAction?
 
     public init(kind: Kind, listing: SwarmListing? = nil) {
         self.kind = kind

@@ -29,11 +29,6 @@ public enum SwarmView {
                        maxWidth: body.width - 1)
         }
         drawStatus(&buffer, status, state, screen)
-        if let action = screen.confirm {
-            let dialog = Dialog(title: "Confirm", message: [TerminalSafe.sanitize(action.question)],
-                                buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
-            _ = dialog.draw(into: &buffer, in: buffer.bounds)
-        }
     }
 
     static func heading(_ screen: SwarmScreen) -> String {
@@ -118,7 +113,7 @@ public enum SwarmView {
         let message = status.row(0)
         if let input = screen.scaleInput {
             let name = screen.selectedService.map { TerminalSafe.sanitize($0.name) } ?? ""
-            buffer.put("scale \(name) to: \(input)▏  (Enter: confirm, Esc: cancel)", x: message.x, y: message.y,
+            buffer.put("scale \(name) to: \(LineEditor.shown(input, state.editCursor))  (Enter: confirm, Esc: cancel)", x: message.x, y: message.y,
                        style: Style(.accent, bold: true), maxWidth: message.width)
         } else if let notice = state.notice {
             buffer.put(TerminalSafe.sanitize(notice.text), x: message.x, y: message.y,
