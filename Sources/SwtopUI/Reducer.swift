@@ -38,21 +38,13 @@ public enum Reducer {
             }
             return (state, [])
         }
-        if case let .logs(screen)? = state.screens.last {
-            return LogReducer.reduce(state, screen, key, logs)
-        }
-        if case let .layers(screen)? = state.screens.last {
-            return LayerReducer.reduce(state, screen, key, layers)
-        }
-        if case let .run(screen)? = state.screens.last { return ExecReducer.run(state, screen, key) }
-        if case let .processes(screen)? = state.screens.last { return ExecReducer.processes(state, screen, key) }
+        // A question, over any screen, takes every key until it is answered.
+        if state.confirm != nil { return Confirmation.reduce(state, key) }
         if state.prompt != nil { return ExecReducer.prompting(state, key) }
-        if case let .inspect(screen)? = state.screens.last {
-            return InspectReducer.reduce(state, screen, key, inspect)
+        if let top = state.screens.last {
+            if !top.base.isTyping, case let .done(next, effects) = KeyDispatch.resolve(key, state) { return (next, effects) }
+            return top.base.reduce(state, key, ScreenContext(snapshot, logs: logs, layers: layers, inspect: inspect))
         }
-        if case let .swarm(screen)? = state.screens.last { return SwarmReducer.reduce(state, screen, key) }
-        if case let .contexts(screen)? = state.screens.last { return ContextReducer.reduce(state, screen, key) }
-        if state.confirm != nil { return confirming(state, key) }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         let binding: Binding
         switch KeyDispatch.resolve(key, state) {
@@ -317,28 +309,11 @@ public enum Reducer {
             let names = list.count <= 3 ? list.map(\.name).joined(separator: ", ") : "\(list.count) containers"
             var question = "\(action.description.capitalized) \(names)?"
             if case .remove(true, _) = action { question += " Running ones are stopped first (force)." }
-            state.confirm = Confirmation(action: action, targets: list, question: question)
+            state.confirm = Confirmation(action, list, question: question)
             return (state, [])
         }
         state.marked.removeAll()
         return (state, [.perform(action, list)])
-    }
-
-    static func confirming(_ state: UIState, _ key: Key) -> (UIState, [Effect]) {
-        var state = state
-        guard let confirm = state.confirm else { return (state, []) }
-        switch key {
-        case .char("y"), .char("Y"), .enter:
-            state.confirm = nil
-            state.marked.removeAll()
-            return (state, [.perform(confirm.action, confirm.targets)])
-        case .char("n"), .char("N"), .escape, .char("q"):
-            state.confirm = nil
-            state.notice = ActionResult(text: "\(confirm.action) cancelled", isError: false)
-        default:
-            break
-        }
-        return (state, [])
     }
 }
 

@@ -30,7 +30,9 @@ public enum Renderer {
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
         var frame = screen(snapshot, state, now: now, buffer, logs: logs, detailLogs: detailLogs, layers: layers, inspect: inspect)
-        // The help overlay, over whichever screen: that screen's keys in effect.
+        // Overlays, over whichever screen: the message history, a question, the help (that screen's keys in effect).
+        if state.showMessages { MessagesOverlay.draw(&frame.buffer, state.messages, scroll: state.messagesScroll) }
+        if let confirm = state.confirm { Confirmation.draw(confirm, &frame.buffer) }
         if state.showHelp { HelpOverlay.draw(&frame.buffer, keymap: state.bindings, readOnly: state.readOnly, scroll: state.helpScroll) }
         return frame
     }
@@ -38,33 +40,11 @@ public enum Renderer {
     private static func screen(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, _ buffer: ScreenBuffer, logs: LogModel?,
                                detailLogs: LogModel?, layers: LayerModel?, inspect: InspectModel?) -> Frame {
         var buffer = buffer
-        if case let .logs(screen)? = state.screens.last {
-            let top = LogView.draw(&buffer, snapshot, state, screen, logs, now: now)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [], logTop: top)
-        }
-        if case let .layers(screen)? = state.screens.last {
-            LayerView.draw(&buffer, state, screen, layers, now: now)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
-        }
-        if case let .run(screen)? = state.screens.last {
-            RunView.draw(&buffer, state, screen)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
-        }
-        if case let .processes(screen)? = state.screens.last {
-            ProcessView.draw(&buffer, state, screen)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
-        }
-        if case let .contexts(screen)? = state.screens.last {
-            ContextView.draw(&buffer, state, screen)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
-        }
-        if case let .inspect(screen)? = state.screens.last {
-            InspectView.draw(&buffer, state, screen, inspect)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
-        }
-        if case let .swarm(screen)? = state.screens.last {
-            SwarmView.draw(&buffer, state, screen, now: now)
-            return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+        if let top = state.screens.last {
+            var frame = Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
+            top.base.draw(&frame, state, ScreenContext(snapshot, logs: logs, detailLogs: detailLogs, layers: layers, inspect: inspect,
+                                                       now: now))
+            return frame
         }
         var area = buffer.bounds
         let (titleRow, rest) = area.splitTop(1)
@@ -112,12 +92,6 @@ public enum Renderer {
         }
         StatusLines.draw(&frame.buffer, bottom, snapshot, state)
         if let prompt = state.prompt { PromptView.draw(&frame.buffer, bottom, prompt, cursor: state.editCursor) }
-        if state.showMessages { MessagesOverlay.draw(&frame.buffer, state.messages, scroll: state.messagesScroll) }
-        if let confirm = state.confirm {
-            let dialog = Dialog(title: "Confirm", message: [confirm.question],
-                                buttons: [KeyHint("y", "yes"), KeyHint("n", "no")])
-            _ = dialog.draw(into: &frame.buffer, in: frame.buffer.bounds)
-        }
         return frame
     }
 

@@ -31,7 +31,7 @@ final class ContextScreenTests: XCTestCase {
     }
 
     func picker(_ state: UIState) -> ContextScreen? {
-        if case let .contexts(screen)? = state.screens.last { return screen }
+        if let screen = state.top(ContextScreen.self) { return screen }
         return nil
     }
 

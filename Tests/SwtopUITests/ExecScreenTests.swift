@@ -34,7 +34,7 @@ final class ExecScreenTests: XCTestCase {
     }
 
     func runScreen(_ state: UIState) -> RunScreen? {
-        if case let .run(screen)? = state.screens.last { return screen }
+        if let screen = state.top(RunScreen.self) { return screen }
         return nil
     }
 
@@ -450,10 +450,10 @@ final class ExecScreenTests: XCTestCase {
         state.screens = [.processes(screen)]
         var effects: [Effect] = []
         state = press([.char("j"), .char("j"), .char("j")], state, StoreSnapshot(), effects: &effects)
-        guard case let .processes(moved)? = state.screens.last else { return XCTFail("no processes screen") }
+        guard let moved = state.top(ProcessScreen.self) else { return XCTFail("no processes screen") }
         XCTAssertEqual(moved.cursor, 1)
         state = press([.char("g")], state, StoreSnapshot(), effects: &effects)
-        guard case let .processes(top)? = state.screens.last else { return XCTFail("no processes screen") }
+        guard let top = state.top(ProcessScreen.self) else { return XCTFail("no processes screen") }
         XCTAssertEqual(top.cursor, 0)
         XCTAssertEqual(effects, [])
     }

@@ -91,13 +91,13 @@ final class KeysAndMouseTests: XCTestCase {
         var state = UIState(width: 80, height: 24)
         state.screens = [.logs(LogScreen(sources: model.sources, tail: 1000))]
         func drawn(_ state: UIState) -> [String] {
-            if case let .logs(s)? = state.screens.last { model.sync(s) }
+            if let s = state.top(LogScreen.self) { model.sync(s) }
             return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer.plainLines()
         }
         func wheel(_ action: MouseEvent.Action, _ state: UIState) -> UIState {
             var state = state
             let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model)
-            if case var .logs(s)? = state.screens.last {
+            if var s = state.top(LogScreen.self) {
                 s.drawnTop = frame.logTop
                 state.screens[0] = .logs(s)
             }
@@ -105,13 +105,13 @@ final class KeysAndMouseTests: XCTestCase {
         }
         XCTAssertTrue(drawn(state).contains { $0.hasSuffix("line 200") || $0.contains("line 200 ") || $0.contains("line 200") })
         let up = wheel(.scrollUp, state)
-        guard case let .logs(paused)? = up.screens.last else { return XCTFail("no log view") }
+        guard let paused = up.top(LogScreen.self) else { return XCTFail("no log view") }
         XCTAssertFalse(paused.follow, "the wheel up pauses the follow, as k does")
         XCTAssertFalse(drawn(up).contains { $0.contains("line 200") }, "three lines up")
         XCTAssertTrue(drawn(up).contains { $0.contains("line 197") })
         var off = state
         off.mouse = false
-        guard case let .logs(still)? = wheel(.scrollUp, off).screens.last else { return XCTFail("no log view") }
+        guard let still = wheel(.scrollUp, off).top(LogScreen.self) else { return XCTFail("no log view") }
         XCTAssertTrue(still.follow, "mouse = false: the wheel does nothing")
         var list = UIState(width: 120, height: 30)
         list.mouse = false

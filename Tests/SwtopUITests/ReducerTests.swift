@@ -97,14 +97,15 @@ final class ReducerTests: XCTestCase {
         (state, effects) = press([.char("d")], state)
         XCTAssertEqual(effects, [], "nothing is sent before the answer")
         let confirm = try! XCTUnwrap(state.confirm)
-        XCTAssertEqual(confirm.targets.count, 2)
-        XCTAssertEqual(confirm.action, .remove(force: true, volumes: false), "running ones need force")
+        guard case let .perform(action, targets)? = confirm.effects.first else { return XCTFail("\(confirm.effects)") }
+        XCTAssertEqual(targets.count, 2)
+        XCTAssertEqual(action, .remove(force: true, volumes: false), "running ones need force")
         let (cancelled, none) = press([.char("n")], state)
         XCTAssertNil(cancelled.confirm)
         XCTAssertEqual(none, [])
         (state, effects) = press([.char("y")], state)
         XCTAssertNil(state.confirm)
-        XCTAssertEqual(effects, [.perform(confirm.action, confirm.targets)])
+        XCTAssertEqual(effects, [.perform(action, targets)])
         XCTAssertTrue(state.marked.isEmpty)
     }
 
@@ -113,7 +114,7 @@ final class ReducerTests: XCTestCase {
         state.selection[.containers] = key("swtop-web")
         let (asking, effects) = press([.ctrl("k")], state)
         XCTAssertEqual(effects, [])
-        XCTAssertEqual(asking.confirm?.action, .kill(signal: nil))
+        XCTAssertEqual(asking.confirm?.effects, [.perform(.kill(signal: nil), [Target(id: id("swtop-web"), name: "swtop-web")])])
         XCTAssertEqual(press([.enter], asking).1, [.perform(.kill(signal: nil), [Target(id: id("swtop-web"), name: "swtop-web")])])
     }
 
@@ -283,7 +284,7 @@ final class ReducerTests: XCTestCase {
         XCTAssertTrue(hints(state).contains("Enter details"), hints(state))
         let (opened, openEffects) = press([.enter], state)
         guard case let .openLayers(request)? = openEffects.first, case let .image(id, _) = request.target,
-              case .layers? = opened.screens.last else {
+              opened.top(LayerScreen.self) != nil else {
             return XCTFail("Enter on an image should open its layers: \(openEffects)")
         }
         XCTAssertEqual(id, ResourceRows.imageKeys(snapshot, state).first?.id)

@@ -40,7 +40,7 @@ final class SwarmScreenTests: XCTestCase {
     }
 
     func swarmScreen(_ state: UIState) -> SwarmScreen? {
-        if case let .swarm(screen)? = state.screens.last { return screen }
+        if let screen = state.top(SwarmScreen.self) { return screen }
         return nil
     }
 
@@ -58,7 +58,7 @@ final class SwarmScreenTests: XCTestCase {
 
     func cursor(on name: String, _ state: UIState) throws -> UIState {
         var state = state
-        guard case var .swarm(screen)? = state.screens.last, let listing = screen.listing else { return state }
+        guard var screen = state.top(SwarmScreen.self), let listing = screen.listing else { return state }
         switch screen.kind {
         case .services: screen.cursor = listing.services.firstIndex { $0.name == name } ?? 0
         case .nodes: screen.cursor = listing.nodes.firstIndex { $0.hostname == name } ?? 0
@@ -215,7 +215,7 @@ final class SwarmScreenTests: XCTestCase {
             let start = try cursor(on: "web", try state(kind, readOnly: true))
             let (after, effects) = try press(start, [key, .char("y")])
             XCTAssertEqual(effects, [], "\(key)")
-            XCTAssertNil(swarmScreen(after)?.confirm)
+            XCTAssertNil(after.confirm)
             let (refused, _) = try press(start, [key])
             XCTAssertEqual(refused.notice?.text, "read-only: \(text) refused, nothing sent")
             XCTAssertTrue(try self.text(refused).contains("refused, nothing sent"))
@@ -225,7 +225,7 @@ final class SwarmScreenTests: XCTestCase {
     func testLOpensTheServiceLogs() throws {
         let web = try XCTUnwrap(try Self.listing().services.first { $0.name == "web" })
         let (logs, effects) = try press(try cursor(on: "web", try state(.services)), [.char("l")])
-        guard case let .logs(screen)? = logs.screens.last else { return XCTFail("no log screen") }
+        guard let screen = logs.top(LogScreen.self) else { return XCTFail("no log screen") }
         XCTAssertEqual(screen.sources, [LogSession.Source(service: web.ID, name: "web")])
         XCTAssertEqual(screen.sources.first?.kind, .service)
         guard case let .openLogs(request)? = effects.first else { return XCTFail("no openLogs: \(effects)") }
@@ -246,5 +246,21 @@ final class SwarmScreenTests: XCTestCase {
         }
         XCTAssertEqual(KeymapSet.defaults.binding(for: .char("S"), on: .containers)?.command, .swarmServices)
         XCTAssertEqual(KeymapSet.defaults.binding(for: .char("N"), on: .containers)?.command, .swarmNodes)
+    }
+
+    /// The replica count edits through the one line editor (digits only) and asks the one confirmation.
+    func testTheScaleCountEditsAtTheCursorAndAsksTheOneConfirmation() throws {
+        let web = try XCTUnwrap(try Self.listing().services.first { $0.name == "web" })
+        let start = try cursor(on: "web", try state(.services))
+        let (typing, _) = try press(start, [.char("="), .char("1"), .char("2"), .char("3"), .char("x"), .left, .left, .backspace,
+                                            .end, .char("4")])
+        XCTAssertEqual(swarmScreen(typing)?.scaleInput, "234")
+        let shown = try text(typing)
+        XCTAssertTrue(shown.contains("scale web to: 234▏"), shown)
+        let (asking, none) = try press(typing, [.enter])
+        XCTAssertEqual(none, [])
+        XCTAssertEqual(asking.confirm?.effects, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234))])
+        XCTAssertTrue(try text(asking).contains("Scale web to 234 replicas?"))
+        XCTAssertEqual(try press(asking, [.enter]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234))])
     }
 }

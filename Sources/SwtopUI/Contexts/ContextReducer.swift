@@ -13,8 +13,7 @@ enum ContextReducer {
     static func reduce(_ state: UIState, _ screen: ContextScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, []) }
         let count = screen.entries?.count ?? 0
         let page = max(1, ContextView.rows(state) - 1)
         switch binding.command {
@@ -43,4 +42,20 @@ enum ContextReducer {
         state.screens[state.screens.count - 1] = .contexts(screen)
         return (state, [])
     }
+}
+
+extension ContextScreen: StackScreen {
+    public var screenName: ScreenName { .contexts }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        ContextReducer.reduce(state, self, key)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        ContextView.draw(&frame.buffer, state, self)
+    }
+}
+
+extension Screen {
+    public static func contexts(_ screen: ContextScreen) -> Screen { Screen(screen) }
 }

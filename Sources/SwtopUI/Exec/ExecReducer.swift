@@ -103,8 +103,7 @@ enum ExecReducer {
     static func run(_ state: UIState, _ screen: RunScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, []) }
         let page = max(1, RunView.textRows(state) - 1)
         let last = max(0, screen.lines.count - RunView.textRows(state))
         switch binding.command {
@@ -134,8 +133,7 @@ enum ExecReducer {
     static func processes(_ state: UIState, _ screen: ProcessScreen, _ key: Key) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, []) }
         let count = screen.list?.Processes.count ?? 0
         let page = max(1, ProcessView.rows(state) - 1)
         switch binding.command {
@@ -185,4 +183,33 @@ public enum ShellWords {
         if inWord { words.append(current) }
         return words
     }
+}
+
+extension RunScreen: StackScreen {
+    public var screenName: ScreenName { .run }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        ExecReducer.run(state, self, key)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        RunView.draw(&frame.buffer, state, self)
+    }
+}
+
+extension ProcessScreen: StackScreen {
+    public var screenName: ScreenName { .processes }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        ExecReducer.processes(state, self, key)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        ProcessView.draw(&frame.buffer, state, self)
+    }
+}
+
+extension Screen {
+    public static func run(_ screen: RunScreen) -> Screen { Screen(screen) }
+    public static func processes(_ screen: ProcessScreen) -> Screen { Screen(screen) }
 }

@@ -14,7 +14,7 @@ enum InspectReducer {
             return (replace(state, screen), [])
         }
         var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, effects) }
         let rows = model?.rows(screen) ?? []
         let row = model?.rowIndex(of: screen.cursor, screen)
         func moveTo(_ index: Int) {
@@ -131,25 +131,21 @@ enum InspectReducer {
 
     /// Typing a search: each key searches again from where `/` was pressed; Enter keeps it, Esc clears it.
     private static func editSearch(_ screen: inout InspectScreen, _ state: inout UIState, _ key: Key, _ model: InspectModel?) {
-        switch key {
-        case .enter:
+        switch LineEditor.edit(key, &screen.search, &state, history: .inspectSearch) {
+        case .submit:
             screen.editingSearch = false
             if !screen.search.isEmpty, let model, model.matches(screen).isEmpty {
                 state.notice = ActionResult(text: "nothing matches “\(screen.search)”", isError: true)
             }
             return
-        case .escape:
+        case .cancel:
             screen.editingSearch = false
             screen.search = ""
             if let origin = screen.searchOrigin { screen.cursor = origin }
             return
-        case .backspace, .delete:
-            if !screen.search.isEmpty { screen.search.removeLast() }
-        case .ctrl("u"):
-            screen.search = ""
-        case let .char(c):
-            screen.search.append(c)
-        default:
+        case .changed:
+            break
+        case .moved, .other:
             return
         }
         guard let model, !screen.search.isEmpty else { return }
@@ -177,7 +173,7 @@ enum InspectReducer {
 
     private static func replace(_ state: UIState, _ screen: InspectScreen) -> UIState {
         var state = state
-        if case .inspect? = state.screens.last { state.screens[state.screens.count - 1] = .inspect(screen) }
+        if state.top(InspectScreen.self) != nil { state.screens[state.screens.count - 1] = .inspect(screen) }
         return state
     }
 }
@@ -215,4 +211,21 @@ extension Reducer {
         state.showHelp = false
         return (state, [.openInspect(request)])
     }
+}
+
+extension InspectScreen: StackScreen {
+    public var screenName: ScreenName { .inspect }
+    public var isTyping: Bool { editingSearch }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        InspectReducer.reduce(state, self, key, context.inspect)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        InspectView.draw(&frame.buffer, state, self, context.inspect)
+    }
+}
+
+extension Screen {
+    public static func inspect(_ screen: InspectScreen) -> Screen { Screen(screen) }
 }

@@ -1,9 +1,10 @@
 import SwtopStore
 import TermCanvas
 
-/// The one place a key becomes a binding of the screen that takes it. Here, once for every screen:
-/// `--read-only` refuses a binding marked `mutating`, and the keys every screen shares (help, messages,
-/// quit, suspend, redraw) are done. A screen's reducer sees only its own actions.
+/// The one place a key becomes a binding of the screen that takes it. Here, once for every screen (the
+/// reducer asks before the top screen or a list sees the key): `--read-only` refuses a binding marked
+/// `mutating`, and the keys every screen shares (help, messages, quit, suspend, redraw) are done. A
+/// screen's reducer sees only its own actions.
 enum KeyDispatch {
     enum Outcome {
         /// The screen's own action.
@@ -35,16 +36,9 @@ enum KeyDispatch {
 }
 
 extension KeyDispatch {
-    /// The screen's own action for the key, or nil with `state` and `effects` set to what the reducer
-    /// returns (a refusal, a shared key's effect, or nothing for an unbound key).
-    static func action(_ key: Key, _ state: inout UIState, _ effects: inout [Effect]) -> Binding? {
-        switch resolve(key, state) {
-        case let .act(binding): return binding
-        case .unbound: return nil
-        case let .done(next, more):
-            state = next
-            effects += more
-            return nil
-        }
+    /// The screen's own action for the key. The reducer has already done the shared keys and the
+    /// refusals (`resolve`) before the top screen sees a key, unless the screen is typing a line.
+    static func action(_ key: Key, _ state: UIState) -> Binding? {
+        state.keys.binding(for: key, on: state.screenName)
     }
 }

@@ -43,25 +43,6 @@ extension ViewKind {
     }
 }
 
-extension Screen {
-    public var name: ScreenName {
-        switch self {
-        case .logs: return .logs
-        case .layers: return .layers
-        case .run: return .run
-        case .processes: return .processes
-        case .inspect: return .inspect
-        case .contexts: return .contexts
-        case let .swarm(screen):
-            switch screen.kind {
-            case .services: return .services
-            case .tasks: return .tasks
-            case .nodes: return .nodes
-            }
-        }
-    }
-}
-
 extension UIState {
     /// The screen that takes the keys: the top of the stack, else the list shown.
     public var screenName: ScreenName { screens.last?.name ?? view.screenName }

@@ -8,13 +8,12 @@ enum LayerReducer {
     static func reduce(_ state: UIState, _ screen: LayerScreen, _ key: Key, _ model: LayerModel?) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
-        var effects: [Effect] = []
         if screen.editingFilter {
-            editFilter(&screen, key)
+            editFilter(&screen, &state, key)
             clamp(&screen, state, model)
             return (replace(state, screen), [])
         }
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, []) }
         let layerCount = model?.layerCount ?? 0
         let rows = model?.rows(screen) ?? []
         func selectLayer(_ index: Int) {
@@ -113,29 +112,25 @@ enum LayerReducer {
             break
         }
         clamp(&screen, state, model)
-        return (replace(state, screen), effects)
+        return (replace(state, screen), [])
     }
 
     private static func toggle(_ screen: inout LayerScreen, _ path: String) {
         if screen.toggled.contains(path) { screen.toggled.remove(path) } else { screen.toggled.insert(path) }
     }
 
-    private static func editFilter(_ screen: inout LayerScreen, _ key: Key) {
+    private static func editFilter(_ screen: inout LayerScreen, _ state: inout UIState, _ key: Key) {
         let wasEmpty = screen.filter.isEmpty
         defer { if wasEmpty != screen.filter.isEmpty { screen.toggled = [] } } // a filter opens what leads to matches
-        switch key {
-        case .enter:
+        switch LineEditor.edit(key, &screen.filter, &state, history: .layerFilter) {
+        case .submit:
             screen.editingFilter = false
-        case .escape:
+        case .cancel:
             screen.editingFilter = false
             screen.filter = ""
-        case .backspace, .delete:
-            if !screen.filter.isEmpty { screen.filter.removeLast() }
-        case .ctrl("u"):
-            screen.filter = ""
-        case let .char(c):
-            screen.filter.append(c)
-        default:
+        case .changed:
+            break
+        case .moved, .other:
             return
         }
         screen.cursor = 0
@@ -159,7 +154,24 @@ enum LayerReducer {
 
     private static func replace(_ state: UIState, _ screen: LayerScreen) -> UIState {
         var state = state
-        if case .layers? = state.screens.last { state.screens[state.screens.count - 1] = .layers(screen) }
+        if state.top(LayerScreen.self) != nil { state.screens[state.screens.count - 1] = .layers(screen) }
         return state
     }
+}
+
+extension LayerScreen: StackScreen {
+    public var screenName: ScreenName { .layers }
+    public var isTyping: Bool { editingFilter }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        LayerReducer.reduce(state, self, key, context.layers)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        LayerView.draw(&frame.buffer, state, self, context.layers, now: context.now)
+    }
+}
+
+extension Screen {
+    public static func layers(_ screen: LayerScreen) -> Screen { Screen(screen) }
 }

@@ -37,13 +37,11 @@ enum SwarmReducer {
             state.notice = ActionResult(text: role.notManagerText, isError: true)
             return (state, [])
         }
-        let open = state.screens.contains { if case .swarm = $0 { return true } else { return false } }
+        let open = state.isOpen(SwarmScreen.self)
             && state.swarmEngine == engine
-        if !open { state.screens.removeAll { if case .swarm = $0 { return true } else { return false } } }
+        if !open { state.screens.removeAll { $0.base is SwarmScreen } }
         state.swarmEngine = engine
-        let listing = state.screens.lazy.compactMap { screen -> SwarmListing? in
-            if case let .swarm(s) = screen { return s.listing } else { return nil }
-        }.last
+        let listing = state.screens.lazy.compactMap { $0.screen(SwarmScreen.self)?.listing }.last
         state.screens.append(.swarm(SwarmScreen(kind: kind, listing: listing)))
         state.showHelp = false
         return (state, open ? [] : [.openSwarm(engine: engine)])
@@ -53,29 +51,14 @@ enum SwarmReducer {
         var state = state
         var screen = screen
         if screen.scaleInput != nil { return typing(state, screen, key) }
-        if let action = screen.confirm {
-            switch key {
-            case .char("y"), .char("Y"), .enter:
-                screen.confirm = nil
-                state.screens[state.screens.count - 1] = .swarm(screen)
-                return (state, [.swarm(action)])
-            case .char("n"), .char("N"), .escape, .char("q"):
-                screen.confirm = nil
-                state.notice = ActionResult(text: "cancelled: nothing sent", isError: false)
-            default:
-                break
-            }
-            state.screens[state.screens.count - 1] = .swarm(screen)
-            return (state, [])
-        }
         var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, &state, &effects) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, effects) }
         let count = screen.rowCount
         let page = max(1, SwarmView.rows(state) - 1)
         switch binding.command {
         case .swarmBack:
             state.screens.removeLast()
-            let stillOpen = state.screens.contains { if case .swarm = $0 { return true } else { return false } }
+            let stillOpen = state.isOpen(SwarmScreen.self)
             return (state, stillOpen ? [] : [.closeSwarm])
         case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
@@ -98,13 +81,13 @@ enum SwarmReducer {
             }
             switch binding.command {
             case .swarmScaleUp:
-                screen.confirm = .scale(serviceID: service.ID, name: service.name, replicas: replicas + 1)
+                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas + 1))
             case .swarmScaleDown:
                 guard replicas > 0 else {
                     state.notice = ActionResult(text: "\(service.name) already has 0 replicas", isError: true)
                     return (state, [])
                 }
-                screen.confirm = .scale(serviceID: service.ID, name: service.name, replicas: replicas - 1)
+                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas - 1))
             default:
                 screen.scaleInput = ""
             }
@@ -129,7 +112,7 @@ enum SwarmReducer {
                 state.notice = ActionResult(text: "\(node.hostname) is already \(wanted.rawValue)", isError: false)
                 return (state, [])
             }
-            screen.confirm = .setAvailability(nodeID: node.ID, hostname: node.hostname, wanted)
+            state.confirm = confirmation(.setAvailability(nodeID: node.ID, hostname: node.hostname, wanted))
         default:
             break
         }
@@ -143,28 +126,29 @@ enum SwarmReducer {
         var state = state
         var screen = screen
         var text = screen.scaleInput ?? ""
-        switch key {
-        case .escape:
+        switch LineEditor.edit(key, &text, &state, accept: { c, typed in c.isASCII && c.isNumber && typed.count < 5 }) {
+        case .cancel:
             screen.scaleInput = nil
             state.notice = ActionResult(text: "cancelled: nothing sent", isError: false)
-        case .enter:
+        case .submit:
             screen.scaleInput = nil
             if let service = screen.selectedService, let replicas = UInt64(text), replicas <= 10_000 {
-                screen.confirm = .scale(serviceID: service.ID, name: service.name, replicas: replicas)
+                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas))
             } else {
                 state.notice = ActionResult(text: "scale: type a number of replicas (0–10000)", isError: true)
             }
-        case .backspace, .delete:
-            if !text.isEmpty { text.removeLast() }
+        case .changed, .moved:
             screen.scaleInput = text
-        case let .char(c) where c.isASCII && c.isNumber && text.count < 5:
-            text.append(c)
-            screen.scaleInput = text
-        default:
+        case .other:
             break
         }
         state.screens[state.screens.count - 1] = .swarm(screen)
         return (state, [])
+    }
+
+    /// A swarm change waits for the one confirmation; a yes sends it to the swarm session.
+    static func confirmation(_ action: SwarmAction) -> Confirmation {
+        Confirmation(question: action.question, effects: [.swarm(action)])
     }
 
     static func noSelection(_ state: UIState, _ what: String) -> (UIState, [Effect]) {
@@ -172,4 +156,28 @@ enum SwarmReducer {
         state.notice = ActionResult(text: "no \(what) selected", isError: true)
         return (state, [])
     }
+}
+
+extension SwarmScreen: StackScreen {
+    public var screenName: ScreenName {
+        switch kind {
+        case .services: .services
+        case .tasks: .tasks
+        case .nodes: .nodes
+        }
+    }
+
+    public var isTyping: Bool { scaleInput != nil }
+
+    public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
+        SwarmReducer.reduce(state, self, key)
+    }
+
+    public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
+        SwarmView.draw(&frame.buffer, state, self, now: context.now)
+    }
+}
+
+extension Screen {
+    public static func swarm(_ screen: SwarmScreen) -> Screen { Screen(screen) }
 }

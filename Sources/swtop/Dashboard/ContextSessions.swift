@@ -43,8 +43,7 @@ struct ContextSessions {
     /// Fills the picker with what arrived; true when something changed.
     func drain(_ state: inout UIState) -> Bool {
         guard let news = inbox?.drain().last,
-              let index = state.screens.lastIndex(where: { if case .contexts = $0 { return true } else { return false } }),
-              case var .contexts(screen) = state.screens[index] else { return false }
+              case (let index, var screen)? = state.topmost(ContextScreen.self) else { return false }
         screen.load(news.0, error: news.1)
         state.screens[index] = .contexts(screen)
         return true

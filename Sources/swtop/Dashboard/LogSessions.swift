@@ -55,7 +55,7 @@ struct LogSessions {
 
     /// Brings the full-screen model's indexes to the view's search and stream choices.
     func sync(_ state: UIState) {
-        if case let .logs(screen)? = state.screens.last { open[.screen]?.model.sync(screen) }
+        if let screen = state.top(LogScreen.self) { open[.screen]?.model.sync(screen) }
     }
 
     /// The detail pane shows the selected container's last lines: follow it while the pane is open.

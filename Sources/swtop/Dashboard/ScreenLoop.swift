@@ -164,7 +164,7 @@ struct ScreenLoop {
             let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel,
                                         layers: layers.model, inspect: inspects.model)
             state.scroll[state.view] = frame.scrollOffset
-            if case var .logs(screen)? = state.screens.last, screen.drawnTop != frame.logTop {
+            if var screen = state.top(LogScreen.self), screen.drawnTop != frame.logTop {
                 screen.drawnTop = frame.logTop
                 state.screens[state.screens.count - 1] = .logs(screen)
             }

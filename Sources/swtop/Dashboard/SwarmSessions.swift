@@ -122,7 +122,7 @@ struct SwarmSessions {
     func drain(_ state: inout UIState) -> Bool {
         guard let news = session?.drain(), !news.isEmpty else { return false }
         for index in state.screens.indices {
-            guard case var .swarm(screen) = state.screens[index] else { continue }
+            guard var screen = state.screens[index].screen(SwarmScreen.self) else { continue }
             for item in news {
                 switch item {
                 case let .listing(listing):

@@ -130,8 +130,7 @@ struct ExecPanes {
     func drain(_ state: inout UIState) -> Bool {
         var changed = false
         if let news = run?.drain(), !news.isEmpty,
-           let index = state.screens.lastIndex(where: { if case .run = $0 { return true } else { return false } }),
-           case var .run(screen) = state.screens[index] {
+           case (let index, var screen)? = state.topmost(RunScreen.self) {
             // Left in the stack the screen shares its lines with `screen`, and the first append would copy
             // all of them: a placeholder stands there until the screen goes back.
             state.screens[index] = .run(RunScreen(request: screen.request))
@@ -146,8 +145,7 @@ struct ExecPanes {
             changed = true
         }
         if let news = processes?.drain(), !news.isEmpty,
-           let index = state.screens.lastIndex(where: { if case .processes = $0 { return true } else { return false } }),
-           case var .processes(screen) = state.screens[index] {
+           case (let index, var screen)? = state.topmost(ProcessScreen.self) {
             for item in news {
                 switch item {
                 case let .processes(list, containerPIDs):

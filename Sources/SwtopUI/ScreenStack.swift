@@ -1,0 +1,90 @@
+import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import SwtopStore
+import TermCanvas
+
+/// What a screen is handed with a key or for a frame: the store's snapshot, the sessions' models (nil
+/// until a session has one) and, for a frame, the clock read for it.
+public struct ScreenContext {
+    public var snapshot: StoreSnapshot
+    public var logs: LogModel?
+    public var detailLogs: LogModel?
+    public var layers: LayerModel?
+    public var inspect: InspectModel?
+    public var now: Date
+
+    public init(_ snapshot: StoreSnapshot, logs: LogModel? = nil, detailLogs: LogModel? = nil, layers: LayerModel? = nil,
+                inspect: InspectModel? = nil, now: Date = Date(timeIntervalSince1970: 0)) {
+        self.snapshot = snapshot
+        self.logs = logs
+        self.detailLogs = detailLogs
+        self.layers = layers
+        self.inspect = inspect
+        self.now = now
+    }
+}
+
+/// A screen over the dashboard: one type with its keys (the keymap named `name`, a value a config file
+/// changes), its reduce and its render. The reducer and the renderer ask the top of the stack; nothing
+/// central names a screen, so a new one is its own folder (the type, its reduce and its view) plus its
+/// `ScreenName` and default keys. The overlays (help, messages, a question, a prompt) stand above
+/// every screen and are handled before the top screen sees a key.
+public protocol StackScreen: Sendable, Equatable {
+    /// Whose keys it takes (`[keys.NAME]`, `swtop keys`).
+    var screenName: ScreenName { get }
+    /// A key for this screen, on top of the stack. The state's top entry is this screen as it was; the
+    /// screen writes itself back (or pops itself) in the state it returns.
+    func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect])
+    /// Draws the whole terminal into `frame.buffer`.
+    func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext)
+    /// A line is being typed: every key goes to the screen as typed (no shared key, no refusal).
+    var isTyping: Bool { get }
+}
+
+extension StackScreen {
+    public var isTyping: Bool { false }
+}
+
+/// An entry of the screen stack: any `StackScreen`.
+public struct Screen: Sendable, Equatable {
+    public let base: any StackScreen
+
+    public init(_ base: some StackScreen) {
+        self.base = base
+    }
+
+    public var name: ScreenName { base.screenName }
+
+    /// The screen, if it is an `S`.
+    public func screen<S: StackScreen>(_: S.Type) -> S? { base as? S }
+
+    public static func == (lhs: Screen, rhs: Screen) -> Bool { lhs.base.isSame(as: rhs.base) }
+}
+
+extension StackScreen {
+    fileprivate func isSame(as other: any StackScreen) -> Bool { (other as? Self) == self }
+}
+
+extension UIState {
+    /// The top of the stack, if it is an `S`.
+    public func top<S: StackScreen>(_: S.Type) -> S? { screens.last?.screen(S.self) }
+
+    /// The topmost `S` on the stack and where it stands (a session's news goes to it).
+    public func topmost<S: StackScreen>(_: S.Type) -> (index: Int, screen: S)? {
+        guard let index = screens.lastIndex(where: { $0.base is S }), let screen = screens[index].screen(S.self) else { return nil }
+        return (index, screen)
+    }
+
+    /// Whether an `S` is anywhere on the stack.
+    public func isOpen<S: StackScreen>(_: S.Type) -> Bool { screens.contains { $0.base is S } }
+
+    /// Writes the top screen back after its reduce changed it.
+    public mutating func replaceTop(_ screen: some StackScreen) {
+        guard !screens.isEmpty else { return }
+        screens[screens.count - 1] = Screen(screen)
+    }
+}
