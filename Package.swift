@@ -65,11 +65,14 @@ let package = Package(
         .plugin(name: "VersionStamp", capability: .buildTool()),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
                     resources: [.copy("Fixtures")]),
-        .target(name: "TestSupport", dependencies: ["LayerKit"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "LayerKit", "DockerEngine",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TestSupport"]),
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
         .testTarget(name: "SwtopConfigTests", dependencies: ["SwtopConfig", "SwtopUI", "NCursesBackend", "TermCanvas"]),
-        .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore"]),
+        .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore", "DockerEngine", "TestSupport"]),
         // Fixtures (small archives and dive's outputs for them) are read from the source tree, not bundled.
         .testTarget(name: "LayerKitTests", dependencies: ["LayerKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),

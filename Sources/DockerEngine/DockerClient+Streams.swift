@@ -124,20 +124,32 @@ extension DockerClient {
 /// A log body being read: `nextLines()` gives the lines of the next chunk (raw TTY output or demuxed
 /// frames), `nextFrames()` the payloads as sent. nil at the end of the body.
 public struct LogReader {
-    private var body: HTTPClientResponse.Body.AsyncIterator
+    /// The body's next chunk as it arrives (nil at its end); errors already in the engine's words.
+    private let nextChunk: () async throws -> ByteBuffer?
     public let isRaw: Bool
     private var frames = LogFrameDecoder()
     private var lines: LineAssembler
     private var ended = false
     /// An error that ended the body after lines that were still to be given: thrown on the next call.
     private var deferredError: Error?
-    private let transport: HTTPTransport
 
     init(body: HTTPClientResponse.Body.AsyncIterator, isRaw: Bool, timestamps: Bool, transport: HTTPTransport) {
-        self.body = body
+        var body = body
+        self.init(isRaw: isRaw, timestamps: timestamps) {
+            do {
+                return try await body.next()
+            } catch {
+                throw transport.mapError(error)
+            }
+        }
+    }
+
+    /// A body from elsewhere (an in-memory engine): the same bytes an engine sends (framed, or raw for a
+    /// TTY), read through the same frame decoder and line assembly.
+    public init(isRaw: Bool, timestamps: Bool, nextChunk: @escaping () async throws -> ByteBuffer?) {
+        self.nextChunk = nextChunk
         self.isRaw = isRaw
         self.lines = LineAssembler(timestamps: timestamps)
-        self.transport = transport
     }
 
     /// The complete lines of the next chunk (possibly none); at the end, the unterminated tails, then nil.
@@ -170,16 +182,12 @@ public struct LogReader {
 
     /// The next chunk's payloads as the engine sent them (a TTY container's bytes as one stdout frame).
     public mutating func nextFrames() async throws -> [LogFrame]? {
-        do {
-            guard let chunk = try await body.next() else {
-                try frames.finish()
-                return nil
-            }
-            if isRaw { return [LogFrame(stream: .stdout, payload: Array(chunk.readableBytesView))] }
-            return try frames.push(chunk.readableBytesView)
-        } catch {
-            throw transport.mapError(error)
+        guard let chunk = try await nextChunk() else {
+            try frames.finish()
+            return nil
         }
+        if isRaw { return [LogFrame(stream: .stdout, payload: Array(chunk.readableBytesView))] }
+        return try frames.push(chunk.readableBytesView)
     }
 }
 

@@ -79,7 +79,7 @@ extension SwtopStore {
         }
     }
 
-    private func refresh(_ work: Dirty, _ client: DockerClient) async throws {
+    private func refresh(_ work: Dirty, _ client: any EngineAPI) async throws {
         if work.allContainers || work.containerIDs.count > 50 {
             let list = try await client.containers(all: true)
             replaceContainers(list)

@@ -16,7 +16,7 @@ public actor SwtopStore {
     let logger: Logger
     let settings: Settings
 
-    var client: DockerClient?
+    var client: (any EngineAPI)?
     var snapshot = StoreSnapshot()
     var containers: [String: ContainerItem] = [:] {
         didSet {
@@ -61,6 +61,10 @@ public actor SwtopStore {
         public var pinnedVersion: APIVersion?
         /// The engine's name in a dashboard of several engines: stamped on every row.
         public var engineName: String = ""
+        /// How to reach the engine: `DockerClient.connect`, or an in-memory engine in tests.
+        public var connect: @Sendable (EngineEndpoint, APIVersion?) async throws -> any EngineAPI = { endpoint, pinned in
+            try await DockerClient.connect(endpoint, pinnedVersion: pinned)
+        }
 
         public init() {}
     }
@@ -101,7 +105,11 @@ public actor SwtopStore {
 
     /// The engine connection of the moment, for sessions beside the snapshot (logs): nil while the engine
     /// is unreachable. A session that finds it closed asks again.
-    public func currentClient() -> DockerClient? { client }
+    public func currentEngine() -> (any EngineAPI)? { client }
+
+    /// The same as a `DockerClient`, for the sessions that need more of the API than `EngineAPI` (exec,
+    /// layers, inspect): nil for an in-memory engine.
+    public func currentClient() -> DockerClient? { client as? DockerClient }
 
     /// The rows the UI shows now: their stats are sampled first when the API path is used.
     public func setVisible(_ ids: [String]) {
@@ -152,7 +160,7 @@ public actor SwtopStore {
         var backoff = 1.0
         while !Task.isCancelled {
             do {
-                let client = try await DockerClient.connect(endpoint, pinnedVersion: settings.pinnedVersion)
+                let client = try await settings.connect(endpoint, settings.pinnedVersion)
                 self.client = client
                 let events = try await client.subscribeEvents(filters: ["type": ["container", "image", "volume", "network"]])
                 try await fullResync(client)
@@ -195,7 +203,7 @@ public actor SwtopStore {
         return String(describing: error)
     }
 
-    private func fullResync(_ client: DockerClient) async throws {
+    private func fullResync(_ client: any EngineAPI) async throws {
         async let version = client.version()
         async let info = client.info()
         async let list = client.containers(all: true)

@@ -95,10 +95,10 @@ public final class LogSession: Sendable {
     private let tasks = Mutex<[Task<Void, Never>]>([])
     private let wake: @Sendable () -> Void
     /// The connection of the moment to an engine, by name.
-    private let client: @Sendable (String) async -> DockerClient?
+    private let client: @Sendable (String) async -> (any EngineAPI)?
 
     public init(sources: [Source], options: Options, highWater: Int = 20_000,
-                client: @escaping @Sendable (String) async -> DockerClient?, wake: @escaping @Sendable () -> Void) {
+                client: @escaping @Sendable (String) async -> (any EngineAPI)?, wake: @escaping @Sendable () -> Void) {
         self.sources = sources
         self.options = options
         self.highWater = highWater

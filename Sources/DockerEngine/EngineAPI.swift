@@ -1,0 +1,53 @@
+import NIOCore
+
+/// The calls the store and the sessions make of an engine. `DockerClient` answers them over the Engine
+/// API; an in-memory engine answers them in unit tests (reconnects, streams that end at once, malformed
+/// payloads, slow answers), through the same payload decoding and log framing.
+public protocol EngineAPI: Sendable {
+    /// The API version spoken (negotiated at connect).
+    var apiVersion: APIVersion { get }
+    func version() async throws -> EngineVersion
+    func info() async throws -> EngineInfo
+    func containers(all: Bool, filters: [String: [String]]) async throws -> [ContainerSummary]
+    func inspectContainer(_ id: String) async throws -> ContainerDetails
+    func images(all: Bool) async throws -> [ImageSummary]
+    func volumes() async throws -> [Volume]
+    func networks() async throws -> [Network]
+    /// One stats sample, at once.
+    func stats(_ id: String) async throws -> StatsSample
+    func perform(_ action: ContainerAction, on id: String) async throws
+    /// The events stream from now on; it ends (or throws) when the connection does.
+    func subscribeEvents(filters: [String: [String]]) async throws -> AsyncThrowingStream<EngineEvent, Error>
+    func openLogs(_ id: String, options: LogOptions, tty: Bool?) async throws -> LogReader
+    func openServiceLogs(_ id: String, options: LogOptions, tty: Bool?, details: Bool) async throws -> LogReader
+    func inspectService(_ id: String) async throws -> SwarmService
+    func tasks(services: [String]) async throws -> [SwarmTask]
+    /// Why the connection ended, when it did (the ssh client's last words, say).
+    func lostConnectionReason() async -> String?
+    func shutdown() async
+}
+
+extension EngineAPI {
+    public func containers(all: Bool = true) async throws -> [ContainerSummary] { try await containers(all: all, filters: [:]) }
+    public func images() async throws -> [ImageSummary] { try await images(all: false) }
+    public func subscribeEvents() async throws -> AsyncThrowingStream<EngineEvent, Error> { try await subscribeEvents(filters: [:]) }
+    public func openLogs(_ id: String, options: LogOptions) async throws -> LogReader { try await openLogs(id, options: options, tty: nil) }
+    public func openServiceLogs(_ id: String, options: LogOptions, details: Bool) async throws -> LogReader {
+        try await openServiceLogs(id, options: options, tty: nil, details: details)
+    }
+    public func tasks() async throws -> [SwarmTask] { try await tasks(services: []) }
+}
+
+extension DockerClient: EngineAPI {}
+
+/// Reads an engine's JSON answers as `DockerClient` does: a list keeps the elements that decode (each
+/// failure is dropped, not the whole list); anything else that does not decode is `.malformed`.
+public enum EnginePayload {
+    public static func list<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String) throws -> [T] {
+        try DockerClient.decode(LossyArray<T>.self, from: body, what: what).elements
+    }
+
+    public static func object<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String) throws -> T {
+        try DockerClient.decode(type, from: body, what: what)
+    }
+}

@@ -1,0 +1,291 @@
+import DockerEngine
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import NIOCore
+import Synchronization
+
+/// An engine in memory, for unit tests of the store and the sessions: the faults a real engine cannot
+/// produce on demand. It answers with JSON texts that go through the same decoding as `DockerClient`'s
+/// (a list keeps its good rows; anything else malformed is `.malformed`), and serves logs as the bytes an
+/// engine sends (8-byte frames, or raw for a TTY) through the same `LogReader`. A test can make it
+/// unreachable, slow one call, end or break the events stream, and count every call.
+public final class InMemoryEngine: EngineAPI {
+    /// What each call answers: the engine's JSON, as text.
+    public struct Answers: Sendable {
+        public var version = #"{"Version":"20.10.24+dfsg1","ApiVersion":"1.41"}"#
+        public var info = #"{"MemTotal":8000000000,"Swarm":{"LocalNodeState":"inactive"}}"#
+        public var containers = "[]"
+        public var images = "[]"
+        public var volumes = "[]"
+        public var networks = "[]"
+        /// `/containers/{id}/json` by id; a missing id answers 404.
+        public var details: [String: String] = [:]
+
+        public init() {}
+    }
+
+    /// How a log stream ends once its chunks are read.
+    public enum LogEnd: Sendable {
+        case end
+        case fail(DockerError)
+        /// It stays open with nothing more (a quiet container).
+        case hang
+    }
+
+    struct Subscriber {
+        var filters: [String: [String]]
+        var continuation: AsyncThrowingStream<EngineEvent, Error>.Continuation
+    }
+
+    struct LogScript {
+        var chunks: [ByteBuffer]
+        var raw: Bool
+        var end: LogEnd
+    }
+
+    struct State {
+        var answers = Answers()
+        var reachable = true
+        var unreachableReason = "connection refused"
+        var delays: [String: Duration] = [:]
+        var calls: [String: Int] = [:]
+        var subscribers: [Int: Subscriber] = [:]
+        var nextSubscriber = 0
+        var logs: [String: LogScript] = [:]
+        var performed: [String] = []
+    }
+
+    private let state = Mutex(State())
+    public let apiVersion = APIVersion(1, 41)
+
+    public init(_ answers: Answers = Answers()) {
+        state.withLock { $0.answers = answers }
+    }
+
+    // MARK: - What a test changes
+
+    public func update(_ change: (inout Answers) -> Void) {
+        state.withLock { change(&$0.answers) }
+    }
+
+    /// Slows every later `call` (`containers`, `images`, `info`, `logs`, …) by `delay`.
+    public func slow(_ call: String, by delay: Duration) {
+        state.withLock { $0.delays[call] = delay }
+    }
+
+    /// How many times `call` was made (`connect`, `events`, `containers`, `logs`, …).
+    public func calls(_ call: String) -> Int {
+        state.withLock { $0.calls[call] ?? 0 }
+    }
+
+    /// Each action as `VERB ID`, in the order they arrived.
+    public var performed: [String] { state.withLock { $0.performed } }
+
+    /// The engine goes away (every open events stream fails, connects fail) or comes back.
+    public func setReachable(_ reachable: Bool, reason: String = "connection refused") {
+        let ended = state.withLock { state -> [Subscriber] in
+            state.reachable = reachable
+            state.unreachableReason = reason
+            guard !reachable else { return [] }
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in ended {
+            subscriber.continuation.finish(throwing: DockerError.unreachable(address: Self.address, reason: reason))
+        }
+    }
+
+    /// An event, as the engine's JSON line, to every subscriber whose filters take it. A line that does
+    /// not decode breaks each stream as a real one does.
+    public func emit(_ json: String) {
+        let subscribers = state.withLock { Array($0.subscribers.values) }
+        let event: EngineEvent
+        do {
+            event = try EnginePayload.object(EngineEvent.self, Array(json.utf8), what: "/events")
+        } catch {
+            for subscriber in subscribers { subscriber.continuation.finish(throwing: error) }
+            return
+        }
+        for subscriber in subscribers where Self.matches(event, subscriber.filters) {
+            subscriber.continuation.yield(event)
+        }
+    }
+
+    /// Every events stream ends, as when the engine closes it.
+    public func endEvents() {
+        let ended = state.withLock { state -> [Subscriber] in
+            defer { state.subscribers.removeAll() }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in ended { subscriber.continuation.finish() }
+    }
+
+    /// The open events streams.
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// What a log request for `id` answers from now on: these lines (stdout, or `stream` 2 for stderr),
+    /// each stamped as the engine stamps them when asked for timestamps, framed unless `raw`.
+    public func setLogs(_ id: String, _ lines: [(stream: UInt8, time: String, text: String)], raw: Bool = false,
+                        end: LogEnd = .end) {
+        let chunks = lines.map { line -> ByteBuffer in
+            let payload = Array("\(line.time) \(line.text)\n".utf8)
+            return ByteBuffer(bytes: raw ? payload : Self.frame(line.stream, payload))
+        }
+        state.withLock { $0.logs[id] = LogScript(chunks: chunks, raw: raw, end: end) }
+    }
+
+    /// Raw bytes as the log body (a malformed frame, say).
+    public func setLogBytes(_ id: String, _ bytes: [UInt8], raw: Bool = false, end: LogEnd = .end) {
+        state.withLock { $0.logs[id] = LogScript(chunks: [ByteBuffer(bytes: bytes)], raw: raw, end: end) }
+    }
+
+    /// The 8-byte header of a multiplexed stream, then the payload.
+    public static func frame(_ stream: UInt8, _ payload: [UInt8]) -> [UInt8] {
+        let n = UInt32(payload.count)
+        return [stream, 0, 0, 0, UInt8(n >> 24), UInt8(n >> 16 & 0xff), UInt8(n >> 8 & 0xff), UInt8(n & 0xff)] + payload
+    }
+
+    public static let address = "memory://engine"
+    public static let endpoint = EngineEndpoint(address: .tcp(host: "memory.invalid", port: 1, tls: false), source: "in-memory engine")
+
+    /// For `SwtopStore.Settings.connect`: connecting counts as a call and fails while unreachable.
+    public var connector: @Sendable (EngineEndpoint, APIVersion?) async throws -> any EngineAPI {
+        { [self] _, _ in
+            try await answer("connect") { _ in () }
+            return self
+        }
+    }
+
+    // MARK: - EngineAPI
+
+    private func answer<T>(_ call: String, _ body: (Answers) throws -> T) async throws -> T {
+        let (delay, reachable, reason) = state.withLock { state in
+            state.calls[call, default: 0] += 1
+            return (state.delays[call], state.reachable, state.unreachableReason)
+        }
+        if let delay { try await Task.sleep(for: delay) }
+        guard reachable else { throw DockerError.unreachable(address: Self.address, reason: reason) }
+        return try body(state.withLock { $0.answers })
+    }
+
+    public func version() async throws -> EngineVersion {
+        try await answer("version") { try EnginePayload.object(EngineVersion.self, Array($0.version.utf8), what: "/version") }
+    }
+
+    public func info() async throws -> EngineInfo {
+        try await answer("info") { try EnginePayload.object(EngineInfo.self, Array($0.info.utf8), what: "/info") }
+    }
+
+    public func containers(all: Bool, filters: [String: [String]]) async throws -> [ContainerSummary] {
+        let list = try await answer("containers") {
+            try EnginePayload.list(ContainerSummary.self, Array($0.containers.utf8), what: "/containers/json")
+        }
+        guard let ids = filters["id"] else { return list }
+        return list.filter { item in ids.contains { item.Id.hasPrefix($0) } }
+    }
+
+    public func inspectContainer(_ id: String) async throws -> ContainerDetails {
+        try await answer("inspect") { answers in
+            guard let json = answers.details[id] else {
+                throw DockerError.api(status: 404, message: "No such container: \(id)", path: "/containers/\(id)/json")
+            }
+            return try EnginePayload.object(ContainerDetails.self, Array(json.utf8), what: "/containers/\(id)/json")
+        }
+    }
+
+    public func images(all: Bool) async throws -> [ImageSummary] {
+        try await answer("images") { try EnginePayload.list(ImageSummary.self, Array($0.images.utf8), what: "/images/json") }
+    }
+
+    public func volumes() async throws -> [Volume] {
+        try await answer("volumes") { try EnginePayload.list(Volume.self, Array($0.volumes.utf8), what: "/volumes") }
+    }
+
+    public func networks() async throws -> [Network] {
+        try await answer("networks") { try EnginePayload.list(Network.self, Array($0.networks.utf8), what: "/networks") }
+    }
+
+    public func stats(_ id: String) async throws -> StatsSample {
+        try await answer("stats") { _ in
+            throw DockerError.api(status: 501, message: "no stats in memory", path: "/containers/\(id)/stats")
+        }
+    }
+
+    public func perform(_ action: ContainerAction, on id: String) async throws {
+        try await answer("perform") { _ in () }
+        state.withLock { $0.performed.append("\(action) \(id)") }
+    }
+
+    public func subscribeEvents(filters: [String: [String]]) async throws -> AsyncThrowingStream<EngineEvent, Error> {
+        try await answer("events") { _ in () }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: EngineEvent.self)
+        let key = state.withLock { state -> Int in
+            state.nextSubscriber += 1
+            state.subscribers[state.nextSubscriber] = Subscriber(filters: filters, continuation: continuation)
+            return state.nextSubscriber
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: key) }
+        }
+        return stream
+    }
+
+    public func openLogs(_ id: String, options: LogOptions, tty: Bool?) async throws -> LogReader {
+        try await answer("logs") { _ in () }
+        guard let script = state.withLock({ $0.logs[id] }) else {
+            throw DockerError.api(status: 404, message: "No such container: \(id)", path: "/containers/\(id)/logs")
+        }
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
+        for chunk in script.chunks { continuation.yield(chunk) }
+        switch script.end {
+        case .end: continuation.finish()
+        case let .fail(error): continuation.finish(throwing: error)
+        case .hang: break
+        }
+        let box = IteratorBox(stream.makeAsyncIterator(), keeping: continuation)
+        return LogReader(isRaw: tty ?? script.raw, timestamps: options.timestamps) { try await box.next() }
+    }
+
+    public func openServiceLogs(_ id: String, options: LogOptions, tty: Bool?, details: Bool) async throws -> LogReader {
+        try await openLogs(id, options: options, tty: tty)
+    }
+
+    public func inspectService(_ id: String) async throws -> SwarmService {
+        try await answer("service") { _ in
+            throw DockerError.api(status: 503, message: "This node is not a swarm manager.", path: "/services/\(id)")
+        }
+    }
+
+    public func tasks(services: [String]) async throws -> [SwarmTask] {
+        try await answer("tasks") { _ in [] }
+    }
+
+    public func lostConnectionReason() async -> String? {
+        state.withLock { $0.reachable ? nil : $0.unreachableReason }
+    }
+
+    public func shutdown() async {}
+
+    static func matches(_ event: EngineEvent, _ filters: [String: [String]]) -> Bool {
+        if let types = filters["type"], let type = event.Type, !types.contains(type) { return false }
+        if let ids = filters["container"], !ids.contains(event.actorID) { return false }
+        return true
+    }
+}
+
+/// A log body's iterator, read by one reader at a time; it keeps a hanging stream's continuation alive.
+private final class IteratorBox: @unchecked Sendable {
+    private var iterator: AsyncThrowingStream<ByteBuffer, Error>.AsyncIterator
+    private let continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation
+
+    init(_ iterator: AsyncThrowingStream<ByteBuffer, Error>.AsyncIterator,
+         keeping continuation: AsyncThrowingStream<ByteBuffer, Error>.Continuation) {
+        self.iterator = iterator
+        self.continuation = continuation
+    }
+
+    func next() async throws -> ByteBuffer? { try await iterator.next() }
+}
