@@ -27,9 +27,17 @@ public enum ContainerRow: Sendable, Hashable {
 /// A column a view can be sorted by: its name, the table column that shows the marker, and whether it
 /// starts ascending (names) or descending (sizes, CPU: the biggest first).
 public struct SortColumn: Sendable, Hashable {
-    public var name: String
+    /// What the rows are sorted by; its raw value is the name shown and written in the config (`sort =`).
+    public enum Key: String, Sendable, Hashable {
+        case name, image, state, created, cpu, memory, tag, size, containers, driver
+        case usedBy = "used by"
+    }
+
+    public var key: Key
     public var tableColumn: Int
     public var ascendingFirst: Bool
+
+    public var name: String { key.rawValue }
 
     /// ▲ when the rows go up the column (A to Z, small to big), ▼ when they come down.
     public func marker(reversed: Bool) -> String { ascendingFirst != reversed ? "▲" : "▼" }
@@ -37,12 +45,12 @@ public struct SortColumn: Sendable, Hashable {
 
 public enum ContainerRows {
     public static let sortColumns = [
-        SortColumn(name: "name", tableColumn: 0, ascendingFirst: true),
-        SortColumn(name: "image", tableColumn: 1, ascendingFirst: true),
-        SortColumn(name: "state", tableColumn: 2, ascendingFirst: true),
-        SortColumn(name: "created", tableColumn: 3, ascendingFirst: false),
-        SortColumn(name: "cpu", tableColumn: 4, ascendingFirst: false),
-        SortColumn(name: "memory", tableColumn: 5, ascendingFirst: false),
+        SortColumn(key: .name, tableColumn: 0, ascendingFirst: true),
+        SortColumn(key: .image, tableColumn: 1, ascendingFirst: true),
+        SortColumn(key: .state, tableColumn: 2, ascendingFirst: true),
+        SortColumn(key: .created, tableColumn: 3, ascendingFirst: false),
+        SortColumn(key: .cpu, tableColumn: 4, ascendingFirst: false),
+        SortColumn(key: .memory, tableColumn: 5, ascendingFirst: false),
     ]
 
     /// Compose projects (each a header then its members, indented) among standalone containers, placed
@@ -55,7 +63,7 @@ public enum ContainerRows {
         }
         let order = state.sort[.containers] ?? SortOrder()
         let sorted = sort(visible, by: order, stats: snapshot.stats)
-        let byName = sortColumns[min(max(order.column, 0), sortColumns.count - 1)].name == "name"
+        let byName = sortColumns[min(max(order.column, 0), sortColumns.count - 1)].key == .name
         guard several, state.groupByEngine else { return grouped(sorted, state, depth: 0, byName: byName, reversed: order.reversed) }
         // One section per engine, in the order given, each with its compose groups; an engine without a
         // visible row still shows its header (its state is what a user looks for).
@@ -125,19 +133,19 @@ public enum ContainerRows {
     }
 
     static func sort(_ items: [ContainerItem], by order: SortOrder, stats: [String: ContainerStats]) -> [ContainerItem] {
-        let column = sortColumns[min(max(order.column, 0), sortColumns.count - 1)].name
+        let column = sortColumns[min(max(order.column, 0), sortColumns.count - 1)].key
         let sorted = items.sorted { a, b in
             func tie() -> Bool { a.name < b.name }
             switch column {
-            case "image": return a.image == b.image ? tie() : a.image < b.image
-            case "state": return a.state == b.state ? tie() : a.state.rawValue < b.state.rawValue
-            case "cpu":
+            case .image: return a.image == b.image ? tie() : a.image < b.image
+            case .state: return a.state == b.state ? tie() : a.state.rawValue < b.state.rawValue
+            case .cpu:
                 let x = stats[a.id]?.cpuPercent ?? -1, y = stats[b.id]?.cpuPercent ?? -1
                 return x == y ? tie() : x > y
-            case "memory":
+            case .memory:
                 let x = stats[a.id]?.memoryUsed ?? 0, y = stats[b.id]?.memoryUsed ?? 0
                 return x == y ? tie() : x > y
-            case "created": return a.created == b.created ? tie() : a.created > b.created
+            case .created: return a.created == b.created ? tie() : a.created > b.created
             default: return tie()
             }
         }

@@ -26,20 +26,20 @@ struct EngineKey: Hashable {
 
 public enum ResourceRows {
     public static let imageSortColumns = [
-        SortColumn(name: "tag", tableColumn: 0, ascendingFirst: true),
-        SortColumn(name: "size", tableColumn: 2, ascendingFirst: false),
-        SortColumn(name: "created", tableColumn: 3, ascendingFirst: false),
-        SortColumn(name: "containers", tableColumn: 4, ascendingFirst: false),
+        SortColumn(key: .tag, tableColumn: 0, ascendingFirst: true),
+        SortColumn(key: .size, tableColumn: 2, ascendingFirst: false),
+        SortColumn(key: .created, tableColumn: 3, ascendingFirst: false),
+        SortColumn(key: .containers, tableColumn: 4, ascendingFirst: false),
     ]
     public static let volumeSortColumns = [
-        SortColumn(name: "name", tableColumn: 0, ascendingFirst: true),
-        SortColumn(name: "driver", tableColumn: 1, ascendingFirst: true),
-        SortColumn(name: "used by", tableColumn: 2, ascendingFirst: false),
+        SortColumn(key: .name, tableColumn: 0, ascendingFirst: true),
+        SortColumn(key: .driver, tableColumn: 1, ascendingFirst: true),
+        SortColumn(key: .usedBy, tableColumn: 2, ascendingFirst: false),
     ]
     public static let networkSortColumns = [
-        SortColumn(name: "name", tableColumn: 0, ascendingFirst: true),
-        SortColumn(name: "driver", tableColumn: 1, ascendingFirst: true),
-        SortColumn(name: "containers", tableColumn: 3, ascendingFirst: false),
+        SortColumn(key: .name, tableColumn: 0, ascendingFirst: true),
+        SortColumn(key: .driver, tableColumn: 1, ascendingFirst: true),
+        SortColumn(key: .containers, tableColumn: 3, ascendingFirst: false),
     ]
 
     /// One row before sorting: its cells, and the values it sorts by (never parsed back from the cells).

@@ -51,8 +51,7 @@ enum SwarmReducer {
         var state = state
         var screen = screen
         if screen.scaleInput != nil { return typing(state, screen, key) }
-        var effects: [Effect] = []
-        guard let binding = KeyDispatch.action(key, state) else { return (state, effects) }
+        guard let binding = KeyDispatch.action(key, state) else { return (state, []) }
         let count = screen.rowCount
         let page = max(1, SwarmView.rows(state) - 1)
         switch binding.command {
@@ -118,7 +117,7 @@ enum SwarmReducer {
         }
         screen.cursor = min(max(0, screen.cursor), max(0, count - 1))
         state.screens[state.screens.count - 1] = .swarm(screen)
-        return (state, effects)
+        return (state, [])
     }
 
     /// `=`: digits, then Enter asks for confirmation; Esc cancels.
