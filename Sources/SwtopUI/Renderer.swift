@@ -14,8 +14,6 @@ public struct Frame: Sendable {
     public var scrollOffset: Int
     /// Containers on screen now: the store samples their stats first.
     public var visibleContainerIDs: [String]
-    /// The log view's first line drawn (store it back into the screen's `drawnTop`).
-    public var logTop: Int?
 }
 
 /// Draws a snapshot and the view state into a cell buffer. Pure: the same inputs give the same cells.

@@ -95,12 +95,7 @@ final class KeysAndMouseTests: XCTestCase {
             return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer.plainLines()
         }
         func wheel(_ action: MouseEvent.Action, _ state: UIState) -> UIState {
-            var state = state
-            let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model)
-            if var s = state.top(LogScreen.self) {
-                s.drawnTop = frame.logTop
-                state.screens[0] = .logs(s)
-            }
+            if let s = state.top(LogScreen.self) { model.sync(s) }
             return Reducer.reduce(state, .mouse(MouseEvent(x: 5, y: 5, action: action)), StoreSnapshot(), logs: model).0
         }
         XCTAssertTrue(drawn(state).contains { $0.hasSuffix("line 200") || $0.contains("line 200 ") || $0.contains("line 200") })

@@ -32,16 +32,11 @@ final class LogScreenTests: XCTestCase {
         return screen
     }
 
-    /// Reduces keys the way the screen loop does: indexes synced before each key, drawn top kept.
+    /// Reduces keys the way the screen loop does: indexes synced before each key.
     func press(_ keys: [Key], _ state: UIState, _ model: LogModel, effects: inout [Effect]) -> UIState {
         var state = state
         for key in keys {
             if let s = state.top(LogScreen.self) { model.sync(s) }
-            let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model)
-            if var s = state.top(LogScreen.self) {
-                s.drawnTop = frame.logTop
-                state.screens[state.screens.count - 1] = .logs(s)
-            }
             let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), logs: model)
             state = next
             effects += more
@@ -127,6 +122,27 @@ final class LogScreenTests: XCTestCase {
         lines = draw(state, model)
         XCTAssertEqual(lines[21], " line 105")
         XCTAssertTrue(effects.isEmpty)
+    }
+
+    /// Wrapped lines take several rows: the pause starts from the line that was on top in this frame's size,
+    /// computed by the reducer (the renderer writes nothing back).
+    func testScrollingUpOverWrappedLinesStartsFromTheLineThatWasOnTop() {
+        let model = LogModel(sources: sources, maxLines: 1000, maxBytes: 1 << 20)
+        model.ingest(LogSession.News(entries: (1...50).map { entry($0, "line \($0) " + String(repeating: "x", count: 50)) },
+                                     states: [.following]))
+        var effects: [Effect] = []
+        let state = press([.char("w")], logState(model, width: 40, height: 24), model, effects: &effects)
+        XCTAssertTrue(screen(state).wrap)
+        let before = draw(state, model)
+        // The top row may be the wrapped tail of a line: that line is the one before the first whole one.
+        guard let whole = (1...3).first(where: { before[$0].hasPrefix(" line ") }),
+              let number = before[whole].split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
+            return XCTFail("no whole line near the top: \(before.prefix(4))")
+        }
+        let topLine = whole == 1 ? number : number - 1
+        let paused = press([.char("k")], state, model, effects: &effects)
+        let after = draw(paused, model)
+        XCTAssertTrue(after[1].hasPrefix(" line \(topLine - 1) "), "\(before[1]) → \(after[1])")
     }
 
     func testAViewBehindAFloodSaysSo() {

@@ -100,10 +100,9 @@ enum LogReducer {
         guard screen.follow else { return }
         screen.follow = false
         screen.receivedAtPause = model?.buffer.received ?? 0
-        if let drawn = screen.drawnTop {
-            screen.top = drawn
-        } else if let model, model.shownCount > 0 {
-            screen.top = model.shownPosition(max(0, model.shownCount - LogLayout.textHeight(state)))
+        // The first line the follow shows in this frame's size (the view draws the same lines).
+        if let model, let top = LogView.followTop(screen, model, width: state.width, height: LogLayout.textHeight(state)) {
+            screen.top = top
         }
     }
 
@@ -188,7 +187,7 @@ extension LogScreen: StackScreen {
     }
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
-        frame.logTop = LogView.draw(&frame.buffer, context.snapshot, state, self, context.logs, now: context.now)
+        LogView.draw(&frame.buffer, context.snapshot, state, self, context.logs, now: context.now)
     }
 }
 

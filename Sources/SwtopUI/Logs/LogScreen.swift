@@ -69,8 +69,6 @@ public struct LogScreen: Sendable, Equatable {
     public var prompt: LogPrompt?
     /// The match `n`/`N` went to (a line position), highlighted as current.
     public var currentMatch: Int?
-    /// First line position drawn in the last frame (so a pause starts where the eye was).
-    public var drawnTop: Int?
 
     public init(sources: [LogSession.Source], tail: Int) {
         self.sources = sources

@@ -37,17 +37,13 @@ struct LogCell {
 /// Draws the log view: title, the lines (only those on screen are laid out), status and hints.
 enum LogView {
     static func draw(_ buffer: inout ScreenBuffer, _ snapshot: StoreSnapshot, _ state: UIState, _ screen: LogScreen,
-                     _ model: LogModel?, now: Date) -> Int? {
+                     _ model: LogModel?, now: Date) {
         let area = buffer.bounds
         let (titleRow, rest) = area.splitTop(1)
         let (textArea, bottom) = rest.splitBottom(2)
         drawTitle(&buffer, titleRow, snapshot, state, screen, model)
-        var drawnTop: Int?
-        if let model {
-            drawnTop = drawLines(&buffer, textArea, screen, model)
-        }
+        if let model { drawLines(&buffer, textArea, screen, model) }
         drawStatus(&buffer, bottom, state, screen, model, now: now)
-        return drawnTop
     }
 
     // MARK: - Title
@@ -93,18 +89,34 @@ enum LogView {
 
     // MARK: - Lines
 
-    /// Returns the position of the first line drawn.
-    static func drawLines(_ buffer: inout ScreenBuffer, _ rect: Rect, _ screen: LogScreen, _ model: LogModel) -> Int? {
-        guard !rect.isEmpty else { return nil }
+    /// While following, the position of the first line that fits above the newest ones in a text area
+    /// of `width` × `height` (long lines take several rows when wrapped): where a pause keeps the view.
+    static func followTop(_ screen: LogScreen, _ model: LogModel, width: Int, height: Int) -> Int? {
+        let count = model.shownCount
+        guard count > 0, width > 0, height > 0 else { return nil }
+        let prefix = prefixWidth(screen, model, total: width)
+        var ordinal = count - 1
+        var total = 0
+        var first: Int?
+        while ordinal >= 0, total < height {
+            let position = model.shownPosition(ordinal)
+            total += layout(position, screen, model, width: width, prefix: prefix).count
+            first = position
+            ordinal -= 1
+        }
+        return first
+    }
+
+    static func drawLines(_ buffer: inout ScreenBuffer, _ rect: Rect, _ screen: LogScreen, _ model: LogModel) {
+        guard !rect.isEmpty else { return }
         let count = model.shownCount
         guard count > 0 else {
             let text = model.buffer.isEmpty ? "no lines yet" : "no line matches"
             buffer.put(text, x: rect.x + 1, y: rect.y, style: .dimmed, maxWidth: rect.width - 1)
-            return nil
+            return
         }
         let prefix = prefixWidth(screen, model, total: rect.width)
         var rows: [[LogCell]] = []
-        var firstPosition: Int?
         if screen.follow {
             var ordinal = count - 1
             var collected: [[[LogCell]]] = []
@@ -114,7 +126,6 @@ enum LogView {
                 let lineRows = layout(position, screen, model, width: rect.width, prefix: prefix)
                 collected.append(lineRows)
                 total += lineRows.count
-                firstPosition = position
                 ordinal -= 1
             }
             for lineRows in collected.reversed() { rows += lineRows }
@@ -123,7 +134,6 @@ enum LogView {
             var ordinal = model.shownOrdinal(atOrAfter: screen.top)
             while ordinal < count, rows.count < rect.height {
                 let position = model.shownPosition(ordinal)
-                if firstPosition == nil { firstPosition = position }
                 rows += layout(position, screen, model, width: rect.width, prefix: prefix)
                 ordinal += 1
             }
@@ -135,7 +145,6 @@ enum LogView {
                 x += cell.width
             }
         }
-        return firstPosition
     }
 
     /// Names keep up to a quarter of the width (at least 12 columns, at most 32).

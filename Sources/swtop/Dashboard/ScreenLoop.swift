@@ -164,10 +164,6 @@ struct ScreenLoop {
             let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel,
                                         layers: layers.model, inspect: inspects.model)
             state.scroll[state.view] = frame.scrollOffset
-            if var screen = state.top(LogScreen.self), screen.drawnTop != frame.logTop {
-                screen.drawnTop = frame.logTop
-                state.screens[state.screens.count - 1] = .logs(screen)
-            }
             terminal.present(frame.buffer)
             lastDraw = clock
             dirty = false
