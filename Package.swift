@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
                     resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", dependencies: [
-            "LayerKit", "DockerEngine",
+            "LayerKit", "DockerEngine", "SwtopStore",
             .product(name: "NIOCore", package: "swift-nio"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "IntegrationTests", dependencies: ["DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TestSupport"]),

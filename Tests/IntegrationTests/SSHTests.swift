@@ -310,9 +310,6 @@ final class SSHTests: XCTestCase {
 
     func waitFor(_ store: SwtopStore, seconds: Double = 20, _ what: String,
                  _ predicate: @escaping @Sendable (StoreSnapshot) -> Bool) async throws -> StoreSnapshot {
-        try await within(seconds, what) { () -> StoreSnapshot in
-            for await snapshot in store.snapshots where predicate(snapshot) { return snapshot }
-            throw TestFailure("the store stopped before: \(what)")
-        }
+        try await store.snapshot(within: seconds, what, where: predicate)
     }
 }

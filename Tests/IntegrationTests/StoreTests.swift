@@ -10,20 +10,7 @@ final class StoreTests: EngineTestCase {
     /// Waits until a published snapshot satisfies `predicate`.
     func waitFor(_ store: SwtopStore, seconds: Double = 20, _ what: String,
                  _ predicate: @escaping @Sendable (StoreSnapshot) -> Bool) async throws -> StoreSnapshot {
-        try await withThrowingTaskGroup(of: StoreSnapshot?.self) { group in
-            group.addTask {
-                for await snapshot in store.snapshots where predicate(snapshot) { return snapshot }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            guard let found = first else { throw TestFailure("timed out after \(seconds) s waiting for: \(what)") }
-            return found
-        }
+        try await store.snapshot(within: seconds, what, where: predicate)
     }
 
     func withStore(_ engine: TestEngine, settings: SwtopStore.Settings = .init(),

@@ -51,20 +51,7 @@ final class InMemoryEngineTests: XCTestCase {
     /// The first published snapshot that satisfies `predicate`, or a failure after `seconds`.
     func waitFor(_ store: SwtopStore, seconds: Double = 10, _ what: String,
                  _ predicate: @escaping @Sendable (StoreSnapshot) -> Bool) async throws -> StoreSnapshot {
-        try await withThrowingTaskGroup(of: StoreSnapshot?.self) { group in
-            group.addTask {
-                for await snapshot in store.snapshots where predicate(snapshot) { return snapshot }
-                return nil
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            guard let found = first else { throw TestFailure("timed out after \(seconds) s waiting for: \(what)") }
-            return found
-        }
+        try await store.snapshot(within: seconds, what, where: predicate)
     }
 
     static func reason(_ snapshot: StoreSnapshot) -> String? {
