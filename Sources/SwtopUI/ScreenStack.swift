@@ -43,10 +43,32 @@ public protocol StackScreen: Sendable, Equatable {
     func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext)
     /// A line is being typed: every key goes to the screen as typed (no shared key, no refusal).
     var isTyping: Bool { get }
+    /// For the mouse: the list row a click on terminal row `y` lands on, and the row the cursor is on
+    /// (as drawn in this frame's size); nil where a click selects nothing. A click moves the cursor with
+    /// the screen's own down/up keys, a double click then presses Enter.
+    func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)?
 }
 
 extension StackScreen {
     public var isTyping: Bool { false }
+    public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? { nil }
+}
+
+/// The rows of a list on screen: the first one shown keeps the cursor in view, nearest to where it was.
+enum ListWindow {
+    static func top(cursor: Int, scroll: Int, visible: Int) -> Int {
+        var top = scroll
+        if cursor < top { top = cursor }
+        if cursor >= top + visible { top = cursor - visible + 1 }
+        return max(0, top)
+    }
+
+    /// The row under `y` of a list whose first row is drawn at `firstY`, `visible` rows tall.
+    static func row(at y: Int, firstY: Int, visible: Int, top: Int, count: Int) -> Int? {
+        let row = top + y - firstY
+        guard y >= firstY, y < firstY + visible, row < count else { return nil }
+        return row
+    }
 }
 
 /// An entry of the screen stack: any `StackScreen`.

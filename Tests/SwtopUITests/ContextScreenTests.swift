@@ -121,4 +121,19 @@ final class ContextScreenTests: XCTestCase {
         Snapshots.assert(Renderer.render(snapshot, opened(width: 80, height: 24), now: now).buffer, "contexts-80x24")
         Snapshots.assert(Renderer.render(snapshot, opened(width: 40, height: 8), now: now).buffer, "contexts-40x8")
     }
+
+    /// A click on a context's row puts the cursor there (the third row of the list is under y = 4).
+    func testAClickSelectsTheContextUnderIt() {
+        var effects: [Effect] = []
+        let state = opened()
+        let clicked = press([.mouse(MouseEvent(x: 10, y: 4, action: .press(.left)))], state, effects: &effects)
+        XCTAssertEqual(picker(clicked)?.cursor, 2)
+        let line = Renderer.render(snapshot, clicked, now: Date(timeIntervalSince1970: 0)).buffer.plainLines()[4]
+        XCTAssertTrue(line.contains("prod"), line)
+        let back = press([.mouse(MouseEvent(x: 10, y: 2, action: .press(.left)))], clicked, effects: &effects)
+        XCTAssertEqual(picker(back)?.cursor, 0)
+        let below = press([.mouse(MouseEvent(x: 10, y: 11, action: .press(.left)))], clicked, effects: &effects)
+        XCTAssertEqual(picker(below)?.cursor, 2, "below the last row: nothing")
+        XCTAssertEqual(effects, [])
+    }
 }

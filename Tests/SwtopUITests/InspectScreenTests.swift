@@ -428,4 +428,19 @@ final class InspectScreenTests: XCTestCase {
         state = press([.escape, .char("/")] + type("Image") + [.enter, .char("/"), .up], state, model)
         XCTAssertEqual(screen(state).search, "Image", "↑ gives the kept search back")
     }
+
+    /// A click puts the cursor on the row under it; a double click folds it, as Enter does.
+    func testAClickMovesTheCursorToTheRowUnderItAndADoubleClickFoldsIt() throws {
+        let (state, model) = try opened()
+        let before = tree(draw(state, model))
+        // Row 4 of the terminal is the fourth of the tree: "▾ Args [1]".
+        XCTAssertTrue(before[3].contains("▾ Args"), before[3])
+        let clicked = press([.mouse(MouseEvent(x: 4, y: 4, action: .press(.left)))], state, model)
+        XCTAssertNotEqual(screen(clicked).cursor, screen(state).cursor)
+        let highlighted = buffer(clicked, model)
+        XCTAssertEqual(highlighted[2, 4].style.role, .selected, "row 4 is drawn selected")
+        XCTAssertEqual(tree(draw(clicked, model)), before, "a click changes no row")
+        let folded = press([.mouse(MouseEvent(x: 4, y: 4, action: .doubleClick(.left)))], state, model)
+        XCTAssertTrue(tree(draw(folded, model))[3].contains("▸ Args"), "a double click folds the row, as Enter does")
+    }
 }

@@ -263,4 +263,15 @@ final class SwarmScreenTests: XCTestCase {
         XCTAssertTrue(try text(asking).contains("Scale web to 234 replicas?"))
         XCTAssertEqual(try press(asking, [.enter]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234))])
     }
+
+    /// A click selects the service drawn under it; a double click shows that service's tasks, as Enter does.
+    func testAClickSelectsTheServiceUnderItAndADoubleClickShowsItsTasks() throws {
+        let start = try state(.services)
+        let row = try text(start).split(separator: "\n", omittingEmptySubsequences: false)[3]
+        let (clicked, _) = try press(start, [.mouse(MouseEvent(x: 3, y: 3, action: .press(.left)))])
+        XCTAssertEqual(swarmScreen(clicked)?.cursor, 1)
+        let (opened, _) = try press(start, [.mouse(MouseEvent(x: 3, y: 3, action: .doubleClick(.left)))])
+        guard case let .tasks(_, name)? = swarmScreen(opened)?.kind else { return XCTFail("no tasks screen") }
+        XCTAssertTrue(row.contains(name), "\(name) is not the row clicked: \(row)")
+    }
 }

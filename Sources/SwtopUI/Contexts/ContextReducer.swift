@@ -54,6 +54,14 @@ extension ContextScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         ContextView.draw(&frame.buffer, state, self)
     }
+
+    public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
+        guard let count = entries?.count, count > 0 else { return nil }
+        let cursor = min(self.cursor, count - 1)
+        let visible = ContextView.rows(state)
+        let top = ListWindow.top(cursor: cursor, scroll: scroll, visible: visible)
+        return ListWindow.row(at: y, firstY: 2, visible: visible, top: top, count: count).map { ($0, cursor) }
+    }
 }
 
 extension Screen {

@@ -35,9 +35,7 @@ public enum ContextView {
                             maxWidth: header.maxX - x)
         }
         let cursor = min(screen.cursor, max(0, entries.count - 1))
-        var top = screen.scroll
-        if cursor < top { top = cursor }
-        if cursor >= top + rows.height { top = cursor - rows.height + 1 }
+        let top = ListWindow.top(cursor: cursor, scroll: screen.scroll, visible: rows.height)
         for (offset, entry) in entries.enumerated().dropFirst(top).prefix(rows.height) {
             let y = rows.y + offset - top
             let selected = offset == cursor

@@ -87,9 +87,7 @@ public enum ProcessView {
                             style: .header, maxWidth: header.maxX - x)
         }
         let cursor = min(screen.cursor, max(0, list.Processes.count - 1))
-        var top = screen.scroll
-        if cursor < top { top = cursor }
-        if cursor >= top + rows.height { top = cursor - rows.height + 1 }
+        let top = ListWindow.top(cursor: cursor, scroll: screen.scroll, visible: rows.height)
         for (offset, row) in list.Processes.dropFirst(top).prefix(rows.height).enumerated() {
             let y = rows.y + offset
             let selected = top + offset == cursor

@@ -224,6 +224,13 @@ extension InspectScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         InspectView.draw(&frame.buffer, state, self, context.inspect)
     }
+
+    public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
+        guard let model = context.inspect, model.loaded, let cursor = model.rowIndex(of: self.cursor, self) else { return nil }
+        let tree = InspectLayout.parts(state.width, state.height).tree
+        return ListWindow.row(at: y, firstY: tree.y, visible: tree.height, top: scroll, count: model.rows(self).count)
+            .map { ($0, cursor) }
+    }
 }
 
 extension Screen {

@@ -29,9 +29,21 @@ enum MouseInput {
             guard let key else { return (state, []) }
             return keys(key, times: wheelRows)
         case .press(.left), .doubleClick(.left):
-            guard state.screens.isEmpty, !state.showHelp, !state.showMessages, state.prompt == nil, state.confirm == nil,
+            guard !state.showHelp, !state.showMessages, state.prompt == nil, state.confirm == nil,
                   !state.editingFilter else { return (state, []) }
-            return click(state, event, snapshot)
+            guard let top = state.screens.last else { return click(state, event, snapshot) }
+            // A screen's list: its own down/up keys to the row clicked, then Enter for a double click.
+            let context = ScreenContext(snapshot, logs: logs, layers: layers, inspect: inspect)
+            guard !top.base.isTyping, let (row, cursor) = top.base.clickTarget(y: event.y, state, context) else { return (state, []) }
+            let command: Command = row > cursor ? .moveDown : .moveUp
+            guard let key = state.bindings.first(where: { $0.command == command })?.keys.first else { return (state, []) }
+            var (next, effects) = keys(key, times: abs(row - cursor))
+            if case .doubleClick = event.action {
+                let (opened, more) = Reducer.reduce(next, .enter, snapshot, logs: logs, layers: layers, inspect: inspect)
+                next = opened
+                effects += more
+            }
+            return (next, effects)
         default:
             return (state, [])
         }

@@ -175,6 +175,16 @@ extension SwarmScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         SwarmView.draw(&frame.buffer, state, self, now: context.now)
     }
+
+    /// The table below the title and its header row, scrolled as the view scrolls it.
+    public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
+        let count = rowCount
+        guard count > 0 else { return nil }
+        let cursor = min(self.cursor, count - 1)
+        let visible = SwarmView.rows(state)
+        let top = Table.scrollOffset(selected: cursor, current: 0, visibleRows: visible, rowCount: count)
+        return ListWindow.row(at: y, firstY: 2, visible: visible, top: top, count: count).map { ($0, cursor) }
+    }
 }
 
 extension Screen {
