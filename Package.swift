@@ -16,7 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // No pkgConfig: ncursesw.pc carries -D flags SwiftPM refuses (a warning on every build); the module map
@@ -55,7 +54,6 @@ let package = Package(
         // The config file: keys, theme and the dashboard's defaults, checked with the line of each mistake.
         .target(name: "SwtopConfig", dependencies: [
             "SwtopUI", "NCursesBackend", "TermCanvas",
-            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "swtop", dependencies: [
             "DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TermCanvas", "NCursesBackend", "SwtopConfig",

@@ -5,7 +5,6 @@ import Foundation
 #endif
 import NCursesBackend
 import SwtopUI
-import TOMLKit
 
 extension SwtopConfig {
     /// Reads the config at `path`. A file that does not exist is no config (every value a default) unless
@@ -38,12 +37,10 @@ extension SwtopConfig {
     /// Parses a config's text; `path` names it in errors.
     public static func parse(_ text: String, path: String) throws(ConfigError) -> SwtopConfig {
         let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(path: path, line: error.source.begin.line, message: error.description)
+        do throws(TOMLError) {
+            table = try TOMLTable(parsing: text)
         } catch {
-            throw ConfigError(path: path, line: 1, message: "\(error)")
+            throw ConfigError(path: path, line: error.line, message: error.description)
         }
         var reader = ConfigReader(path: path, lines: SourceLines(text))
         var config = SwtopConfig()

@@ -1,5 +1,5 @@
 /// Where each table and key of a TOML file stands, so that an error found after parsing (an unknown
-/// action, a colour out of range) names its line. TOMLKit keeps no positions once a file is parsed; this
+/// action, a colour out of range) names its line. The parsed tables keep no positions; this
 /// reads the text the way TOML lays it out: `[table]` headers, then `key = value` lines, dotted keys
 /// and inline tables (`{ fg = 1 }`) under the key's own line.
 struct SourceLines {

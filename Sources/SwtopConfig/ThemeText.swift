@@ -1,7 +1,6 @@
 import NCursesBackend
 import SwtopUI
 import TermCanvas
-import TOMLKit
 
 /// `[theme.roles]` values: a colour (`"green"`, `"bright-red"`, `208`, `"#ff8700"`, `"default"`) sets the
 /// foreground; a table sets any of fg, bg, bold, underline, reverse, dim.
@@ -27,7 +26,7 @@ enum ThemeText {
         "bright-magenta": 13, "bright-cyan": 14, "bright-white": 15,
     ]
 
-    static func color(_ value: TOMLValueConvertible) throws(Invalid) -> ThemeColor {
+    static func color(_ value: TOMLValue) throws(Invalid) -> ThemeColor {
         if let number = value.int {
             guard (0...255).contains(number) else { throw Invalid(message: "\(number) is not a colour number (0–255)") }
             return .index(UInt8(number))
@@ -42,7 +41,7 @@ enum ThemeText {
                         + "0–255; or \"#rrggbb\")")
     }
 
-    static func override(_ value: TOMLValueConvertible) throws(Invalid) -> RoleOverride {
+    static func override(_ value: TOMLValue) throws(Invalid) -> RoleOverride {
         guard let table = value.table else { return RoleOverride(foreground: try color(value)) }
         var look = RoleOverride()
         for key in table.keys {

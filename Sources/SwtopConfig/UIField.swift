@@ -1,5 +1,4 @@
 import SwtopUI
-import TOMLKit
 
 /// One `[ui]` setting: its name (the dashboard flag's), how it is read, and what swtop does without it.
 struct UIField: Sendable {
@@ -11,7 +10,7 @@ struct UIField: Sendable {
     let doc: String
     /// What the dashboard does when neither the file nor a flag sets it.
     let byDefault: String
-    let read: @Sendable (TOMLValueConvertible, inout UIOptions) throws(Invalid) -> Void
+    let read: @Sendable (TOMLValue, inout UIOptions) throws(Invalid) -> Void
     /// The file's value as TOML text, nil when the file does not set it.
     let shown: @Sendable (UIOptions) -> String?
 
@@ -109,13 +108,8 @@ func tomlString(_ text: String) -> String {
             switch scalar {
             case "\"": return "\\\""
             case "\\": return "\\\\"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "\\u" + String(format4(scalar.value))
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F: return "\\u" + hex4(scalar.value)
             default: return String(scalar)
             }
         }.joined() + "\""
-}
-
-private func format4(_ value: UInt32) -> String {
-    let hex = String(value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, 4 - hex.count)) + hex
 }
