@@ -273,10 +273,10 @@ struct TOMLParser {
     private mutating func value() throws(TOMLError) -> TOMLValue {
         switch current {
         case "\"":
-            if peek(1) == "\"", peek(2) == "\"" { return .string(try multilineBasic()) }
+            if peek(1) == "\"", peek(2) == "\"" { return .string(try multiline("\"")) }
             return .string(try basicString())
         case "'":
-            if peek(1) == "'", peek(2) == "'" { return .string(try multilineLiteral()) }
+            if peek(1) == "'", peek(2) == "'" { return .string(try multiline("'")) }
             return .string(try literalString())
         case "[": return try array()
         case "{": return try inlineTable()
@@ -462,24 +462,25 @@ struct TOMLParser {
         }
     }
 
-    /// `"""…"""`: a newline right after the opening is dropped; a backslash at the end of a line drops it
-    /// and the blanks and newlines that follow.
-    private mutating func multilineBasic() throws(TOMLError) -> String {
+    /// `"""…"""` (escapes, and a backslash at the end of a line drops it and the blanks and newlines that
+    /// follow) or `'''…'''` (as written): a newline right after the opening is dropped, and up to two quotes
+    /// may stand right before the closing three.
+    private mutating func multiline(_ quote: Unicode.Scalar) throws(TOMLError) -> String {
+        let basic = quote == "\""
         advance(); advance(); advance()
         if current == "\n" { advance() } else if current == "\r", peek(1) == "\n" { advance(); advance() }
         var text = ""
         while true {
-            guard let c = current else { throw fail("a multi-line string is not closed (\"\"\")") }
-            if c == "\"", peek(1) == "\"", peek(2) == "\"" {
-                // Up to two quotes may stand right before the closing ones.
+            guard let c = current else { throw fail("a multi-line string is not closed (\(String(repeating: Character(quote), count: 3)))") }
+            if c == quote, peek(1) == quote, peek(2) == quote {
                 var extra = 0
-                while peek(3 + extra) == "\"", extra < 2 { extra += 1 }
-                for _ in 0..<extra { text.append("\""); advance() }
+                while peek(3 + extra) == quote, extra < 2 { extra += 1 }
+                for _ in 0..<extra { text.unicodeScalars.append(quote); advance() }
                 advance(); advance(); advance()
                 return text
             }
             advance()
-            if c == "\\" {
+            if basic, c == "\\" {
                 var look = at
                 while look < chars.count, chars[look] == " " || chars[look] == "\t" { look += 1 }
                 if look < chars.count, chars[look] == "\n" || (chars[look] == "\r" && look + 1 < chars.count && chars[look + 1] == "\n") {
@@ -492,25 +493,6 @@ struct TOMLParser {
             } else {
                 text.unicodeScalars.append(c)
             }
-        }
-    }
-
-    private mutating func multilineLiteral() throws(TOMLError) -> String {
-        advance(); advance(); advance()
-        if current == "\n" { advance() } else if current == "\r", peek(1) == "\n" { advance(); advance() }
-        var text = ""
-        while true {
-            guard let c = current else { throw fail("a multi-line string is not closed (''')") }
-            if c == "'", peek(1) == "'", peek(2) == "'" {
-                var extra = 0
-                while peek(3 + extra) == "'", extra < 2 { extra += 1 }
-                for _ in 0..<extra { text.append("'"); advance() }
-                advance(); advance(); advance()
-                return text
-            }
-            if Self.isControl(c), c != "\t", c != "\n", c != "\r" { throw fail("a control character in a string") }
-            text.unicodeScalars.append(c)
-            advance()
         }
     }
 

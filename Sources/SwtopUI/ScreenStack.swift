@@ -63,6 +63,15 @@ enum ListWindow {
         return max(0, top)
     }
 
+    /// A click on a plain list drawn from row 2 (under the title and the column titles), `visible` rows
+    /// tall, scrolled as `top(cursor:scroll:visible:)` scrolls it.
+    static func click(y: Int, count: Int, cursor: Int, scroll: Int, visible: Int) -> (row: Int, cursor: Int)? {
+        guard count > 0 else { return nil }
+        let cursor = min(cursor, count - 1)
+        let top = top(cursor: cursor, scroll: scroll, visible: visible)
+        return row(at: y, firstY: 2, visible: visible, top: top, count: count).map { ($0, cursor) }
+    }
+
     /// The row under `y` of a list whose first row is drawn at `firstY`, `visible` rows tall.
     static func row(at y: Int, firstY: Int, visible: Int, top: Int, count: Int) -> Int? {
         let row = top + y - firstY

@@ -56,11 +56,7 @@ extension ContextScreen: StackScreen {
     }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
-        guard let count = entries?.count, count > 0 else { return nil }
-        let cursor = min(self.cursor, count - 1)
-        let visible = ContextView.rows(state)
-        let top = ListWindow.top(cursor: cursor, scroll: scroll, visible: visible)
-        return ListWindow.row(at: y, firstY: 2, visible: visible, top: top, count: count).map { ($0, cursor) }
+        ListWindow.click(y: y, count: entries?.count ?? 0, cursor: cursor, scroll: scroll, visible: ContextView.rows(state))
     }
 }
 

@@ -209,11 +209,7 @@ extension ProcessScreen: StackScreen {
     }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
-        guard let count = list?.Processes.count, count > 0 else { return nil }
-        let cursor = min(self.cursor, count - 1)
-        let visible = ProcessView.rows(state)
-        let top = ListWindow.top(cursor: cursor, scroll: scroll, visible: visible)
-        return ListWindow.row(at: y, firstY: 2, visible: visible, top: top, count: count).map { ($0, cursor) }
+        ListWindow.click(y: y, count: list?.Processes.count ?? 0, cursor: cursor, scroll: scroll, visible: ProcessView.rows(state))
     }
 }
 
