@@ -28,7 +28,7 @@ public struct ScreenContext {
     }
 }
 
-/// A screen over the dashboard: one type with its keys (the keymap named `name`, a value a config file
+/// A screen over the dashboard: one type with its keys (the keymap `screenName` names, a value a config file
 /// changes), its reduce and its render. The reducer and the renderer ask the top of the stack; nothing
 /// central names a screen, so a new one is its own folder (the type, its reduce and its view) plus its
 /// `ScreenName` and default keys. The overlays (help, messages, a question, a prompt) stand above
