@@ -184,17 +184,22 @@ struct TOMLParser {
         }
     }
 
-    private mutating func keyValue(in table: [String]) throws(TOMLError) {
+    /// `key = value`, in a document or an inline table.
+    private mutating func pair() throws(TOMLError) -> (path: [String], value: TOMLValue) {
         let path = try key()
         skipBlanks()
         guard current == "=" else { throw fail("= was expected after the key \(path.joined(separator: "."))") }
         advance()
         skipBlanks()
-        let value = try value()
+        return (path, try value())
+    }
+
+    private mutating func keyValue(in table: [String]) throws(TOMLError) {
+        let (path, value) = try pair()
         // The tables a dotted key passes through are defined by it.
         for end in 1..<max(1, path.count) {
             let prefix = table + path.prefix(end)
-            guard !headers.contains(prefix) || end == 0 else {
+            guard !headers.contains(prefix) else {
                 throw fail("\(prefix.joined(separator: ".")) was defined by a [table] header; add to it there")
             }
             defined.insert(prefix)
@@ -528,12 +533,7 @@ struct TOMLParser {
         if current == "}" { advance(); return .table(table) }
         while true {
             skipBlanks()
-            let path = try key()
-            skipBlanks()
-            guard current == "=" else { throw fail("= was expected after the key \(path.joined(separator: "."))") }
-            advance()
-            skipBlanks()
-            let value = try value()
+            let (path, value) = try pair()
             let fail = failHere
             try Self.update(&table, path[...], prefix: [], arrays: [], fail: fail) { (slot: inout TOMLValue?) throws(TOMLError) in
                 guard slot == nil else { throw fail("\(path.joined(separator: ".")) is defined twice in the inline table") }
