@@ -50,13 +50,18 @@ let package = Package(
             "TermCanvas", "SwtopStore", "DockerEngine", "LayerKit",
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // The sessions of the screen thread (logs, layers, inspect, swarm, `x`, `T`, contexts): one registry
+        // by session id, each session's engine work on its own task, news drained for `Reducer.receive`.
+        .target(name: "SwtopSessions", dependencies: [
+            "DockerEngine", "SwtopStore", "SwtopUI", "LayerKit", "TermCanvas",
+        ]),
         .target(name: "NCursesBackend", dependencies: ["CNCurses", "TermCanvas"]),
         // The config file: keys, theme and the dashboard's defaults, checked with the line of each mistake.
         .target(name: "SwtopConfig", dependencies: [
             "SwtopUI", "NCursesBackend", "TermCanvas",
         ]),
         .executableTarget(name: "swtop", dependencies: [
-            "DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "TermCanvas", "NCursesBackend", "SwtopConfig",
+            "DockerEngine", "SwtopStore", "LayerKit", "SwtopUI", "SwtopSessions", "TermCanvas", "NCursesBackend", "SwtopConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], plugins: ["VersionStamp"]),
@@ -71,6 +76,7 @@ let package = Package(
         .testTarget(name: "TermCanvasTests", dependencies: ["TermCanvas"]),
         .testTarget(name: "SwtopConfigTests", dependencies: ["SwtopConfig", "SwtopUI", "NCursesBackend", "TermCanvas"]),
         .testTarget(name: "SwtopStoreTests", dependencies: ["SwtopStore", "DockerEngine", "TestSupport"]),
+        .testTarget(name: "SwtopSessionsTests", dependencies: ["SwtopSessions", "SwtopUI", "SwtopStore", "DockerEngine", "TermCanvas", "TestSupport"]),
         // Fixtures (small archives and dive's outputs for them) are read from the source tree, not bundled.
         .testTarget(name: "LayerKitTests", dependencies: ["LayerKit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Fixtures"]),

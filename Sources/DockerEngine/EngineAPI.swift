@@ -22,6 +22,20 @@ public protocol EngineAPI: Sendable {
     func openServiceLogs(_ id: String, options: LogOptions, tty: Bool?, details: Bool) async throws -> LogReader
     func inspectService(_ id: String) async throws -> SwarmService
     func tasks(services: [String]) async throws -> [SwarmTask]
+    func services(filters: [String: [String]]) async throws -> [SwarmService]
+    func nodes() async throws -> [SwarmNode]
+    func scaleService(_ id: String, replicas: UInt64) async throws
+    func setNodeAvailability(_ id: String, _ availability: NodeAvailability) async throws
+    /// The inspect document as the engine sent it (keys in its order).
+    func inspectRaw(_ kind: InspectKind, _ id: String) async throws -> [UInt8]
+    /// `docker top` with these `ps` options (nil: the engine's default columns).
+    func top(_ container: String, psArgs: String?) async throws -> ProcessList
+    func createExec(_ container: String, _ spec: ExecSpec) async throws -> String
+    /// Starts an exec and pumps it until it ends or the user detaches.
+    func runExec(_ id: String, tty: Bool, input: AsyncStream<SessionInput>,
+                 output: @escaping @Sendable (LogStream, [UInt8]) -> Void) async throws -> SessionEnd
+    /// podman behind its Docker-compatible API (some answers differ).
+    var isPodman: Bool { get }
     /// Why the connection ended, when it did (the ssh client's last words, say).
     func lostConnectionReason() async -> String?
     func shutdown() async
@@ -36,9 +50,12 @@ extension EngineAPI {
         try await openServiceLogs(id, options: options, tty: nil, details: details)
     }
     public func tasks() async throws -> [SwarmTask] { try await tasks(services: []) }
+    public func services() async throws -> [SwarmService] { try await services(filters: [:]) }
 }
 
-extension DockerClient: EngineAPI {}
+extension DockerClient: EngineAPI {
+    public var isPodman: Bool { ping.isPodman }
+}
 
 /// Reads an engine's JSON answers as `DockerClient` does: a list keeps the elements that decode (each
 /// failure is dropped, not the whole list); anything else that does not decode is `.malformed`.

@@ -10,6 +10,11 @@ import TermCanvas
 /// The selected container in full: command, created, restart policy, ports, mounts, networks, health,
 /// and CPU / memory sparklines over the last two minutes.
 enum DetailPane {
+    /// The pane's lines: a few, kept small.
+    static func logModel(_ state: UIState, _ detail: DetailLogs) -> LogModel {
+        LogModel(sources: [detail.source], maxLines: 200, maxBytes: 1 << 20)
+    }
+
     static func draw(_ buffer: inout ScreenBuffer, _ rect: Rect, _ item: ContainerItem, _ snapshot: StoreSnapshot, now: Date,
                      logs: LogModel? = nil) {
         guard !rect.isEmpty else { return }

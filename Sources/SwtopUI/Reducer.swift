@@ -2,10 +2,58 @@ import DockerEngine
 import SwtopStore
 import TermCanvas
 
+/// Stands in the stack for a screen while `Reducer.receive` changes it.
+private struct Vacant: StackScreen {
+    var screenName: ScreenName { .global }
+    func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) { (state, []) }
+    func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {}
+}
+
 /// Turns a key into a new view state and the effects the app must run. Pure: no IO, no clock.
 public enum Reducer {
-    public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot, logs: LogModel? = nil,
-                              layers: LayerModel? = nil, inspect: InspectModel? = nil) -> (UIState, [Effect]) {
+    public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
+                              models: SessionModels = SessionModels()) -> (UIState, [Effect]) {
+        let (next, effects) = reduceKey(state, key, snapshot, models)
+        next.screens.last?.base.settle(models)
+        return (next, effects)
+    }
+
+    /// News from a session: each screen holding that session takes it (and changes its model, if it has
+    /// one); the detail pane takes its own lines. The one way a session's news reaches the state.
+    public static func receive(_ state: inout UIState, _ id: SessionID, _ news: SessionNews, _ models: SessionModels) {
+        if let detail = state.detailLogs, detail.session == id, case let .logs(batch) = news {
+            let model = models.log(id) ?? models.add(DetailPane.logModel(state, detail), for: id)
+            model.ingest(batch)
+        }
+        for index in state.screens.indices where state.screens[index].base.sessions.contains(id) {
+            // Taken out of the stack while it changes: a screen's lines (`x`'s output) are then not shared
+            // with the stack's copy, and an append does not copy them all.
+            var screen = state.screens[index].base
+            state.screens[index] = Screen(Vacant())
+            screen.receive(news, from: id, state, models)
+            state.screens[index] = Screen(screen)
+        }
+    }
+
+    /// The detail pane shows the selected container's last lines: a session follows that container while
+    /// the pane is open (a new one when the selection moves), none when it is closed.
+    public static func followDetails(_ state: inout UIState, _ snapshot: StoreSnapshot) -> [Effect] {
+        var wanted: LogSession.Source?
+        if state.showDetails, state.view == .containers, let id = state.selection[.containers]?.containerID,
+           let item = snapshot.containers.first(where: { $0.id == id }) {
+            wanted = LogSession.Source(id: id, name: item.name, engine: item.engine)
+        }
+        guard wanted?.id != state.detailLogs?.containerID else { return [] }
+        guard let wanted else {
+            state.detailLogs = nil
+            return []
+        }
+        let id = state.newSession()
+        state.detailLogs = DetailLogs(session: id, source: wanted)
+        return [.openSession(id, .logs([wanted], LogSession.Options(tail: 50)))]
+    }
+
+    static func reduceKey(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot, _ models: SessionModels) -> (UIState, [Effect]) {
         var state = state
         if case let .resize(width, height) = key {
             // Not a key the user pressed: the message stays (a size change during an exec session
@@ -15,7 +63,7 @@ public enum Reducer {
             return (state, [])
         }
         if case let .mouse(event) = key {
-            return MouseInput.reduce(state, event, snapshot, logs: logs, layers: layers, inspect: inspect)
+            return MouseInput.reduce(state, event, snapshot, models)
         }
         state.notice = nil
         // The help and messages overlays, over any screen, take the key: their own key, Esc or q close
@@ -43,7 +91,7 @@ public enum Reducer {
         if state.prompt != nil { return ExecReducer.prompting(state, key) }
         if let top = state.screens.last {
             if !top.base.isTyping, case let .done(next, effects) = KeyDispatch.resolve(key, state) { return (next, effects) }
-            return top.base.reduce(state, key, ScreenContext(snapshot, logs: logs, layers: layers, inspect: inspect))
+            return top.base.reduce(state, key, ScreenContext(snapshot, models: models))
         }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
         let binding: Binding
@@ -66,7 +114,7 @@ public enum Reducer {
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }
         if binding.command == .swarmServices { return SwarmReducer.open(state, .services, snapshot) }
         if binding.command == .swarmNodes { return SwarmReducer.open(state, .nodes, snapshot) }
-        if binding.command == .contexts { return ContextReducer.open(state) }
+        if binding.command == .contexts { return ContextReducer.open(state, snapshot) }
         return navigate(state, binding.command, snapshot)
     }
 
@@ -192,10 +240,9 @@ public enum Reducer {
             return (state, [])
         }
         let sources = targets.map { LogSession.Source(id: $0.id, name: $0.name, engine: $0.engine) }
-        let screen = LogScreen(sources: sources, tail: state.logTail)
-        state.screens.append(.logs(screen))
         state.showHelp = false
-        return (state, [.openLogs(LogRequest(purpose: .screen, sources: sources, options: screen.sessionOptions))])
+        let open = LogScreen.open(LogScreen(sources: sources, tail: state.logTail), &state)
+        return (state, [open])
     }
 
     /// Enter on an image, `L` on an image or a container: the layer view over the dashboard. A container
@@ -219,10 +266,9 @@ public enum Reducer {
             target = .container(id: container.id, name: container.name)
             engine = container.engine
         }
-        let request = LayerRequest(target: target, engine: engine)
-        state.screens.append(.layers(LayerScreen(request: request)))
         state.showHelp = false
-        return (state, [.openLayers(request)])
+        let open = LayerScreen.open(LayerScreen(request: LayerRequest(target: target, engine: engine)), &state)
+        return (state, [open])
     }
 
     /// What a key that acts elsewhere says in this view, instead of doing nothing.

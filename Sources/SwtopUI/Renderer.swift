@@ -20,14 +20,13 @@ public struct Frame: Sendable {
 public enum Renderer {
     /// `now` is the clock the caller read for this frame: uptimes, "… ago" and the retry countdown
     /// are computed from it, so the same inputs always draw the same cells.
-    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, logs: LogModel? = nil,
-                              detailLogs: LogModel? = nil, layers: LayerModel? = nil, inspect: InspectModel? = nil) -> Frame {
+    public static func render(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, models: SessionModels = SessionModels()) -> Frame {
         var buffer = ScreenBuffer(width: max(0, state.width), height: max(0, state.height))
         guard state.width >= UIState.minimumWidth, state.height >= UIState.minimumHeight else {
             tooSmall(&buffer, state)
             return Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
         }
-        var frame = screen(snapshot, state, now: now, buffer, logs: logs, detailLogs: detailLogs, layers: layers, inspect: inspect)
+        var frame = screen(snapshot, state, now: now, buffer, models)
         // Overlays, over whichever screen: the message history, a question, the help (that screen's keys in effect).
         if state.showMessages { MessagesOverlay.draw(&frame.buffer, state.messages, scroll: state.messagesScroll) }
         if let confirm = state.confirm { Confirmation.draw(confirm, &frame.buffer) }
@@ -35,13 +34,12 @@ public enum Renderer {
         return frame
     }
 
-    private static func screen(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, _ buffer: ScreenBuffer, logs: LogModel?,
-                               detailLogs: LogModel?, layers: LayerModel?, inspect: InspectModel?) -> Frame {
+    private static func screen(_ snapshot: StoreSnapshot, _ state: UIState, now: Date, _ buffer: ScreenBuffer,
+                               _ models: SessionModels) -> Frame {
         var buffer = buffer
         if let top = state.screens.last {
             var frame = Frame(buffer: buffer, scrollOffset: state.scroll[state.view] ?? 0, visibleContainerIDs: [])
-            top.base.draw(&frame, state, ScreenContext(snapshot, logs: logs, detailLogs: detailLogs, layers: layers, inspect: inspect,
-                                                       now: now))
+            top.base.draw(&frame, state, ScreenContext(snapshot, models: models, now: now))
             return frame
         }
         var area = buffer.bounds
@@ -80,7 +78,8 @@ public enum Renderer {
             let (listPart, detailPart) = Layout.splitForDetails(list)
             frame = ContainerTable.draw(into: buffer, listPart, snapshot, state, now: now)
             if let id = state.selection[.containers]?.containerID, let item = snapshot.containers.first(where: { $0.id == id }) {
-                DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now, logs: detailLogs)
+                DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now,
+                                logs: state.detailLogs?.containerID == id ? models.log(state.detailLogs?.session) : nil)
             }
         } else {
             switch state.view {

@@ -7,23 +7,16 @@ import Foundation
 import SwtopStore
 import TermCanvas
 
-/// What a screen is handed with a key or for a frame: the store's snapshot, the sessions' models (nil
-/// until a session has one) and, for a frame, the clock read for it.
+/// What a screen is handed with a key or for a frame: the store's snapshot, the sessions' models (by
+/// the session ids the screens hold) and, for a frame, the clock read for it.
 public struct ScreenContext {
     public var snapshot: StoreSnapshot
-    public var logs: LogModel?
-    public var detailLogs: LogModel?
-    public var layers: LayerModel?
-    public var inspect: InspectModel?
+    public var models: SessionModels
     public var now: Date
 
-    public init(_ snapshot: StoreSnapshot, logs: LogModel? = nil, detailLogs: LogModel? = nil, layers: LayerModel? = nil,
-                inspect: InspectModel? = nil, now: Date = Date(timeIntervalSince1970: 0)) {
+    public init(_ snapshot: StoreSnapshot, models: SessionModels = SessionModels(), now: Date = Date(timeIntervalSince1970: 0)) {
         self.snapshot = snapshot
-        self.logs = logs
-        self.detailLogs = detailLogs
-        self.layers = layers
-        self.inspect = inspect
+        self.models = models
         self.now = now
     }
 }
@@ -47,11 +40,21 @@ public protocol StackScreen: Sendable, Equatable {
     /// (as drawn in this frame's size); nil where a click selects nothing. A click moves the cursor with
     /// the screen's own down/up keys, a double click then presses Enter.
     func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)?
+    /// The sessions this screen reads: news from them comes to `receive`; a session no screen holds is closed.
+    var sessions: [SessionID] { get }
+    /// News from one of `sessions`. A screen with a model in `models` changes it here, and only here.
+    mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels)
+    /// After a key or news changed the state, on the top screen: bring what the models keep for it (a log
+    /// view's indexes over its search) up to date.
+    func settle(_ models: SessionModels)
 }
 
 extension StackScreen {
     public var isTyping: Bool { false }
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? { nil }
+    public var sessions: [SessionID] { [] }
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {}
+    public func settle(_ models: SessionModels) {}
 }
 
 /// The rows of a list on screen: the first one shown keeps the cursor in view, nearest to where it was.

@@ -159,6 +159,13 @@ public struct UIState: Sendable {
     public var screens: [Screen] = []
     /// Initial lines of a log view (`--tail`).
     public var logTail = 1000
+    /// What a full-screen log view keeps (`--log-lines`, `--log-bytes`).
+    public var logLines = 100_000
+    public var logBytes = 64 << 20
+    /// The last session id given out (`newSession()`).
+    public var nextSession = 0
+    /// The detail pane's log session, while the pane shows a container.
+    public var detailLogs: DetailLogs?
     /// `E` or `x` asking for a command at the bottom.
     public var prompt: Prompt?
     /// What was typed at each prompt this session, oldest first.
@@ -186,51 +193,21 @@ public struct UIState: Sendable {
     public static let minimumHeight = 5
 }
 
-/// Which log session: the full-screen view, or the few live lines of the detail pane.
-public enum LogPurpose: Sendable, Hashable {
-    case screen, detail
-}
-
-/// A log session to open (replacing the one of the same purpose).
-public struct LogRequest: Sendable, Equatable {
-    public var purpose: LogPurpose
-    public var sources: [LogSession.Source]
-    public var options: LogSession.Options
-
-    public init(purpose: LogPurpose, sources: [LogSession.Source], options: LogSession.Options) {
-        self.purpose = purpose
-        self.sources = sources
-        self.options = options
-    }
-}
-
 /// What the reducer asks the app to do.
 public enum Effect: Sendable, Equatable {
     case perform(ContainerAction, [Target])
     /// Fetch the details of a container (id, engine).
     case inspect(String, engine: String)
-    case openLogs(LogRequest)
-    case closeLogs(LogPurpose)
-    /// Write the screen's log lines to `path`; `pickFreeName`: the default name, made unique rather than
+    /// Start a session under this id (the screen that asked holds the id; the session is closed when
+    /// no screen holds it any more).
+    case openSession(SessionID, SessionRequest)
+    /// Write a log view's lines to `path`; `pickFreeName`: the default name, made unique rather than
     /// replacing a file.
-    case saveLogs(path: String, pickFreeName: Bool, timestamps: Bool)
-    case openLayers(LayerRequest)
-    case closeLayers
+    case saveLogs(SessionID, path: String, pickFreeName: Bool, timestamps: Bool)
     /// Leave the screen to a session inside a container, then come back.
     case handOver(HandOverRequest)
-    case openRun(RunRequest)
-    case closeRun
-    case openProcesses(Target)
-    case closeProcesses
-    case openInspect(InspectRequest)
-    case closeInspect
-    /// The swarm session: lists services, tasks and nodes while a swarm screen is open.
-    /// Open the swarm session on this engine (its name; "" when there is one engine).
-    case openSwarm(engine: String)
-    case closeSwarm
-    case swarm(SwarmAction)
-    /// `C`: read the docker contexts (off the screen thread) into the picker on top.
-    case openContexts
+    /// A swarm action; the swarm session `refresh` lists again once it is done.
+    case swarm(SwarmAction, engine: String, refresh: SessionID?)
     /// The picker's choice: watch the engines of these contexts (names, in list order).
     case useContexts([String])
     /// Put this text on the clipboard (OSC 52).

@@ -39,7 +39,7 @@ final class ContextScreenTests: XCTestCase {
     func opened(width: Int = 100, height: Int = 14) -> UIState {
         var effects: [Effect] = []
         var state = press([.char("C")], UIState(width: width, height: height), effects: &effects)
-        XCTAssertEqual(effects, [.openContexts])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .contexts(watched: [snapshot.endpoint]))])
         var screen = picker(state)!
         screen.load(Self.entries, error: nil)
         state.screens[state.screens.count - 1] = .contexts(screen)
@@ -51,8 +51,11 @@ final class ContextScreenTests: XCTestCase {
         XCTAssertEqual(KeymapSet.defaults.bindings(.containers).filter { $0.keys.contains(.char("C")) }.count, 1, "C is bound once")
         var effects: [Effect] = []
         let state = press([.char("C")], UIState(width: 100, height: 14), effects: &effects)
-        XCTAssertEqual(effects, [.openContexts])
-        XCTAssertEqual(state.screens, [.contexts(ContextScreen())])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .contexts(watched: [snapshot.endpoint]))])
+        var empty = ContextScreen()
+        empty.session = SessionID(1)
+        XCTAssertEqual(state.screens, [.contexts(empty)])
+        XCTAssertEqual(state.heldSessions, [SessionID(1)])
         let lines = Renderer.render(snapshot, state, now: now).buffer.plainLines()
         XCTAssertEqual(lines[0], " swtop · docker contexts")
         XCTAssertEqual(lines[1], " reading the contexts…")

@@ -147,8 +147,10 @@ final class ExecScreenTests: XCTestCase {
         XCTAssertTrue(draw(state, snapshot)[28].contains("run in swtop-running · command: ▏"), draw(state, snapshot)[28])
         state = press(type("cat /etc/hostname") + [.enter], state, snapshot, effects: &effects)
         let request = RunRequest(target: target, commandLine: "cat /etc/hostname")
-        XCTAssertEqual(effects, [.openRun(request)])
-        XCTAssertEqual(state.screens, [.run(RunScreen(request: request))])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .run(request))])
+        var fresh = RunScreen(request: request)
+        fresh.session = SessionID(1)
+        XCTAssertEqual(state.screens, [.run(fresh)])
         XCTAssertNil(state.prompt)
         XCTAssertEqual(state.promptHistory[.run], [["cat /etc/hostname"]])
         XCTAssertTrue(draw(state)[0].contains("run in swtop-running · $ cat /etc/hostname"), draw(state)[0])
@@ -159,8 +161,11 @@ final class ExecScreenTests: XCTestCase {
         screen.finish(exitCode: 0, error: nil)
         state.screens = [.run(screen)]
         state = press([.char("r")], state, snapshot, effects: &effects)
-        XCTAssertEqual(effects, [.openRun(request)])
-        XCTAssertEqual(runScreen(state), RunScreen(request: request))
+        // A new session: the first one, held by no screen now, is closed by the registry.
+        XCTAssertEqual(effects, [.openSession(SessionID(2), .run(request))])
+        fresh.session = SessionID(2)
+        XCTAssertEqual(runScreen(state), fresh)
+        XCTAssertEqual(state.heldSessions, [SessionID(2)])
     }
 
     func testXWithNothingTypedSaysSo() throws {
@@ -188,8 +193,10 @@ final class ExecScreenTests: XCTestCase {
             XCTAssertTrue(draw(next, snapshot).contains { $0.hasPrefix("read-only: \(key) (") }, key)
         }
         let (next, effects) = Reducer.reduce(state, .char("T"), snapshot)
-        XCTAssertEqual(effects, [.openProcesses(target)])
-        XCTAssertEqual(next.screens, [.processes(ProcessScreen(target: target))])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .processes(target))])
+        var processes = ProcessScreen(target: target)
+        processes.session = SessionID(1)
+        XCTAssertEqual(next.screens, [.processes(processes)])
         XCTAssertNil(next.notice)
         // The run pane's r is refused too, should one be open.
         var run = state
@@ -239,16 +246,18 @@ final class ExecScreenTests: XCTestCase {
         state.scroll[.containers] = 3
         state.showDetails = true
         let before = state
-        for (open, close) in [([Key.char("x")] + type("ps") + [.enter], Effect.closeRun), ([Key.char("T")], .closeProcesses)] {
+        for open in [[Key.char("x")] + type("ps") + [.enter], [Key.char("T")]] {
             for back in [Key.escape, .char("q")] {
                 var effects: [Effect] = []
                 var next = press(open, before, snapshot, effects: &effects)
                 XCTAssertEqual(next.screens.count, 1)
+                XCTAssertEqual(next.heldSessions.count, 1)
                 next = press([.char("j"), .char("G")], next, snapshot, effects: &effects)
                 effects = []
                 next = press([back], next, snapshot, effects: &effects)
-                XCTAssertEqual(effects, [close], "\(back)")
+                XCTAssertEqual(effects, [], "\(back)")
                 XCTAssertTrue(next.screens.isEmpty)
+                XCTAssertEqual(next.heldSessions, [], "the pane's session is let go: the registry closes it")
                 XCTAssertEqual(next.selection, before.selection)
                 XCTAssertEqual(next.filter, before.filter)
                 XCTAssertEqual(next.view, before.view)

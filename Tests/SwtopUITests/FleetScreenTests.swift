@@ -76,8 +76,8 @@ final class FleetScreenTests: XCTestCase {
         let image = try XCTUnwrap(merged.images.first)
         XCTAssertTrue(keys.contains(.image(image.Id, engine: "alpha")) && keys.contains(.image(image.Id, engine: "beta")))
         state.selection[.images] = .image(image.Id, engine: "beta")
-        let (_, effects) = Reducer.reduce(state, .char("i"), merged, logs: nil, layers: nil, inspect: nil)
-        guard case let .openInspect(request)? = effects.first else { return XCTFail("i opened no inspect: \(effects)") }
+        let (_, effects) = Reducer.reduce(state, .char("i"), merged)
+        guard case let .openSession(_, .inspect(request))? = effects.first else { return XCTFail("i opened no inspect: \(effects)") }
         XCTAssertEqual(request.engine, "beta")
         XCTAssertEqual(request.id, image.Id)
     }
@@ -88,16 +88,16 @@ final class FleetScreenTests: XCTestCase {
         let beta = try XCTUnwrap(merged.containers.first { $0.engine == "beta" && $0.name == "swtop-running" })
         let alpha = try XCTUnwrap(merged.containers.first { $0.engine == "alpha" && $0.name == "swtop-running" })
         state.selection[.containers] = .container(beta.id)
-        var (_, effects) = Reducer.reduce(state, .char("s"), merged, logs: nil, layers: nil, inspect: nil)
+        var (_, effects) = Reducer.reduce(state, .char("s"), merged)
         XCTAssertEqual(effects, [.perform(.stop(timeoutSeconds: nil), [Target(id: beta.id, name: "swtop-running", engine: "beta")])])
-        (_, effects) = Reducer.reduce(state, .char("e"), merged, logs: nil, layers: nil, inspect: nil)
+        (_, effects) = Reducer.reduce(state, .char("e"), merged)
         guard case let .handOver(request)? = effects.first else { return XCTFail("e: \(effects)") }
         XCTAssertEqual(request.target.engine, "beta")
         // Marked rows on both engines: one log view, each source read from its own engine.
         state.marked = [alpha.id, beta.id]
-        (_, effects) = Reducer.reduce(state, .char("l"), merged, logs: nil, layers: nil, inspect: nil)
-        guard case let .openLogs(logs)? = effects.first else { return XCTFail("l: \(effects)") }
-        XCTAssertEqual(Set(logs.sources.map(\.engine)), ["alpha", "beta"])
+        (_, effects) = Reducer.reduce(state, .char("l"), merged)
+        guard case let .openSession(_, .logs(sources, _))? = effects.first else { return XCTFail("l: \(effects)") }
+        XCTAssertEqual(Set(sources.map(\.engine)), ["alpha", "beta"])
     }
 
     func testTheFilterMatchesTheEngineName() throws {
@@ -111,7 +111,7 @@ final class FleetScreenTests: XCTestCase {
 
     func testGroupingNeedsSeveralEngines() throws {
         let single = try RecordedSnapshot.make()
-        let (state, _) = Reducer.reduce(UIState(width: 80, height: 24), .char("@"), single, logs: nil, layers: nil, inspect: nil)
+        let (state, _) = Reducer.reduce(UIState(width: 80, height: 24), .char("@"), single)
         XCTAssertFalse(state.groupByEngine)
         XCTAssertTrue(state.notice?.text.contains("one engine") == true)
     }

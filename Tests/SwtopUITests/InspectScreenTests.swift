@@ -23,14 +23,14 @@ final class InspectScreenTests: XCTestCase {
         var state = UIState(width: width, height: height)
         state.screens = [.inspect(InspectScreen(request: InspectRequest(kind: kind, id: "7974ccdfacb950988276c20c91abd7bf160ca7dad77144084dbf5ba0ecd71e6c",
                                                                         name: "swtop-inspect"),
-                                                secretNames: secretNames))]
+                                                secretNames: secretNames, session: .test))]
         return (state, model)
     }
 
     func press(_ keys: [Key], _ state: UIState, _ model: InspectModel?, effects: inout [Effect]) -> UIState {
         var state = state
         for key in keys {
-            let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), inspect: model)
+            let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), models: .holding(inspect: model))
             state = next
             effects += more
         }
@@ -45,7 +45,7 @@ final class InspectScreenTests: XCTestCase {
     func type(_ text: String) -> [Key] { text.map { Key.char($0) } }
 
     func buffer(_ state: UIState, _ model: InspectModel?) -> ScreenBuffer {
-        Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), inspect: model).buffer
+        Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(inspect: model)).buffer
     }
 
     func draw(_ state: UIState, _ model: InspectModel?) -> [String] { buffer(state, model).plainLines() }
@@ -183,7 +183,8 @@ final class InspectScreenTests: XCTestCase {
         XCTAssertEqual(effects, [])
         state = press([.escape], state, model, effects: &effects)
         XCTAssertTrue(state.screens.isEmpty)
-        XCTAssertEqual(effects, [.closeInspect])
+        XCTAssertEqual(effects, [])
+        XCTAssertEqual(state.heldSessions, [], "the fetch is let go: the registry closes it")
     }
 
     func testMatchesAreHighlightedAndTheCursorStaysInView() throws {
@@ -256,7 +257,7 @@ final class InspectScreenTests: XCTestCase {
         model.ingest(document: try OrderedJSONParser.parse(#"{"Config": {"Env": ["GITHUB_TOKEN=ghp_x", "NOEQUALS", "HOME=/root"], "#
             + #""Labels": {"private.key": "k-123", "maintainer": "me"}}}"#))
         var state = UIState(width: 80, height: 20)
-        state.screens = [.inspect(InspectScreen(request: InspectRequest(kind: .image, id: "sha256:ab", name: "x")))]
+        state.screens = [.inspect(InspectScreen(request: InspectRequest(kind: .image, id: "sha256:ab", name: "x"), session: .test))]
         let text = allText(buffer(state, model))
         XCTAssertTrue(text.contains("GITHUB_TOKEN=••••••") && text.contains("NOEQUALS") && text.contains("HOME=/root"), text)
         XCTAssertTrue(text.contains("private.key: ••••••") && text.contains(#"maintainer: "me""#), text)
@@ -321,12 +322,13 @@ final class InspectScreenTests: XCTestCase {
         state.showDetails = true
         let before = state
         var (next, effects) = Reducer.reduce(state, .char("i"), snapshot)
-        XCTAssertEqual(effects, [.openInspect(InspectRequest(kind: .container, id: running.id, name: "swtop-running"))],
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .inspect(InspectRequest(kind: .container, id: running.id, name: "swtop-running")))],
                        "read-only allows it")
         XCTAssertEqual(next.screens.count, 1)
-        (next, effects) = Reducer.reduce(next, .escape, snapshot, inspect: InspectModel())
-        XCTAssertEqual(effects, [.closeInspect])
+        (next, effects) = Reducer.reduce(next, .escape, snapshot, models: .holding(inspect: InspectModel()))
+        XCTAssertEqual(effects, [])
         XCTAssertTrue(next.screens.isEmpty)
+        XCTAssertEqual(next.heldSessions, [])
         XCTAssertEqual(next.view, before.view)
         XCTAssertEqual(next.selection, before.selection)
         XCTAssertEqual(next.filter, before.filter)
@@ -341,19 +343,19 @@ final class InspectScreenTests: XCTestCase {
         images.view = .images
         images.selection[.images] = .image(image.Id)
         XCTAssertEqual(Reducer.reduce(images, .char("i"), snapshot).1,
-                       [.openInspect(InspectRequest(kind: .image, id: image.Id, name: image.tags.first ?? ShortID.image(image.Id)))])
+                       [.openSession(SessionID(1), .inspect(InspectRequest(kind: .image, id: image.Id, name: image.tags.first ?? ShortID.image(image.Id))))])
         var volumes = UIState(width: 120, height: 30)
         volumes.view = .volumes
         volumes.selection[.volumes] = .volume("swtop-data")
         XCTAssertEqual(Reducer.reduce(volumes, .char("i"), snapshot).1,
-                       [.openInspect(InspectRequest(kind: .volume, id: "swtop-data", name: "swtop-data"))])
+                       [.openSession(SessionID(1), .inspect(InspectRequest(kind: .volume, id: "swtop-data", name: "swtop-data")))])
         XCTAssertEqual(Reducer.reduce(volumes, .enter, snapshot).0.notice?.text,
                        "Enter: no detail pane for volumes; i shows the row's inspect document")
         var networks = UIState(width: 120, height: 30)
         networks.view = .networks
         networks.selection[.networks] = .network("n4")
         XCTAssertEqual(Reducer.reduce(networks, .char("i"), snapshot).1,
-                       [.openInspect(InspectRequest(kind: .network, id: "n4", name: "swtop-net"))])
+                       [.openSession(SessionID(1), .inspect(InspectRequest(kind: .network, id: "n4", name: "swtop-net")))])
         for view in ViewKind.allCases {
             XCTAssertTrue(KeymapSet.defaults.bindings(view.screenName).contains { $0.command == .inspect && !$0.mutating }, "i on \(view)")
         }
@@ -361,7 +363,7 @@ final class InspectScreenTests: XCTestCase {
 
     func testLoadingTheEnginesErrorAndHostileValues() throws {
         var state = UIState(width: 100, height: 20)
-        state.screens = [.inspect(InspectScreen(request: InspectRequest(kind: .volume, id: "gone", name: "gone")))]
+        state.screens = [.inspect(InspectScreen(request: InspectRequest(kind: .volume, id: "gone", name: "gone"), session: .test))]
         let model = InspectModel()
         XCTAssertTrue(tree(draw(state, model)).first?.contains("loading…") == true)
         model.ingest(error: "get gone: no such volume")

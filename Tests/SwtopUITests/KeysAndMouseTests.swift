@@ -89,14 +89,14 @@ final class KeysAndMouseTests: XCTestCase {
             LogEntry(kind: .stdout, source: 0, time: LogTime(nanoseconds: Int64($0) * 1_000_000_000), text: "line \($0)")
         }, states: [.following]))
         var state = UIState(width: 80, height: 24)
-        state.screens = [.logs(LogScreen(sources: model.sources, tail: 1000))]
+        state.screens = [.logs(LogScreen(sources: model.sources, tail: 1000, session: .test))]
         func drawn(_ state: UIState) -> [String] {
             if let s = state.top(LogScreen.self) { model.sync(s) }
-            return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer.plainLines()
+            return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(model)).buffer.plainLines()
         }
         func wheel(_ action: MouseEvent.Action, _ state: UIState) -> UIState {
             if let s = state.top(LogScreen.self) { model.sync(s) }
-            return Reducer.reduce(state, .mouse(MouseEvent(x: 5, y: 5, action: action)), StoreSnapshot(), logs: model).0
+            return Reducer.reduce(state, .mouse(MouseEvent(x: 5, y: 5, action: action)), StoreSnapshot(), models: .holding(model)).0
         }
         XCTAssertTrue(drawn(state).contains { $0.hasSuffix("line 200") || $0.contains("line 200 ") || $0.contains("line 200") })
         let up = wheel(.scrollUp, state)

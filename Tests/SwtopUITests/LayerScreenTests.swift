@@ -53,14 +53,14 @@ final class LayerScreenTests: XCTestCase {
         model.ingest(sharing: [2, 0, 0])
         model.ingest(analysis: analysis)
         var state = UIState(width: width, height: height)
-        state.screens = [.layers(LayerScreen(request: LayerRequest(target: .image(id: analysis.image.metadata.id, name: "demo/app:1"))))]
+        state.screens = [.layers(LayerScreen(request: LayerRequest(target: .image(id: analysis.image.metadata.id, name: "demo/app:1")), session: .test))]
         return (state, model)
     }
 
     func press(_ keys: [Key], _ state: UIState, _ model: LayerModel?, effects: inout [Effect]) -> UIState {
         var state = state
         for key in keys {
-            let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), layers: model)
+            let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), models: .holding(layer: model))
             state = next
             effects += more
         }
@@ -68,7 +68,7 @@ final class LayerScreenTests: XCTestCase {
     }
 
     func draw(_ state: UIState, _ model: LayerModel?) -> [String] {
-        Renderer.render(StoreSnapshot(), state, now: now, layers: model).buffer.plainLines()
+        Renderer.render(StoreSnapshot(), state, now: now, models: .holding(layer: model)).buffer.plainLines()
     }
 
     func screen(_ state: UIState) -> LayerScreen {
@@ -96,12 +96,13 @@ final class LayerScreenTests: XCTestCase {
         var effects: [Effect] = []
         var (next, more) = Reducer.reduce(state, .char("L"), snapshot)
         effects += more
-        XCTAssertEqual(effects, [.openLayers(LayerRequest(target: .container(id: running.id, name: "swtop-running")))])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .layers(LayerRequest(target: .container(id: running.id, name: "swtop-running"))))])
         XCTAssertEqual(next.screens.count, 1)
         effects = []
-        (next, more) = Reducer.reduce(next, .escape, snapshot, layers: LayerModel())
-        XCTAssertEqual(more, [.closeLayers])
+        (next, more) = Reducer.reduce(next, .escape, snapshot, models: .holding(layer: LayerModel()))
+        XCTAssertEqual(more, [])
         XCTAssertTrue(next.screens.isEmpty)
+        XCTAssertEqual(next.heldSessions, [], "the loading is let go: the registry closes it")
         XCTAssertEqual(next.selection, before.selection)
         XCTAssertEqual(next.filter, before.filter)
         XCTAssertEqual(next.view, before.view)
@@ -110,8 +111,8 @@ final class LayerScreenTests: XCTestCase {
     func testOpenedFromTheCommandLineClosingQuits() {
         var state = UIState(width: 100, height: 30)
         state.screens = [.layers(LayerScreen(request: LayerRequest(target: .image(id: "x", name: "x")), quitOnClose: true))]
-        let (_, effects) = Reducer.reduce(state, .char("q"), StoreSnapshot(), layers: LayerModel())
-        XCTAssertEqual(effects, [.closeLayers, .quit])
+        let (_, effects) = Reducer.reduce(state, .char("q"), StoreSnapshot(), models: .holding(layer: LayerModel()))
+        XCTAssertEqual(effects, [.quit])
     }
 
     func testTheStackListsLayersAndMetadataStepsWithSizesSharingAndAge() {
@@ -189,7 +190,7 @@ final class LayerScreenTests: XCTestCase {
         model.ingest(metadata: image().image.metadata)
         model.ingest(progress: LoadProgress(layersDone: 1, layersTotal: 3, bytesRead: 40_000, bytesTotal: 102_730, origin: .export))
         var state = UIState(width: 120, height: 30)
-        state.screens = [.layers(LayerScreen(request: LayerRequest(target: .image(id: "x", name: "demo/app:1"))))]
+        state.screens = [.layers(LayerScreen(request: LayerRequest(target: .image(id: "x", name: "demo/app:1")), session: .test))]
         let lines = draw(state, model)
         XCTAssertTrue(lines[3].contains("RUN make install"), lines[3])
         XCTAssertTrue(lines.contains { $0.contains("reading files: 1/3 layers · 40 kB of ~103 kB from the image export") },
@@ -204,7 +205,7 @@ final class LayerScreenTests: XCTestCase {
         var (state, model) = opened(width: 120, height: 30)
         var effects: [Effect] = []
         state = press([.char("j"), .char("j")], state, model, effects: &effects)
-        let lines = Renderer.render(StoreSnapshot(), state, now: now, layers: model).buffer.plainLines()
+        let lines = Renderer.render(StoreSnapshot(), state, now: now, models: .holding(layer: model)).buffer.plainLines()
         let stackLine = lines.first { $0.hasPrefix("  2 ") } ?? ""
         XCTAssertFalse(stackLine.contains("chmod +x /app/new.bin"), "cut in the stack at 120 columns: \(stackLine)")
         XCTAssertTrue(lines.contains { $0.hasPrefix(" Layer 2 · 50 kB · made About an hour ago") }, lines.joined(separator: "\n"))
@@ -217,7 +218,7 @@ final class LayerScreenTests: XCTestCase {
             var (state, model) = opened(width: width, height: height)
             var effects: [Effect] = []
             state = press([.char("j"), .char("j")], state, model, effects: &effects)
-            Snapshots.assert(Renderer.render(StoreSnapshot(), state, now: now, layers: model).buffer, "layers-\(width)x\(height)")
+            Snapshots.assert(Renderer.render(StoreSnapshot(), state, now: now, models: .holding(layer: model)).buffer, "layers-\(width)x\(height)")
         }
     }
 
@@ -228,7 +229,7 @@ final class LayerScreenTests: XCTestCase {
         state = press([.char("/"), .char("a"), .char("b"), .char(" "), .char("c"), .char("d"), .ctrl("w"), .left, .left,
                        .char("x"), .ctrl("k"), .ctrl("a"), .char("z")], state, model, effects: &effects)
         XCTAssertEqual(state.top(LayerScreen.self)?.filter, "zax")
-        let status = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), layers: model).buffer.plainLines()[28]
+        let status = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(layer: model)).buffer.plainLines()[28]
         XCTAssertTrue(status.hasPrefix("/z▏ax"), status)
         state = press([.escape, .char("/"), .char("a"), .char("p"), .char("p"), .enter, .char("/"), .up], state, model,
                       effects: &effects)

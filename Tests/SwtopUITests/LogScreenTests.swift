@@ -23,7 +23,7 @@ final class LogScreenTests: XCTestCase {
 
     func logState(_ model: LogModel, width: Int = 80, height: Int = 24) -> UIState {
         var state = UIState(width: width, height: height)
-        state.screens = [.logs(LogScreen(sources: model.sources, tail: 1000))]
+        state.screens = [.logs(LogScreen(sources: model.sources, tail: 1000, session: .test))]
         return state
     }
 
@@ -37,7 +37,7 @@ final class LogScreenTests: XCTestCase {
         var state = state
         for key in keys {
             if let s = state.top(LogScreen.self) { model.sync(s) }
-            let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), logs: model)
+            let (next, more) = Reducer.reduce(state, key, StoreSnapshot(), models: .holding(model))
             state = next
             effects += more
         }
@@ -46,7 +46,7 @@ final class LogScreenTests: XCTestCase {
 
     func draw(_ state: UIState, _ model: LogModel) -> [String] {
         if let s = state.top(LogScreen.self) { model.sync(s) }
-        return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer.plainLines()
+        return Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(model)).buffer.plainLines()
     }
 
     func testLOpensTheSelectedContainersLogAndEscReturnsToTheDashboardAsItWas() throws {
@@ -59,11 +59,12 @@ final class LogScreenTests: XCTestCase {
         state.scroll[.containers] = 2
         let (opened, effects) = Reducer.reduce(state, .char("l"), snapshot)
         XCTAssertEqual(opened.screens.count, 1)
-        let request = LogRequest(purpose: .screen, sources: [LogSession.Source(id: running.id, name: "swtop-running")],
-                                 options: LogSession.Options(tail: 1000))
-        XCTAssertEqual(effects, [.openLogs(request)])
-        let (back, closing) = Reducer.reduce(opened, .escape, snapshot, logs: model(3))
-        XCTAssertEqual(closing, [.closeLogs(.screen)])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .logs([LogSession.Source(id: running.id, name: "swtop-running")],
+                                                                  LogSession.Options(tail: 1000)))])
+        XCTAssertEqual(opened.heldSessions, [SessionID(1)])
+        let (back, closing) = Reducer.reduce(opened, .escape, snapshot, models: .holding(model(3)))
+        XCTAssertEqual(closing, [])
+        XCTAssertEqual(back.heldSessions, [], "the lines are let go: the registry closes the session")
         XCTAssertTrue(back.screens.isEmpty)
         XCTAssertEqual(back.selection, state.selection)
         XCTAssertEqual(back.filter, state.filter)
@@ -78,8 +79,8 @@ final class LogScreenTests: XCTestCase {
         let two = snapshot.containers.filter { $0.state == .running }.prefix(2)
         state.marked = Set(two.map(\.id))
         let (opened, effects) = Reducer.reduce(state, .char("l"), snapshot)
-        guard case let .openLogs(request)? = effects.first else { return XCTFail("no openLogs: \(effects)") }
-        XCTAssertEqual(Set(request.sources.map(\.id)), Set(two.map(\.id)))
+        guard case let .openSession(_, .logs(sources, _))? = effects.first else { return XCTFail("no log session: \(effects)") }
+        XCTAssertEqual(Set(sources.map(\.id)), Set(two.map(\.id)))
         XCTAssertEqual(screen(opened).sources.count, 2)
     }
 
@@ -151,10 +152,10 @@ final class LogScreenTests: XCTestCase {
         let state = logState(model)
         model.sync(screen(state))
         let now = Date(timeIntervalSince1970: Double(t0 / 1_000_000_000) + 11 + 42)
-        let lines = Renderer.render(StoreSnapshot(), state, now: now, logs: model).buffer.plainLines()
+        let lines = Renderer.render(StoreSnapshot(), state, now: now, models: .holding(model)).buffer.plainLines()
         XCTAssertTrue(lines[22].hasPrefix("● following, behind a flood: newest line shown is 42 s old"), lines[22])
         model.ingest(LogSession.News(entries: [entry(12)], states: [.following], behind: false))
-        XCTAssertTrue(Renderer.render(StoreSnapshot(), state, now: now, logs: model).buffer.plainLines()[22].hasPrefix("● following "))
+        XCTAssertTrue(Renderer.render(StoreSnapshot(), state, now: now, models: .holding(model)).buffer.plainLines()[22].hasPrefix("● following "))
     }
 
     func testSearchHighlightsAndNMovesThroughTheMatches() {
@@ -176,7 +177,7 @@ final class LogScreenTests: XCTestCase {
         lines = draw(state, model)
         XCTAssertTrue(lines[22].contains("“line 9” 11/11 matches"), lines[22])
         // The match itself is drawn highlighted.
-        let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer
+        let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(model)).buffer
         let row = lines.firstIndex(of: " line 99")!
         XCTAssertEqual(frame[1, row].style.role, .selected)
         XCTAssertEqual(frame[1, row].character, "l")
@@ -217,10 +218,10 @@ final class LogScreenTests: XCTestCase {
         XCTAssertEqual(screen(state).prompt, .save("web.log", isDefault: true))
         XCTAssertTrue(draw(state, model)[22].hasPrefix("save to: web.log▏"))
         state = press([.enter], state, model, effects: &effects)
-        XCTAssertEqual(effects, [.saveLogs(path: "web.log", pickFreeName: true, timestamps: false)])
+        XCTAssertEqual(effects, [.saveLogs(.test, path: "web.log", pickFreeName: true, timestamps: false)])
         effects = []
         state = press([.char("t"), .char("s"), .ctrl("u")] + "/tmp/x.log".map { Key.char($0) } + [.enter], state, model, effects: &effects)
-        XCTAssertEqual(effects, [.saveLogs(path: "/tmp/x.log", pickFreeName: false, timestamps: true)])
+        XCTAssertEqual(effects, [.saveLogs(.test, path: "/tmp/x.log", pickFreeName: false, timestamps: true)])
     }
 
     func testSinceChoiceReopensTheSession() {
@@ -229,9 +230,10 @@ final class LogScreenTests: XCTestCase {
         let state = press([.char("S"), .char("S")], logState(model), model, effects: &effects)
         XCTAssertEqual(screen(state).since, .hour)
         XCTAssertEqual(effects.count, 2)
-        guard case let .openLogs(request)? = effects.last else { return XCTFail("\(effects)") }
-        XCTAssertNil(request.options.tail)
-        XCTAssertEqual(request.options.sinceSecondsAgo, 3600)
+        guard case let .openSession(id, .logs(_, options))? = effects.last else { return XCTFail("\(effects)") }
+        XCTAssertNil(options.tail)
+        XCTAssertEqual(options.sinceSecondsAgo, 3600)
+        XCTAssertEqual(state.heldSessions, [id], "the view holds the new session only; the old one is closed")
     }
 
     func testHostileBytesNeverReachTheCells() {
@@ -243,7 +245,7 @@ final class LogScreenTests: XCTestCase {
         model.ingest(LogSession.News(entries: hostile.enumerated().map { entry($0.offset, $0.element) }, states: [.following]))
         let state = logState(model)
         model.sync(screen(state))
-        let buffer = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model).buffer
+        let buffer = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(model)).buffer
         for cell in buffer.cells {
             for scalar in cell.character.unicodeScalars {
                 XCTAssertFalse(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value),
@@ -271,7 +273,7 @@ final class LogScreenTests: XCTestCase {
             s.query = "query 2"
             state.screens = [.logs(s)]
             model.sync(s)
-            let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), logs: model)
+            let frame = Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: .holding(model))
             Snapshots.assert(frame.buffer, "logs-merged-\(width)x\(height)")
         }
     }
@@ -306,6 +308,6 @@ final class LogScreenTests: XCTestCase {
         state = press([.char("s"), .ctrl("u")] + editing, state, model, effects: &effects)
         XCTAssertTrue(draw(state, model)[22].hasPrefix("save to: z▏ax"), draw(state, model)[22])
         _ = press([.enter], state, model, effects: &effects)
-        XCTAssertEqual(effects, [.saveLogs(path: "zax", pickFreeName: false, timestamps: screen(state).timestamps)])
+        XCTAssertEqual(effects, [.saveLogs(.test, path: "zax", pickFreeName: false, timestamps: screen(state).timestamps)])
     }
 }

@@ -283,7 +283,7 @@ final class ReducerTests: XCTestCase {
         state.readOnly = true
         XCTAssertTrue(hints(state).contains("Enter details"), hints(state))
         let (opened, openEffects) = press([.enter], state)
-        guard case let .openLayers(request)? = openEffects.first, case let .image(id, _) = request.target,
+        guard case let .openSession(_, .layers(request))? = openEffects.first, case let .image(id, _) = request.target,
               opened.top(LayerScreen.self) != nil else {
             return XCTFail("Enter on an image should open its layers: \(openEffects)")
         }

@@ -31,7 +31,7 @@ final class SwarmScreenTests: XCTestCase {
 
     func state(_ kind: SwarmScreen.Kind, width: Int = 120, height: Int = 30, readOnly: Bool = false) throws -> UIState {
         var state = UIState(width: width, height: height, readOnly: readOnly)
-        state.screens = [.swarm(SwarmScreen(kind: kind, listing: try Self.listing()))]
+        state.screens = [.swarm(SwarmScreen(kind: kind, listing: try Self.listing(), session: SessionID(7)))]
         return state
     }
 
@@ -150,14 +150,16 @@ final class SwarmScreenTests: XCTestCase {
         let snapshot = try managerSnapshot()
         let (opened, effects) = Reducer.reduce(UIState(width: 120, height: 30), .char("S"), snapshot)
         XCTAssertEqual(swarmScreen(opened)?.kind, .services)
-        XCTAssertEqual(effects, [.openSwarm(engine: "")])
+        XCTAssertEqual(effects, [.openSession(SessionID(1), .swarm(engine: ""))])
         let (nodes, nodeEffects) = Reducer.reduce(opened, .char("N"), snapshot)
         XCTAssertEqual(swarmScreen(nodes)?.kind, .nodes)
         XCTAssertEqual(nodes.screens.count, 1, "N on Services switches screens, Esc goes back to the dashboard")
         XCTAssertEqual(nodeEffects, [])
+        XCTAssertEqual(nodes.heldSessions, [SessionID(1)], "the list goes on from the same session")
         let (closed, closeEffects) = Reducer.reduce(nodes, .escape, snapshot)
         XCTAssertEqual(closed.screens, [])
-        XCTAssertEqual(closeEffects, [.closeSwarm])
+        XCTAssertEqual(closeEffects, [])
+        XCTAssertEqual(closed.heldSessions, [], "no swarm screen holds the session: the registry closes it")
     }
 
     func testEnterShowsTheTasksAndEscGoesBackWithoutClosingTheSession() throws {
@@ -172,6 +174,8 @@ final class SwarmScreenTests: XCTestCase {
         let (back, backEffects) = try press(tasks, [.escape])
         XCTAssertEqual(swarmScreen(back)?.kind, .services)
         XCTAssertEqual(backEffects, [], "the services screen is still open: its session stays")
+        XCTAssertEqual(tasks.heldSessions, [SessionID(7)], "the tasks screen reads the services screen's session")
+        XCTAssertEqual(back.heldSessions, [SessionID(7)])
     }
 
     func testScaleKeysAskFirstThenSendTheNewCount() throws {
@@ -180,16 +184,16 @@ final class SwarmScreenTests: XCTestCase {
         let (asking, none) = try press(start, [.char("+")])
         XCTAssertEqual(none, [])
         XCTAssertTrue(try text(asking).contains("Scale web to 3 replicas?"))
-        XCTAssertEqual(try press(asking, [.char("y")]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 3))])
+        XCTAssertEqual(try press(asking, [.char("y")]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 3), engine: "", refresh: SessionID(7))])
         let (cancelled, cancelEffects) = try press(asking, [.char("n")])
         XCTAssertEqual(cancelEffects, [])
         XCTAssertEqual(cancelled.notice?.text, "cancelled: nothing sent")
-        XCTAssertEqual(try press(start, [.char("-"), .char("y")]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 1))])
+        XCTAssertEqual(try press(start, [.char("-"), .char("y")]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 1), engine: "", refresh: SessionID(7))])
         let (typing, _) = try press(start, [.char("="), .char("1"), .char("2")])
         let typed = try text(typing)
         XCTAssertTrue(typed.contains("scale web to: 12"), typed)
         XCTAssertEqual(try press(typing, [.backspace, .enter, .char("y")]).1,
-                       [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 1))])
+                       [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 1), engine: "", refresh: SessionID(7))])
         let global = try press(try cursor(on: "agent", start), [.char("+")])
         XCTAssertEqual(global.1, [])
         XCTAssertEqual(global.0.notice?.text, "agent is a global service: only a replicated one scales")
@@ -200,7 +204,7 @@ final class SwarmScreenTests: XCTestCase {
         let start = try state(.nodes)
         let (asking, _) = try press(start, [.char("d")])
         XCTAssertTrue(try text(asking).contains("Drain vm?"))
-        XCTAssertEqual(try press(asking, [.char("y")]).1, [.swarm(.setAvailability(nodeID: node.ID, hostname: "vm", .drain))])
+        XCTAssertEqual(try press(asking, [.char("y")]).1, [.swarm(.setAvailability(nodeID: node.ID, hostname: "vm", .drain), engine: "", refresh: SessionID(7))])
         let (already, effects) = try press(start, [.char("a")])
         XCTAssertEqual(effects, [])
         XCTAssertEqual(already.notice?.text, "vm is already active")
@@ -228,8 +232,8 @@ final class SwarmScreenTests: XCTestCase {
         guard let screen = logs.top(LogScreen.self) else { return XCTFail("no log screen") }
         XCTAssertEqual(screen.sources, [LogSession.Source(service: web.ID, name: "web")])
         XCTAssertEqual(screen.sources.first?.kind, .service)
-        guard case let .openLogs(request)? = effects.first else { return XCTFail("no openLogs: \(effects)") }
-        XCTAssertEqual(request.sources.first?.kind, .service)
+        guard case let .openSession(_, .logs(sources, _))? = effects.first else { return XCTFail("no log session: \(effects)") }
+        XCTAssertEqual(sources.first?.kind, .service)
         let (back, _) = try press(logs, [.escape])
         XCTAssertEqual(swarmScreen(back)?.kind, .services, "Esc leaves the logs for the services")
     }
@@ -259,9 +263,9 @@ final class SwarmScreenTests: XCTestCase {
         XCTAssertTrue(shown.contains("scale web to: 234▏"), shown)
         let (asking, none) = try press(typing, [.enter])
         XCTAssertEqual(none, [])
-        XCTAssertEqual(asking.confirm?.effects, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234))])
+        XCTAssertEqual(asking.confirm?.effects, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234), engine: "", refresh: SessionID(7))])
         XCTAssertTrue(try text(asking).contains("Scale web to 234 replicas?"))
-        XCTAssertEqual(try press(asking, [.enter]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234))])
+        XCTAssertEqual(try press(asking, [.enter]).1, [.swarm(.scale(serviceID: web.ID, name: "web", replicas: 234), engine: "", refresh: SessionID(7))])
     }
 
     /// A click selects the service drawn under it; a double click shows that service's tasks, as Enter does.

@@ -23,6 +23,19 @@ public final class InMemoryEngine: EngineAPI {
         public var networks = "[]"
         /// `/containers/{id}/json` by id; a missing id answers 404.
         public var details: [String: String] = [:]
+        /// Inspect documents by `kind/id` (`container/abc`, `volume/data`); a missing one answers 404.
+        public var documents: [String: String] = [:]
+        /// Swarm lists; nil: not a swarm manager (503, as the engine says it).
+        public var services: String?
+        public var tasks = "[]"
+        public var nodes = "[]"
+        /// `/containers/{id}/top` by id, per `ps_args` ("" for none); a missing one answers 500 as an
+        /// engine whose `ps` refused the options does.
+        public var top: [String: [String: String]] = [:]
+        /// What an exec in a container prints (stream 1 stdout, 2 stderr) and its exit code; a container
+        /// without one answers 409 "is not running".
+        public var execs: [String: (output: [(stream: UInt8, text: String)], exitCode: Int)] = [:]
+        public var isPodman = false
 
         public init() {}
     }
@@ -260,8 +273,83 @@ public final class InMemoryEngine: EngineAPI {
     }
 
     public func tasks(services: [String]) async throws -> [SwarmTask] {
-        try await answer("tasks") { _ in [] }
+        try await answer("tasks") { answers in
+            try Self.manager(answers, "/tasks")
+            return try EnginePayload.list(SwarmTask.self, Array(answers.tasks.utf8), what: "/tasks")
+        }
     }
+
+    public func services(filters: [String: [String]]) async throws -> [SwarmService] {
+        try await answer("services") { answers in
+            try Self.manager(answers, "/services")
+            return try EnginePayload.list(SwarmService.self, Array((answers.services ?? "[]").utf8), what: "/services")
+        }
+    }
+
+    public func nodes() async throws -> [SwarmNode] {
+        try await answer("nodes") { answers in
+            try Self.manager(answers, "/nodes")
+            return try EnginePayload.list(SwarmNode.self, Array(answers.nodes.utf8), what: "/nodes")
+        }
+    }
+
+    private static func manager(_ answers: Answers, _ path: String) throws {
+        guard answers.services != nil else {
+            throw DockerError.api(status: 503, message: "This node is not a swarm manager. Use \"docker swarm init\" or "
+                                  + "\"docker swarm join\" to connect this node to swarm and try again.", path: path)
+        }
+    }
+
+    public func scaleService(_ id: String, replicas: UInt64) async throws {
+        try await answer("scale") { try Self.manager($0, "/services/\(id)/update") }
+        state.withLock { $0.performed.append("scale \(id) \(replicas)") }
+    }
+
+    public func setNodeAvailability(_ id: String, _ availability: NodeAvailability) async throws {
+        try await answer("node-update") { try Self.manager($0, "/nodes/\(id)/update") }
+        state.withLock { $0.performed.append("availability \(id) \(availability.rawValue)") }
+    }
+
+    public func inspectRaw(_ kind: InspectKind, _ id: String) async throws -> [UInt8] {
+        try await answer("inspect-raw") { answers in
+            guard let json = answers.documents["\(kind.rawValue)/\(id)"] else {
+                throw DockerError.api(status: 404, message: "No such \(kind.rawValue): \(id)", path: "/\(kind.rawValue)s/\(id)/json")
+            }
+            return Array(json.utf8)
+        }
+    }
+
+    public func top(_ container: String, psArgs: String?) async throws -> ProcessList {
+        try await answer("top") { answers in
+            guard let json = answers.top[container]?[psArgs ?? ""] else {
+                throw DockerError.api(status: 500, message: "ps: unknown option", path: "/containers/\(container)/top")
+            }
+            return try EnginePayload.object(ProcessList.self, Array(json.utf8), what: "/containers/\(container)/top")
+        }
+    }
+
+    public func createExec(_ container: String, _ spec: ExecSpec) async throws -> String {
+        try await answer("exec-create") { answers in
+            guard answers.execs[container] != nil else {
+                throw DockerError.api(status: 409, message: "Container \(container) is not running", path: "/containers/\(container)/exec")
+            }
+            return container
+        }
+    }
+
+    public func runExec(_ id: String, tty: Bool, input: AsyncStream<SessionInput>,
+                        output: @escaping @Sendable (LogStream, [UInt8]) -> Void) async throws -> SessionEnd {
+        let script = try await answer("exec-start") { answers in
+            guard let script = answers.execs[id] else {
+                throw DockerError.api(status: 404, message: "No such exec instance: \(id)", path: "/exec/\(id)/start")
+            }
+            return script
+        }
+        for (stream, text) in script.output { output(stream == 2 ? .stderr : .stdout, Array(text.utf8)) }
+        return .exited(script.exitCode)
+    }
+
+    public var isPodman: Bool { state.withLock { $0.answers.isPodman } }
 
     public func lostConnectionReason() async -> String? {
         state.withLock { $0.reachable ? nil : $0.unreachableReason }

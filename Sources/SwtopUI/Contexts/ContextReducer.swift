@@ -4,10 +4,14 @@ import TermCanvas
 /// Keys of the context picker (`C`).
 enum ContextReducer {
     /// `C` on the dashboard: the picker opens empty; the app reads the contexts and fills it.
-    static func open(_ state: UIState) -> (UIState, [Effect]) {
+    static func open(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        state.screens.append(.contexts(ContextScreen()))
-        return (state, [.openContexts])
+        var screen = ContextScreen()
+        let id = state.newSession()
+        screen.session = id
+        state.screens.append(.contexts(screen))
+        let watched = snapshot.members.isEmpty ? [snapshot.endpoint] : snapshot.members.map(\.endpoint)
+        return (state, [.openSession(id, .contexts(watched: watched))])
     }
 
     static func reduce(_ state: UIState, _ screen: ContextScreen, _ key: Key) -> (UIState, [Effect]) {
@@ -53,6 +57,16 @@ extension ContextScreen: StackScreen {
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         ContextView.draw(&frame.buffer, state, self)
+    }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        switch news {
+        case let .contexts(entries, problem): load(entries, error: problem)
+        case let .failed(message): error = message
+        default: break
+        }
     }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {

@@ -31,6 +31,8 @@ public struct ContextScreen: Sendable, Equatable {
     public var scroll = 0
     /// Names marked with Space, in the order they were marked.
     public var marked: [String] = []
+    /// The session reading the contexts.
+    public var session: SessionID?
 
     public init(entries: [ContextEntry]? = nil, error: String? = nil) {
         self.entries = entries

@@ -30,8 +30,10 @@ enum ExecReducer {
         case .runCommand:
             state.prompt = Prompt(purpose: .run, target: target, values: state.promptHistory[.run]?.last ?? [])
         case .processes:
-            state.screens.append(.processes(ProcessScreen(target: target)))
-            return (state, [.openProcesses(target)])
+            var screen = ProcessScreen(target: target)
+            screen.session = state.newSession()
+            state.screens.append(.processes(screen))
+            return (state, [.openSession(screen.session!, .processes(target))])
         default:
             break
         }
@@ -70,9 +72,11 @@ enum ExecReducer {
                                                           user: values[1].isEmpty ? nil : values[1]))
                 return (state, [.handOver(request)])
             case .run:
-                let request = RunRequest(target: prompt.target, commandLine: values[0])
-                state.screens.append(.run(RunScreen(request: request)))
-                return (state, [.openRun(request)])
+                var screen = RunScreen(request: RunRequest(target: prompt.target, commandLine: values[0]))
+                let id = state.newSession()
+                screen.session = id
+                state.screens.append(.run(screen))
+                return (state, [.openSession(id, .run(screen.request))])
             }
         }
         guard typed == .other else {
@@ -109,11 +113,13 @@ enum ExecReducer {
         switch binding.command {
         case .runBack:
             state.screens.removeLast()
-            return (state, [.closeRun])
+            return (state, [])
         case .runAgain:
-            let request = screen.request
-            state.screens[state.screens.count - 1] = .run(RunScreen(request: request))
-            return (state, [.openRun(request)])
+            var again = RunScreen(request: screen.request)
+            let id = state.newSession()
+            again.session = id
+            state.screens[state.screens.count - 1] = .run(again)
+            return (state, [.openSession(id, .run(again.request))])
         case .moveDown: screen.scroll += 1
         case .moveUp: screen.scroll -= 1
         case .pageDown: screen.scroll += page
@@ -139,7 +145,7 @@ enum ExecReducer {
         switch binding.command {
         case .processesBack:
             state.screens.removeLast()
-            return (state, [.closeProcesses])
+            return (state, [])
         case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
         default: break
@@ -195,6 +201,17 @@ extension RunScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         RunView.draw(&frame.buffer, state, self)
     }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        switch news {
+        case let .output(stream, bytes): append(stream, bytes)
+        case let .ended(code, error): finish(exitCode: code, error: error)
+        case let .failed(message): finish(exitCode: nil, error: message)
+        default: break
+        }
+    }
 }
 
 extension ProcessScreen: StackScreen {
@@ -206,6 +223,20 @@ extension ProcessScreen: StackScreen {
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         ProcessView.draw(&frame.buffer, state, self)
+    }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        switch news {
+        case let .processes(list, containerPIDs):
+            self.list = list
+            self.containerPIDs = containerPIDs
+            error = nil
+            updates += 1
+        case let .failed(message): error = message
+        default: break
+        }
     }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {

@@ -44,6 +44,8 @@ public struct RunLine: Sendable, Equatable {
 /// The `x` pane: the command's output as it comes, then how it ended.
 public struct RunScreen: Sendable, Equatable {
     public var request: RunRequest
+    /// The session running the command.
+    public var session: SessionID?
     /// A deque: past `maxLines` the oldest line goes at the cost of one, not of moving 10,000.
     public var lines: Deque<RunLine> = []
     /// Bytes of a line not yet ended, per stream.
@@ -100,6 +102,8 @@ public struct RunScreen: Sendable, Equatable {
 /// The `T` view: the container's processes, asked for again every few seconds while open.
 public struct ProcessScreen: Sendable, Equatable {
     public var target: Target
+    /// The session asking for the list every 2 s.
+    public var session: SessionID?
     public var list: ProcessList?
     public var error: String?
     /// The PIDs are numbered inside the container (podman), not as the host numbers them.

@@ -29,7 +29,7 @@ enum InspectReducer {
                 break
             }
             state.screens.removeLast()
-            return (state, [.closeInspect])
+            return (state, [])
         case .moveDown: moveTo((row ?? -1) + 1)
         case .moveUp: moveTo((row ?? 1) - 1)
         case .pageDown: moveTo((row ?? 0) + page)
@@ -207,9 +207,12 @@ extension Reducer {
             state.notice = ActionResult(text: "nothing selected to inspect", isError: true)
             return (state, [])
         }
-        state.screens.append(.inspect(InspectScreen(request: request, secretNames: state.secretNames)))
+        var screen = InspectScreen(request: request, secretNames: state.secretNames)
+        let id = state.newSession()
+        screen.session = id
+        state.screens.append(.inspect(screen))
         state.showHelp = false
-        return (state, [.openInspect(request)])
+        return (state, [.openSession(id, .inspect(request))])
     }
 }
 
@@ -218,15 +221,27 @@ extension InspectScreen: StackScreen {
     public var isTyping: Bool { editingSearch }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
-        InspectReducer.reduce(state, self, key, context.inspect)
+        InspectReducer.reduce(state, self, key, context.models.inspect(session))
     }
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
-        InspectView.draw(&frame.buffer, state, self, context.inspect)
+        InspectView.draw(&frame.buffer, state, self, context.models.inspect(session))
+    }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    /// The document (or why there is none) goes into the view's model.
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        let model = models.inspect(id) ?? models.add(InspectModel(), for: id)
+        switch news {
+        case let .document(document): model.ingest(document: document)
+        case let .failed(message): model.ingest(error: message)
+        default: break
+        }
     }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
-        guard let model = context.inspect, model.loaded, let cursor = model.rowIndex(of: self.cursor, self) else { return nil }
+        guard let model = context.models.inspect(session), model.loaded, let cursor = model.rowIndex(of: self.cursor, self) else { return nil }
         let tree = InspectLayout.parts(state.width, state.height).tree
         return ListWindow.row(at: y, firstY: tree.y, visible: tree.height, top: scroll, count: model.rows(self).count)
             .map { ($0, cursor) }

@@ -40,6 +40,8 @@ public struct InspectScreen: Sendable, Equatable {
     public enum FoldAll: Sendable, Equatable { case open, closed }
 
     public var request: InspectRequest
+    /// The session that fetches the document (its model holds it).
+    public var session: SessionID?
     /// Names that make an env entry or a label a secret (`SecretNames`).
     public var secretNames: [String]
     /// nil: the default folds (see `InspectModel.openByDefault`); else every fold open or closed (`z`).
@@ -57,9 +59,10 @@ public struct InspectScreen: Sendable, Equatable {
     /// The node the cursor was on when `/` was pressed: typing searches from there.
     public var searchOrigin: Int?
 
-    public init(request: InspectRequest, secretNames: [String] = SecretNames.defaults) {
+    public init(request: InspectRequest, secretNames: [String] = SecretNames.defaults, session: SessionID? = nil) {
         self.request = request
         self.secretNames = secretNames
+        self.session = session
     }
 }
 

@@ -8,14 +8,13 @@ import TermCanvas
 enum MouseInput {
     static let wheelRows = 3
 
-    static func reduce(_ state: UIState, _ event: MouseEvent, _ snapshot: StoreSnapshot, logs: LogModel?, layers: LayerModel?,
-                       inspect: InspectModel?) -> (UIState, [Effect]) {
+    static func reduce(_ state: UIState, _ event: MouseEvent, _ snapshot: StoreSnapshot, _ models: SessionModels) -> (UIState, [Effect]) {
         guard state.mouse else { return (state, []) }
         func keys(_ key: Key, times: Int) -> (UIState, [Effect]) {
             var state = state
             var effects: [Effect] = []
             for _ in 0..<times {
-                let (next, more) = Reducer.reduce(state, key, snapshot, logs: logs, layers: layers, inspect: inspect)
+                let (next, more) = Reducer.reduceKey(state, key, snapshot, models)
                 state = next
                 effects += more
             }
@@ -33,13 +32,13 @@ enum MouseInput {
                   !state.editingFilter else { return (state, []) }
             guard let top = state.screens.last else { return click(state, event, snapshot) }
             // A screen's list: its own down/up keys to the row clicked, then Enter for a double click.
-            let context = ScreenContext(snapshot, logs: logs, layers: layers, inspect: inspect)
+            let context = ScreenContext(snapshot, models: models)
             guard !top.base.isTyping, let (row, cursor) = top.base.clickTarget(y: event.y, state, context) else { return (state, []) }
             let command: Command = row > cursor ? .moveDown : .moveUp
             guard let key = state.bindings.first(where: { $0.command == command })?.keys.first else { return (state, []) }
             var (next, effects) = keys(key, times: abs(row - cursor))
             if case .doubleClick = event.action {
-                let (opened, more) = Reducer.reduce(next, .enter, snapshot, logs: logs, layers: layers, inspect: inspect)
+                let (opened, more) = Reducer.reduceKey(next, .enter, snapshot, models)
                 next = opened
                 effects += more
             }

@@ -33,7 +33,7 @@ enum LayerReducer {
                 break
             }
             state.screens.removeLast()
-            return (state, screen.quitOnClose ? [.closeLayers, .quit] : [.closeLayers])
+            return (state, screen.quitOnClose ? [.quit] : [])
         case .layerFocus:
             screen.focus = screen.focus == .stack ? .tree : .stack
         case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
@@ -164,11 +164,35 @@ extension LayerScreen: StackScreen {
     public var isTyping: Bool { editingFilter }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
-        LayerReducer.reduce(state, self, key, context.layers)
+        LayerReducer.reduce(state, self, key, context.models.layer(session))
     }
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
-        LayerView.draw(&frame.buffer, state, self, context.layers, now: context.now)
+        LayerView.draw(&frame.buffer, state, self, context.models.layer(session), now: context.now)
+    }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    /// Metadata, progress, sharing, the analysis (or why it failed) go into the view's model.
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        let model = models.layer(id) ?? models.add(LayerModel(), for: id)
+        switch news {
+        case let .layerMetadata(metadata): model.ingest(metadata: metadata)
+        case let .layerProgress(progress): model.ingest(progress: progress)
+        case let .layerSharing(sharing): model.ingest(sharing: sharing)
+        case let .layerAnalysis(analysis): model.ingest(analysis: analysis)
+        case let .failed(message): model.ingest(error: message)
+        default: break
+        }
+    }
+
+    /// Puts a layer view over the others, its session under a fresh id; the effect starts that session.
+    public static func open(_ screen: LayerScreen, _ state: inout UIState) -> Effect {
+        var screen = screen
+        let id = state.newSession()
+        screen.session = id
+        state.screens.append(.layers(screen))
+        return .openSession(id, .layers(screen.request))
     }
 }
 

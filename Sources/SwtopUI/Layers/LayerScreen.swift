@@ -38,6 +38,8 @@ public enum LayerFocus: Sendable, Hashable {
 /// The layer view's state (the layers and trees live in `LayerModel`, beside it).
 public struct LayerScreen: Sendable, Equatable {
     public var request: LayerRequest
+    /// The session that loads the layers (its model holds them).
+    public var session: SessionID?
     /// Index into the layers (0 = base).
     public var layer = 0
     public var focus: LayerFocus = .stack
@@ -59,9 +61,10 @@ public struct LayerScreen: Sendable, Equatable {
     /// Closing this screen quits swtop (`swtop layers IMAGE --tui`).
     public var quitOnClose = false
 
-    public init(request: LayerRequest, quitOnClose: Bool = false) {
+    public init(request: LayerRequest, quitOnClose: Bool = false, session: SessionID? = nil) {
         self.request = request
         self.quitOnClose = quitOnClose
+        self.session = session
     }
 
     public func isOpen(_ path: String) -> Bool {

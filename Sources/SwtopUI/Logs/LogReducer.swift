@@ -23,7 +23,7 @@ enum LogReducer {
                 screen.currentMatch = nil
             } else {
                 state.screens.removeLast()
-                return (state, [.closeLogs(.screen)])
+                return (state, [])
             }
         case .moveUp: move(&screen, by: -1, model, state)
         case .moveDown: move(&screen, by: 1, model, state)
@@ -79,7 +79,10 @@ enum LogReducer {
             screen.follow = true
             screen.currentMatch = nil
             state.notice = ActionResult(text: "since: \(screen.since.label(tail: screen.tail))", isError: false)
-            effects = [.openLogs(LogRequest(purpose: .screen, sources: screen.sources, options: screen.sessionOptions))]
+            // A new session from that moment on; the old one (no screen holds it) is closed.
+            let id = state.newSession()
+            screen.session = id
+            effects = [.openSession(id, .logs(screen.sources, screen.sessionOptions))]
         case .logSave:
             screen.prompt = .save(defaultFileName(screen), isDefault: true)
         default:
@@ -162,7 +165,7 @@ enum LogReducer {
                 if text.isEmpty {
                     state.notice = ActionResult(text: "save cancelled: no file name", isError: true)
                 } else {
-                    effects = [.saveLogs(path: text, pickFreeName: isDefault, timestamps: screen.timestamps)]
+                    effects = screen.session.map { [.saveLogs($0, path: text, pickFreeName: isDefault, timestamps: screen.timestamps)] } ?? []
                 }
             case .cancel:
                 screen.prompt = nil
@@ -183,11 +186,32 @@ extension LogScreen: StackScreen {
     public var isTyping: Bool { prompt != nil }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
-        LogReducer.reduce(state, self, key, context.logs)
+        LogReducer.reduce(state, self, key, context.models.log(session))
     }
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
-        LogView.draw(&frame.buffer, context.snapshot, state, self, context.logs, now: context.now)
+        LogView.draw(&frame.buffer, context.snapshot, state, self, context.models.log(session), now: context.now)
+    }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    /// The lines go into the view's model (made with the first batch), its indexes brought to the view's search.
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        guard case let .logs(batch) = news else { return }
+        let model = models.log(id) ?? models.add(LogModel(sources: sources, maxLines: state.logLines, maxBytes: state.logBytes), for: id)
+        model.ingest(batch)
+        model.sync(self)
+    }
+
+    public func settle(_ models: SessionModels) { models.log(session)?.sync(self) }
+
+    /// Puts a log view over the others, its session under a fresh id; the effect starts that session.
+    public static func open(_ screen: LogScreen, _ state: inout UIState) -> Effect {
+        var screen = screen
+        let id = state.newSession()
+        screen.session = id
+        state.screens.append(.logs(screen))
+        return .openSession(id, .logs(screen.sources, screen.sessionOptions))
     }
 }
 

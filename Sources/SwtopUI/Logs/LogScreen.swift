@@ -51,6 +51,8 @@ public struct LogScreen: Sendable, Equatable {
     }
 
     public var sources: [LogSession.Source]
+    /// The session that reads the lines (its model holds them).
+    public var session: SessionID?
     /// Following: the newest lines at the bottom. Paused: `top` is the first line shown.
     public var follow = true
     public var top = 0
@@ -70,9 +72,10 @@ public struct LogScreen: Sendable, Equatable {
     /// The match `n`/`N` went to (a line position), highlighted as current.
     public var currentMatch: Int?
 
-    public init(sources: [LogSession.Source], tail: Int) {
+    public init(sources: [LogSession.Source], tail: Int, session: SessionID? = nil) {
         self.sources = sources
         self.tail = tail
+        self.session = session
     }
 
     public var title: String {

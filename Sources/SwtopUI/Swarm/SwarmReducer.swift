@@ -42,9 +42,12 @@ enum SwarmReducer {
         if !open { state.screens.removeAll { $0.base is SwarmScreen } }
         state.swarmEngine = engine
         let listing = state.screens.lazy.compactMap { $0.screen(SwarmScreen.self)?.listing }.last
-        state.screens.append(.swarm(SwarmScreen(kind: kind, listing: listing)))
+        // The swarm screens on the stack share one session.
+        let held = state.screens.lazy.compactMap { $0.screen(SwarmScreen.self)?.session }.last
+        let session = held ?? state.newSession()
+        state.screens.append(.swarm(SwarmScreen(kind: kind, listing: listing, session: session)))
         state.showHelp = false
-        return (state, open ? [] : [.openSwarm(engine: engine)])
+        return (state, held != nil ? [] : [.openSession(session, .swarm(engine: engine))])
     }
 
     static func reduce(_ state: UIState, _ screen: SwarmScreen, _ key: Key) -> (UIState, [Effect]) {
@@ -57,19 +60,18 @@ enum SwarmReducer {
         switch binding.command {
         case .swarmBack:
             state.screens.removeLast()
-            let stillOpen = state.isOpen(SwarmScreen.self)
-            return (state, stillOpen ? [] : [.closeSwarm])
+            return (state, [])
         case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom:
             screen.cursor = ListCursor.moved(screen.cursor, binding.command, count: count, page: page)
         case .swarmTasks:
             guard let service = screen.selectedService else { return noSelection(state, "service") }
             state.screens.append(.swarm(SwarmScreen(kind: .tasks(serviceID: service.ID, name: service.name),
-                                                    listing: screen.listing)))
+                                                    listing: screen.listing, session: screen.session)))
             return (state, [])
         case .swarmNodes, .swarmServices:
             // From one list to the other: replace the top screen, so Esc goes back to the dashboard.
             let kind: SwarmScreen.Kind = binding.command == .swarmNodes ? .nodes : .services
-            state.screens[state.screens.count - 1] = .swarm(SwarmScreen(kind: kind, listing: screen.listing))
+            state.screens[state.screens.count - 1] = .swarm(SwarmScreen(kind: kind, listing: screen.listing, session: screen.session))
             return (state, [])
         case .swarmScaleUp, .swarmScaleDown, .swarmScaleTo:
             guard let service = screen.selectedService else { return noSelection(state, "service") }
@@ -80,13 +82,13 @@ enum SwarmReducer {
             }
             switch binding.command {
             case .swarmScaleUp:
-                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas + 1))
+                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas + 1), state, screen)
             case .swarmScaleDown:
                 guard replicas > 0 else {
                     state.notice = ActionResult(text: "\(service.name) already has 0 replicas", isError: true)
                     return (state, [])
                 }
-                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas - 1))
+                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas - 1), state, screen)
             default:
                 screen.scaleInput = ""
             }
@@ -100,10 +102,9 @@ enum SwarmReducer {
                 return noSelection(state, "service")
             }
             let sources = [LogSession.Source(service: target.id, name: target.name, engine: state.swarmEngine)]
-            let logs = LogScreen(sources: sources, tail: state.logTail)
             state.screens[state.screens.count - 1] = .swarm(screen)
-            state.screens.append(.logs(logs))
-            return (state, [.openLogs(LogRequest(purpose: .screen, sources: sources, options: logs.sessionOptions))])
+            let open = LogScreen.open(LogScreen(sources: sources, tail: state.logTail), &state)
+            return (state, [open])
         case .swarmDrain, .swarmActivate:
             guard let node = screen.selectedNode else { return noSelection(state, "node") }
             let wanted: NodeAvailability = binding.command == .swarmDrain ? .drain : .active
@@ -111,7 +112,7 @@ enum SwarmReducer {
                 state.notice = ActionResult(text: "\(node.hostname) is already \(wanted.rawValue)", isError: false)
                 return (state, [])
             }
-            state.confirm = confirmation(.setAvailability(nodeID: node.ID, hostname: node.hostname, wanted))
+            state.confirm = confirmation(.setAvailability(nodeID: node.ID, hostname: node.hostname, wanted), state, screen)
         default:
             break
         }
@@ -132,7 +133,7 @@ enum SwarmReducer {
         case .submit:
             screen.scaleInput = nil
             if let service = screen.selectedService, let replicas = UInt64(text), replicas <= 10_000 {
-                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas))
+                state.confirm = confirmation(.scale(serviceID: service.ID, name: service.name, replicas: replicas), state, screen)
             } else {
                 state.notice = ActionResult(text: "scale: type a number of replicas (0–10000)", isError: true)
             }
@@ -146,8 +147,8 @@ enum SwarmReducer {
     }
 
     /// A swarm change waits for the one confirmation; a yes sends it to the swarm session.
-    static func confirmation(_ action: SwarmAction) -> Confirmation {
-        Confirmation(question: action.question, effects: [.swarm(action)])
+    static func confirmation(_ action: SwarmAction, _ state: UIState, _ screen: SwarmScreen) -> Confirmation {
+        Confirmation(question: action.question, effects: [.swarm(action, engine: state.swarmEngine, refresh: screen.session)])
     }
 
     static func noSelection(_ state: UIState, _ what: String) -> (UIState, [Effect]) {
@@ -174,6 +175,20 @@ extension SwarmScreen: StackScreen {
 
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         SwarmView.draw(&frame.buffer, state, self, now: context.now)
+    }
+
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+
+    /// Every swarm screen on the stack holds the same session: each takes the new listing.
+    public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
+        switch news {
+        case let .swarm(listing):
+            self.listing = listing
+            error = nil
+        case let .failed(message): error = message
+        default: return
+        }
+        cursor = min(cursor, max(0, rowCount - 1))
     }
 
     /// The table below the title and its header row, scrolled as the view scrolls it.

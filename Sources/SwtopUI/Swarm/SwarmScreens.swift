@@ -66,10 +66,13 @@ public struct SwarmScreen: Sendable, Equatable {
     public var scroll = 0
     /// `=`: the replica count being typed.
     public var scaleInput: String?
+    /// The session listing services, tasks and nodes (shared by the swarm screens on the stack).
+    public var session: SessionID?
 
-    public init(kind: Kind, listing: SwarmListing? = nil) {
+    public init(kind: Kind, listing: SwarmListing? = nil, session: SessionID? = nil) {
         self.kind = kind
         self.listing = listing
+        self.session = session
     }
 
     public var rowCount: Int {

@@ -73,8 +73,8 @@ final class DashboardApp: Sendable {
     }
 
     /// The engine connection of the moment, for a session: nil while that engine is unreachable.
-    @Sendable func client(_ engine: String) async -> DockerClient? {
-        await store(engine)?.currentClient()
+    @Sendable func client(_ engine: String) async -> (any EngineAPI)? {
+        await store(engine)?.currentEngine()
     }
 
     func post(_ notice: ActionResult) {
@@ -84,17 +84,6 @@ final class DashboardApp: Sendable {
 
     func takeNotice() -> ActionResult? {
         notices.withLock { list in list.isEmpty ? nil : list.removeLast() }
-    }
-
-    /// A log session that reads through the store's connection and wakes the screen thread.
-    func makeLogSession(_ request: LogRequest) -> (LogSession, LogModel) {
-        let session = LogSession(sources: request.sources, options: request.options,
-                                 client: { [self] engine in await client(engine) },
-                                 wake: { [mailbox] in mailbox.wake() })
-        let small = request.purpose == .detail
-        let model = LogModel(sources: request.sources, maxLines: small ? 200 : logLimits.lines,
-                             maxBytes: small ? 1 << 20 : logLimits.bytes)
-        return (session, model)
     }
 
     func run() async -> Outcome {
@@ -181,10 +170,8 @@ final class DashboardApp: Sendable {
         case let .inspect(id, engine):
             guard let store = store(engine) else { return }
             Task { await store.requestDetails(id) }
-        case .quit, .suspend, .redraw, .openLogs, .closeLogs, .saveLogs, .openLayers, .closeLayers,
-             .handOver, .openRun, .closeRun, .openProcesses, .closeProcesses, .openInspect, .closeInspect, .copy,
-             .openSwarm, .closeSwarm, .swarm, .openContexts:
-            break
+        case .quit, .suspend, .redraw, .openSession, .saveLogs, .handOver, .copy, .swarm:
+            break  // the screen loop's
         case let .useContexts(names):
             useContexts(names)
         }

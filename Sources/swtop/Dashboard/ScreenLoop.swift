@@ -6,6 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import NCursesBackend
+import SwtopSessions
 import SwtopStore
 import SwtopUI
 import TermCanvas
@@ -39,22 +40,18 @@ struct ScreenLoop {
         state.mouse = app.look.mouse
         state.showStopped = !app.look.hideStopped
         if let sort = app.look.sort { state.sort[.containers] = sort }
+        state.logLines = app.logLimits.lines
+        state.logBytes = app.logLimits.bytes
         var snapshot = StoreSnapshot()
-        var logs = LogSessions(app: app)
-        defer { logs.closeAll() }
-        var layers = LayerSessions(app: app)
-        defer { layers.close() }
-        var panes = ExecPanes(app: app)
-        defer { panes.closeAll() }
-        var inspects = InspectSessions(app: app)
-        defer { inspects.close() }
-        var swarm = SwarmSessions(app: app)
-        defer { swarm.close() }
-        var contexts = ContextSessions(app: app)
-        defer { contexts.close() }
+        let models = SessionModels()
+        let sessions = SessionRegistry(connect: { [app] engine in await app.client(engine) },
+                                       wake: { [mailbox = app.mailbox] in mailbox.wake() },
+                                       notify: { [app] result in app.post(result) })
+        defer { sessions.closeAll() }
+        let handOver = HandOver(app: app)
         if let request = app.initialLayers {
-            state.screens.append(.layers(LayerScreen(request: request, quitOnClose: true)))
-            layers.open(request)
+            let open = LayerScreen.open(LayerScreen(request: request, quitOnClose: true), &state)
+            if case let .openSession(id, request) = open { sessions.open(id, request) }
         }
         var dirty = true
         var lastDraw = 0.0
@@ -73,7 +70,7 @@ struct ScreenLoop {
             if dirty { timeout = Int32(max(0, (lastDraw + Self.frameInterval - now) * 1000)) }
             // Log lines are taken at most once a frame: a flood then wakes this thread 30 times a second,
             // not once per chunk the engine sends.
-            if logs.hasNews {
+            if sessions.hasLogNews {
                 let wait = Int32(max(0, (lastLogDrain + Self.frameInterval - now) * 1000))
                 timeout = timeout < 0 ? wait : min(timeout, wait)
             }
@@ -85,16 +82,14 @@ struct ScreenLoop {
                 dirty = true
             }
             if case .unreachable = snapshot.connection { dirty = true }
+            // News from the sessions, the log lines at most once a frame.
             let drainClock = ProcessInfo.processInfo.systemUptime
-            if drainClock - lastLogDrain >= Self.frameInterval * 0.9 {
-                lastLogDrain = drainClock
-                if logs.drain() { dirty = true }
+            let takeLogs = drainClock - lastLogDrain >= Self.frameInterval * 0.9
+            if takeLogs { lastLogDrain = drainClock }
+            for (id, news) in sessions.drain(logs: takeLogs) {
+                Reducer.receive(&state, id, news, models)
+                dirty = true
             }
-            if layers.drain() { dirty = true }
-            if panes.drain(&state) { dirty = true }
-            if inspects.drain() { dirty = true }
-            if swarm.drain(&state) { dirty = true }
-            if contexts.drain(&state) { dirty = true }
             if let notice = app.takeNotice() {
                 state.notice = notice
                 dirty = true
@@ -109,9 +104,8 @@ struct ScreenLoop {
             }
             // Drain every key ncurses has (a paste or a held key arrives as many).
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
-                logs.sync(state)
-                let (next, effects) = Reducer.reduce(state, key, snapshot, logs: logs.screenModel, layers: layers.model,
-                                                   inspect: inspects.model)
+                var (next, effects) = Reducer.reduce(state, key, snapshot, models: models)
+                effects += Reducer.followDetails(&next, snapshot)
                 state = next
                 dirty = true
                 if case .resize = key { terminal.forceFullRedraw() }
@@ -120,31 +114,21 @@ struct ScreenLoop {
                     case .quit: return .quit
                     case .suspend: suspend(terminal, &state)
                     case .redraw: terminal.forceFullRedraw()
-                    case let .openLogs(request): logs.open(request)
-                    case let .closeLogs(purpose): logs.close(purpose)
-                    case let .saveLogs(path, pickFreeName, timestamps):
-                        logs.save(to: path, pickFreeName: pickFreeName, timestamps: timestamps)
-                    case let .openLayers(request): layers.open(request)
-                    case .closeLayers: layers.close()
+                    case let .openSession(id, request): sessions.open(id, request)
+                    case let .saveLogs(id, path, pickFreeName, timestamps):
+                        sessions.save(models.log(id), to: path, pickFreeName: pickFreeName, timestamps: timestamps)
+                    case let .swarm(action, engine, refresh): sessions.perform(action, engine: engine, refresh: refresh)
                     case let .handOver(request):
-                        state.notice = panes.handOver(request, terminal: terminal)
+                        state.notice = handOver.handOver(request, terminal: terminal)
                         terminal.forceFullRedraw()
-                    case let .openRun(request): panes.openRun(request)
-                    case .closeRun: panes.closeRun()
-                    case let .openProcesses(target): panes.openProcesses(target)
-                    case .closeProcesses: panes.closeProcesses()
-                    case let .openInspect(request): inspects.open(request)
-                    case .closeInspect: inspects.close()
-                    case let .openSwarm(engine): swarm.open(engine: engine)
-                    case .closeSwarm: swarm.close()
-                    case let .swarm(action): swarm.perform(action)
-                    case .openContexts:
-                        contexts.open(watched: snapshot.members.isEmpty ? [snapshot.endpoint] : snapshot.members.map(\.endpoint))
                     case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
                     default: app.send(effect)
                     }
                 }
-                logs.followDetails(state, snapshot)
+                // A session no screen holds any more is stopped, its model dropped.
+                let held = state.heldSessions
+                sessions.retain(held)
+                models.retain(held)
             }
             let sizeNow = terminal.size()
             if sizeNow.width != state.width || sizeNow.height != state.height {
@@ -160,9 +144,7 @@ struct ScreenLoop {
             seenResult = snapshot.lastResult
             let clock = ProcessInfo.processInfo.systemUptime
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
-            logs.sync(state)
-            let frame = Renderer.render(snapshot, state, now: Date(), logs: logs.screenModel, detailLogs: logs.detailModel,
-                                        layers: layers.model, inspect: inspects.model)
+            let frame = Renderer.render(snapshot, state, now: Date(), models: models)
             state.scroll[state.view] = frame.scrollOffset
             terminal.present(frame.buffer)
             lastDraw = clock

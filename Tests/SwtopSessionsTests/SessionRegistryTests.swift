@@ -1,0 +1,230 @@
+import DockerEngine
+import Foundation
+import SwtopSessions
+import SwtopStore
+import SwtopUI
+import Synchronization
+import TermCanvas
+import TestSupport
+import XCTest
+
+/// Each kind of session through the registry against the in-memory engine: opened by the effect a
+/// reducer returns, its news drained and given to `Reducer.receive`, asserted on what the screen then
+/// holds or draws; closed when no screen holds it.
+final class SessionRegistryTests: XCTestCase {
+    static let webID = String(repeating: "a", count: 64)
+
+    /// The screen thread's side, as the screen loop runs it: a registry whose wakes arrive on a stream,
+    /// the state, the models.
+    final class Loop {
+        let registry: SessionRegistry
+        let models = SessionModels()
+        var state = UIState(width: 120, height: 30)
+        final class Shared: Sendable {
+            let wakes = Mutex(0)
+            let notices = Mutex<[ActionResult]>([])
+        }
+
+        let shared = Shared()
+
+        init(_ engine: (any EngineAPI)?, environment: [String: String] = [:]) {
+            let shared = self.shared
+            registry = SessionRegistry(connect: { _ in engine }, wake: { shared.wakes.withLock { $0 += 1 } },
+                                       notify: { result in shared.notices.withLock { $0.append(result) } },
+                                       environment: environment)
+        }
+
+        /// Runs the effects the way the screen loop does, then lets go of the sessions no screen holds.
+        func run(_ effects: [Effect]) {
+            for effect in effects {
+                switch effect {
+                case let .openSession(id, request): registry.open(id, request)
+                case let .swarm(action, engine, refresh): registry.perform(action, engine: engine, refresh: refresh)
+                default: break
+                }
+            }
+            let held = state.heldSessions
+            registry.retain(held)
+            models.retain(held)
+        }
+
+        func press(_ key: Key, _ snapshot: StoreSnapshot = StoreSnapshot()) {
+            let (next, effects) = Reducer.reduce(state, key, snapshot, models: models)
+            state = next
+            run(effects)
+        }
+
+        /// Takes the sessions' news until `done` holds: at once after each wake the sessions gave, else
+        /// every 20 ms (a notice is not news); 10 s at most.
+        func until(_ what: String, _ done: () -> Bool) async throws {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                let woken = shared.wakes.withLock { count in defer { count = 0 }; return count > 0 }
+                for (id, news) in registry.drain() { Reducer.receive(&state, id, news, models) }
+                if done() { return }
+                guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what)") }
+                if !woken { try await Task.sleep(for: .milliseconds(20)) }
+            }
+        }
+
+        func lines() -> [String] {
+            Renderer.render(StoreSnapshot(), state, now: Date(timeIntervalSince1970: 0), models: models).buffer.plainLines()
+        }
+    }
+
+    static func fixture(_ path: String) throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        return try String(contentsOf: root.appendingPathComponent("SwtopUITests/Fixtures/" + path), encoding: .utf8)
+    }
+
+    func testInspectShowsTheEnginesDocumentAndClosingLetsTheSessionGo() async throws {
+        let engine = InMemoryEngine()
+        engine.update { $0.documents["volume/data"] = try! Self.fixture("inspect/volume.json") }
+        let loop = Loop(engine)
+        func open(_ id: String) {
+            var screen = InspectScreen(request: InspectRequest(kind: .volume, id: id, name: id))
+            screen.session = loop.state.newSession()
+            loop.state.screens = [.inspect(screen)]
+            loop.run([.openSession(screen.session!, .inspect(screen.request))])
+        }
+        open("data")
+        guard let id = loop.state.top(InspectScreen.self)?.session else { return XCTFail("no inspect screen") }
+        XCTAssertEqual(loop.registry.open, [id])
+        try await loop.until("the document") { loop.models.inspect(id)?.loaded == true }
+        XCTAssertTrue(loop.lines().joined().contains("Mountpoint"), loop.lines().joined(separator: "\n"))
+        loop.press(.escape)
+        XCTAssertTrue(loop.state.screens.isEmpty)
+        XCTAssertTrue(loop.registry.open.isEmpty, "no screen holds it: closed")
+        XCTAssertNil(loop.models.inspect(id), "its model is dropped with it")
+        // An object the engine does not have: its own message, in the view.
+        open("gone")
+        try await loop.until("the error") { loop.lines().joined().contains("No such volume: gone") }
+    }
+
+    func testSwarmListsForEveryScreenAndAnActionRefreshesAtOnce() async throws {
+        let engine = InMemoryEngine()
+        let services = try Self.fixture("swarm/services.json")
+        engine.update { $0.services = services; $0.nodes = try! Self.fixture("swarm/nodes.json") }
+        let loop = Loop(engine)
+        var snapshot = StoreSnapshot()
+        snapshot.swarm = SwarmRole(try JSONDecoder().decode(SwarmInfo.self, from: Data(Self.fixture("swarm/info-swarm.json").utf8)))
+        loop.press(.char("S"), snapshot)
+        guard let id = loop.state.top(SwarmScreen.self)?.session else { return XCTFail("no services screen") }
+        try await loop.until("the services") { loop.state.top(SwarmScreen.self)?.listing != nil }
+        let web = try XCTUnwrap(loop.state.top(SwarmScreen.self)?.listing?.services.first { $0.name == "web" })
+        // Tasks over services: the same session, both screens take each listing.
+        while loop.state.top(SwarmScreen.self)?.selectedServiceName != "web" { loop.press(.char("j"), snapshot) }
+        loop.press(.enter, snapshot)
+        XCTAssertEqual(loop.state.screens.count, 2)
+        XCTAssertEqual(loop.registry.open, [id])
+        loop.press(.escape, snapshot)
+        loop.press(.char("+"), snapshot)
+        loop.press(.char("y"), snapshot)
+        let before = engine.calls("services")
+        try await loop.until("the scale and a fresh list") {
+            engine.performed.contains("scale \(web.ID) 3") && engine.calls("services") > before
+                && loop.shared.notices.withLock { $0.contains { $0.text == "web scaled to 3" } }
+        }
+        loop.press(.escape, snapshot)
+        XCTAssertTrue(loop.registry.open.isEmpty)
+        // An engine that is not a manager (any more): said in the screen.
+        engine.update { $0.services = nil }
+        loop.press(.char("S"), snapshot)
+        try await loop.until("the refusal") { loop.state.top(SwarmScreen.self)?.error?.hasPrefix("not a swarm manager") == true }
+    }
+
+    func testProcessesStepDownTheColumnsAnEngineRefusesAndSayWhatItNumbers() async throws {
+        let engine = InMemoryEngine()
+        // Only the plainest columns are answered (podman's way: its own descriptors).
+        engine.update {
+            $0.top[Self.webID] = ["": #"{"Titles":["PID","USER","COMMAND"],"Processes":[["1","root","sleep 1000"]]}"#]
+            $0.isPodman = true
+        }
+        let loop = Loop(engine)
+        var processes = ProcessScreen(target: Target(id: Self.webID, name: "web"))
+        processes.session = loop.state.newSession()
+        loop.state.screens = [.processes(processes)]
+        loop.run([.openSession(processes.session!, .processes(processes.target))])
+        try await loop.until("the list") { loop.state.top(ProcessScreen.self)?.list != nil }
+        let screen = try XCTUnwrap(loop.state.top(ProcessScreen.self))
+        XCTAssertEqual(screen.list?.Processes, [["1", "root", "sleep 1000"]])
+        XCTAssertTrue(screen.containerPIDs)
+        XCTAssertEqual(engine.calls("top"), 3, "two refused column sets, then the default")
+        XCTAssertTrue(loop.lines().joined(separator: "\n").contains("sleep 1000"))
+    }
+
+    func testRunShowsEachStreamAndTheExitCodeOrTheEnginesRefusal() async throws {
+        let engine = InMemoryEngine()
+        engine.update { $0.execs[Self.webID] = (output: [(1, "out one\nout two\n"), (2, "oops\n")], exitCode: 3) }
+        let loop = Loop(engine)
+        var run = RunScreen(request: RunRequest(target: Target(id: Self.webID, name: "web"), commandLine: "x"))
+        run.session = loop.state.newSession()
+        loop.state.screens = [.run(run)]
+        loop.run([.openSession(run.session!, .run(run.request))])
+        try await loop.until("the end") { loop.state.top(RunScreen.self)?.finished == true }
+        let done = try XCTUnwrap(loop.state.top(RunScreen.self))
+        XCTAssertEqual(done.lines.map(\.text), ["out one", "out two", "oops"])
+        XCTAssertEqual(done.lines.map(\.stream), [.stdout, .stdout, .stderr])
+        XCTAssertEqual(done.exitCode, 3)
+        // `r` again, on a container that is not running any more: the engine's message.
+        engine.update { $0.execs = [:] }
+        loop.press(.char("r"))
+        try await loop.until("the refusal") { loop.state.top(RunScreen.self)?.error != nil }
+        XCTAssertEqual(loop.state.top(RunScreen.self)?.error, "Container \(Self.webID) is not running")
+        XCTAssertEqual(loop.registry.open.count, 1, "the first run's session was let go")
+    }
+
+    func testLogLinesReachTheViewsModelAndAnUnreachableEngineIsSaid() async throws {
+        let engine = InMemoryEngine()
+        engine.update { $0.details[Self.webID] = #"{"Id":"\#(Self.webID)","State":{"Running":true,"StartedAt":"2026-12-06T08:00:00Z"},"Config":{"Tty":false}}"# }
+        engine.setLogs(Self.webID, [(1, "2026-12-06T08:00:01.000000001Z", "hello"), (2, "2026-12-06T08:00:02.000000001Z", "world")],
+                       end: .hang)
+        let loop = Loop(engine)
+        let effect = LogScreen.open(LogScreen(sources: [LogSession.Source(id: Self.webID, name: "web")], tail: 100), &loop.state)
+        loop.run([effect])
+        guard let id = loop.state.top(LogScreen.self)?.session else { return XCTFail("no log screen") }
+        try await loop.until("both lines") { loop.models.log(id)?.buffer.count == 2 }
+        let shown = loop.lines().joined(separator: "\n")
+        XCTAssertTrue(shown.contains("hello") && shown.contains("world"), shown)
+        loop.press(.escape)
+        XCTAssertTrue(loop.registry.open.isEmpty)
+        XCTAssertNil(loop.models.log(id))
+
+        // No connection at all: `x` says so at once (it does not wait for a store to connect).
+        let away = Loop(nil)
+        var run = RunScreen(request: RunRequest(target: Target(id: Self.webID, name: "web"), commandLine: "x"))
+        run.session = away.state.newSession()
+        away.state.screens = [.run(run)]
+        away.run([.openSession(run.session!, .run(run.request))])
+        try await away.until("the message") { away.state.top(RunScreen.self)?.error == "the engine is unreachable" }
+    }
+
+    func testLayersNeedAnEngineAPIConnectionAndSaySoOtherwise() async throws {
+        let loop = Loop(InMemoryEngine())
+        let effect = LayerScreen.open(LayerScreen(request: LayerRequest(target: .image(id: "sha256:1", name: "img"))), &loop.state)
+        loop.run([effect])
+        try await loop.until("the message") { loop.lines().joined().contains("reads image archives over the Engine API") }
+    }
+
+    func testContextsAreReadFromTheConfigDirectoryGiven() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swtop-contexts-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let meta = dir.appendingPathComponent("contexts/meta/0123")
+        try FileManager.default.createDirectory(at: meta, withIntermediateDirectories: true)
+        try #"{"Name":"farm","Metadata":{"Description":"the CI engines"},"Endpoints":{"docker":{"Host":"ssh://ci@farm"}}}"#
+            .write(to: meta.appendingPathComponent("meta.json"), atomically: true, encoding: .utf8)
+        let loop = Loop(nil, environment: ["DOCKER_CONFIG": dir.path])
+        loop.press(.char("C"))
+        try await loop.until("the list") { loop.state.top(ContextScreen.self)?.entries != nil }
+        let names = loop.state.top(ContextScreen.self)?.entries?.map(\.name) ?? []
+        XCTAssertTrue(names.contains("farm"), "\(names)")
+        XCTAssertTrue(loop.lines().joined(separator: "\n").contains("ssh://ci@farm"))
+    }
+}
+
+extension SwarmScreen {
+    var selectedServiceName: String? {
+        guard case .services = kind, let listing, listing.services.indices.contains(cursor) else { return nil }
+        return listing.services[cursor].name
+    }
+}
