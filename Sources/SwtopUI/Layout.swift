@@ -13,6 +13,20 @@ enum Layout {
         return false
     }
 
+    /// The first row the dashboard's list shows, as the table draws it: the kept offset, moved just enough
+    /// to keep the selected row in view and waste no row at the end. The reducer keeps it after each key
+    /// (the renderer never writes state); a click reads it.
+    static func listTop(_ state: UIState, _ snapshot: StoreSnapshot) -> Int {
+        let keys = RowKeys.of(snapshot, state)
+        let selected = keys.firstIndex { $0 == state.selection[state.view] } ?? (keys.isEmpty ? nil : 0)
+        var height = listHeight(state) - (hasBanner(snapshot) ? 1 : 0)
+        if state.showDetails, state.view == .containers {
+            height = splitForDetails(Rect(x: 0, y: 0, width: state.width, height: height)).list.height
+        }
+        return Table.scrollOffset(selected: selected, current: state.scroll[state.view] ?? 0, visibleRows: max(0, height - 1),
+                                  rowCount: keys.count)
+    }
+
     /// Rows PgUp/PgDn move: the body rows on screen (the list's share when the detail pane is open).
     static func pageSize(_ state: UIState) -> Int {
         var height = listHeight(state)

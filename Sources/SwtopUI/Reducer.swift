@@ -13,8 +13,13 @@ private struct Vacant: StackScreen {
 public enum Reducer {
     public static func reduce(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot,
                               models: SessionModels = SessionModels()) -> (UIState, [Effect]) {
-        let (next, effects) = reduceKey(state, key, snapshot, models)
-        next.screens.last?.base.settle(models)
+        var (next, effects) = reduceKey(state, key, snapshot, models)
+        if let top = next.screens.last {
+            top.base.settle(models)
+        } else if next.width >= UIState.minimumWidth, next.height >= UIState.minimumHeight {
+            // The list's first row shown, kept here: the renderer draws from it and writes nothing back.
+            next.scroll[next.view] = Layout.listTop(next, snapshot)
+        }
         return (next, effects)
     }
 

@@ -1,7 +1,7 @@
 import DockerEngine
 import Foundation
 import SwtopStore
-import SwtopUI
+@testable import SwtopUI
 import TermCanvas
 import XCTest
 
@@ -73,6 +73,27 @@ final class KeysAndMouseTests: XCTestCase {
         XCTAssertTrue(opened.showDetails, "a double click does what Enter does")
         XCTAssertEqual(effects, [.inspect(keys.containerID!, engine: "")])
         XCTAssertEqual(click(10, 28, state).0.selection[.containers], nil, "below the rows: nothing")
+    }
+
+    /// The list's first row shown is kept by the reducer; the renderer draws from it and writes nothing
+    /// back; a click lands on the row drawn where it was pressed.
+    func testScrolledPastAPageTheKeptFirstRowIsTheDrawnOneAndAClickFindsItsRow() throws {
+        var state = UIState(width: 120, height: 7)  // three rows of the list on screen
+        let count = RowKeys.of(snapshot, state).count
+        XCTAssertGreaterThan(count, 4)
+        for _ in 0..<4 { state = Reducer.reduce(state, .char("j"), snapshot).0 }
+        XCTAssertEqual(state.scroll[.containers], 2, "the fifth row selected, at the bottom of three")
+        let frame = Renderer.render(snapshot, state, now: RecordedSnapshot.now)
+        XCTAssertEqual(frame.scrollOffset, 2)
+        let lines = frame.buffer.plainLines()
+        let drawn = lines[2].split(separator: " ").first.map(String.init) ?? ""
+        let (clicked, _) = click(10, 2, state)
+        let id = try XCTUnwrap(clicked.selection[.containers]?.containerID)
+        XCTAssertEqual(snapshot.containers.first { $0.id == id }?.name, drawn, lines.joined(separator: "\n"))
+        // The snapshot changes under it (rows filtered away): the kept row is clamped as drawn, and a click still lands.
+        state.filter[.containers] = "swtop"
+        let top = Layout.listTop(state, snapshot)
+        XCTAssertEqual(Renderer.render(snapshot, state, now: RecordedSnapshot.now).scrollOffset, top)
     }
 
     func testAClickOnATabShowsThatList() {

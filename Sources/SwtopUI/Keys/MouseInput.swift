@@ -58,7 +58,7 @@ enum MouseInput {
         // Title, the banner when an engine is away, the column titles; then the rows from the scroll offset.
         let firstRow = 1 + (Layout.hasBanner(snapshot) ? 1 : 0) + 1
         let keys = RowKeys.of(snapshot, state)
-        let index = (state.scroll[state.view] ?? 0) + event.y - firstRow
+        let index = Layout.listTop(state, snapshot) + event.y - firstRow
         guard event.y >= firstRow, event.y < firstRow + Layout.pageSize(state), keys.indices.contains(index) else {
             return (state, [])
         }

@@ -145,7 +145,6 @@ struct ScreenLoop {
             let clock = ProcessInfo.processInfo.systemUptime
             guard dirty, clock - lastDraw >= Self.frameInterval * 0.9 else { continue }
             let frame = Renderer.render(snapshot, state, now: Date(), models: models)
-            state.scroll[state.view] = frame.scrollOffset
             terminal.present(frame.buffer)
             lastDraw = clock
             dirty = false
