@@ -7,7 +7,8 @@ enum SwarmReducer {
     /// `S` or `N`: only on a swarm manager; the screen opens with what an open swarm screen already has.
     static func open(_ state: UIState, _ kind: SwarmScreen.Kind, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        var engine = ""
+        // One engine: its own name (every engine has one; none is "the only one" by an empty name).
+        var engine = snapshot.members.first?.name ?? snapshot.engine
         var role = snapshot.swarm
         if snapshot.members.count > 1 {
             // Several engines: the selected row's engine, else the one manager among them.

@@ -66,10 +66,10 @@ final class DashboardApp: Sendable {
     /// The stores of the moment.
     var stores: [SwtopStore] { engines.withLock { $0.stores } }
 
-    /// The store of the engine a row names (the only one when there is one).
+    /// The store of the engine a row names: every engine has a name (`-H NAME=URL`, the context's, or one
+    /// made from the address), and a name no store has finds none.
     func store(_ engine: String) -> SwtopStore? {
-        let stores = self.stores
-        return stores.count == 1 ? stores[0] : stores.first { $0.name == engine }
+        stores.first { $0.name == engine }
     }
 
     /// The engine connection of the moment, for a session: nil while that engine is unreachable.
@@ -164,7 +164,11 @@ final class DashboardApp: Sendable {
                 byEngine[target.engine, default: []].append((id: target.id, name: target.name))
             }
             for engine in order {
-                guard let store = store(engine), let list = byEngine[engine] else { continue }
+                guard let list = byEngine[engine] else { continue }
+                guard let store = store(engine) else {
+                    post(ActionResult(text: "no engine named “\(engine)” is watched now: nothing sent", isError: true))
+                    continue
+                }
                 actions.yield((store, action, list))
             }
         case let .inspect(id, engine):
