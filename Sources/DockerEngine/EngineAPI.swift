@@ -36,6 +36,15 @@ public protocol EngineAPI: Sendable {
                  output: @escaping @Sendable (LogStream, [UInt8]) -> Void) async throws -> SessionEnd
     /// podman behind its Docker-compatible API (some answers differ).
     var isPodman: Bool { get }
+    /// `GET /system/df`.
+    func diskUsage() async throws -> DiskUsage
+    func prune(_ kind: PruneKind) async throws -> PruneReport
+    func removeImage(_ name: String, force: Bool) async throws -> [ImageDeleteItem]
+    func removeVolume(_ name: String) async throws
+    func removeNetwork(_ id: String) async throws
+    func tagImage(_ image: String, repository: String, tag: String?) async throws
+    func createVolume(name: String, driver: String?) async throws
+    func createNetwork(name: String, driver: String?) async throws
     /// Why the connection ended, when it did (the ssh client's last words, say).
     func lostConnectionReason() async -> String?
     func shutdown() async

@@ -44,7 +44,7 @@ public final class SessionRegistry {
             logs[id] = session
             session.start()
             return
-        case .layers, .inspect, .swarm, .run, .processes, .contexts:
+        case .layers, .inspect, .swarm, .run, .processes, .contexts, .work:
             break
         }
         let inbox = SessionInbox<SessionNews>(wake: wake)
@@ -68,6 +68,15 @@ public final class SessionRegistry {
         case let .contexts(watched):
             let environment = self.environment
             inbox.run { await Work.contexts(watched: watched, environment: environment, post) }
+        case let .work(work):
+            let work = work.base
+            inbox.run {
+                guard let engine = await connected({ await connect(work.engine) }, tries: 10) else {
+                    if !Task.isCancelled { post(.failed(Work.unreachable)) }
+                    return
+                }
+                await work.run(engine, post)
+            }
         }
     }
 

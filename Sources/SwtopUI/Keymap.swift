@@ -9,6 +9,8 @@ public enum Command: Sendable, Hashable {
     case closeScreen
     case filter, sortNext, sortReverse, mark, toggleStopped, groupByEngine
     case startStop, restart, pauseResume, kill, remove
+    /// Images, volumes, networks (`t`, `n`), and every list (`X` prune, `D` disk usage).
+    case tag, create, prune, diskUsage
     case help, messages, quit, suspend, redraw
     case logs
     // The log view's own.
@@ -101,8 +103,10 @@ public enum Keymap {
         Binding([.char("r")], .restart, "restart", mutating: true, hint: "restart", views: [.containers]),
         Binding([.char("p")], .pauseResume, "pause or unpause", mutating: true, hint: "pause", views: [.containers]),
         Binding([.ctrl("k")], .kill, "kill (SIGKILL)", dangerous: true, mutating: true, views: [.containers]),
-        Binding([.char("d")], .remove, "remove (marked rows too)", dangerous: true, mutating: true, hint: "remove",
-                views: [.containers]),
+        Binding([.char("d")], .remove, "remove (marked rows too)",
+                dangerous: true, mutating: true, hint: "remove"),
+        Binding([.char("t")], .tag, "tag the image (REPOSITORY[:TAG])", mutating: true, hint: "tag", views: [.images]),
+        Binding([.char("n")], .create, "create a volume / a network", mutating: true, hint: "new", views: [.volumes, .networks]),
         Binding([.char("l")], .logs, "logs of the container (marked rows / compose group: merged)", hint: "logs",
                 views: [.containers]),
         Binding([.char("L")], .layers, "layers of the container's image, its read/write layer on top (images: Enter)",

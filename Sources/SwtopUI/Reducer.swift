@@ -114,6 +114,9 @@ public enum Reducer {
             if [.exec, .execCommand, .attach, .runCommand].contains(binding.command) {
                 return ExecReducer.start(state, binding.command, snapshot)
             }
+            if binding.command == .remove, state.view != .containers { return ResourceReducer.remove(state, snapshot) }
+            if binding.command == .tag { return ResourceReducer.tag(state, snapshot) }
+            if binding.command == .create { return ResourceReducer.create(state, snapshot) }
             return act(state, binding, snapshot)
         }
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }

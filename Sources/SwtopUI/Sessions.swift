@@ -28,6 +28,29 @@ public enum SessionRequest: Sendable, Equatable {
     case processes(Target)
     /// `C`: the docker contexts on disk; `watched` are the addresses the dashboard shows now.
     case contexts(watched: [String])
+    /// Work a screen defines in its own folder (`SessionWork`): nothing central names it.
+    case work(AnyWork)
+}
+
+/// A session's work written beside the screen that reads it: the registry runs it on the session's task
+/// with the engine connection, and what it posts comes back to the screens holding the session as
+/// `SessionNews.payload`.
+public protocol SessionWork: Sendable, Equatable {
+    /// The engine it talks to (its name).
+    var engine: String { get }
+    /// Runs until done or cancelled (the session closed); `post` sends news to the screen thread.
+    func run(_ engine: any EngineAPI, _ post: @escaping @Sendable (SessionNews) -> Void) async
+}
+
+/// A `SessionWork` of any type, comparable (a request is compared in tests).
+public struct AnyWork: Sendable, Equatable {
+    public let base: any SessionWork
+    public init(_ base: some SessionWork) { self.base = base }
+    public static func == (lhs: AnyWork, rhs: AnyWork) -> Bool { lhs.base.isSame(as: rhs.base) }
+}
+
+extension SessionWork {
+    fileprivate func isSame(as other: any SessionWork) -> Bool { (other as? Self) == self }
 }
 
 /// What a session delivers. The one way news reaches a screen: the screen loop drains the registry
@@ -46,6 +69,8 @@ public enum SessionNews: Sendable {
     case contexts([ContextEntry], problem: String?)
     /// The session could not do its work: the engine's or the link's message.
     case failed(String)
+    /// News of a `SessionWork`, of the type its screen expects.
+    case payload(any Sendable)
 }
 
 /// The models of the sessions whose data is too large to copy with the state on every batch (log lines,

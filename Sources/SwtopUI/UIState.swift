@@ -196,6 +196,8 @@ public struct UIState: Sendable {
 /// What the reducer asks the app to do.
 public enum Effect: Sendable, Equatable {
     case perform(ContainerAction, [Target])
+    /// A change to an image, a volume or a network of this engine.
+    case resource(ResourceAction, engine: String)
     /// Fetch the details of a container (id, engine).
     case inspect(String, engine: String)
     /// Start a session under this id (the screen that asked holds the id; the session is closed when

@@ -36,6 +36,12 @@ public final class InMemoryEngine: EngineAPI {
         /// without one answers 409 "is not running".
         public var execs: [String: (output: [(stream: UInt8, text: String)], exitCode: Int)] = [:]
         public var isPodman = false
+        /// `/system/df` as the engine sends it.
+        public var diskUsage = #"{"LayersSize":0,"Images":[],"Containers":[],"Volumes":[],"BuildCache":[]}"#
+        /// What each prune reports.
+        public var pruned: [PruneKind: PruneReport] = [:]
+        /// Engine refusals by call and name (`remove-image sha256:…`): status and message.
+        public var refusals: [String: (status: Int, message: String)] = [:]
 
         public init() {}
     }
@@ -350,6 +356,41 @@ public final class InMemoryEngine: EngineAPI {
     }
 
     public var isPodman: Bool { state.withLock { $0.answers.isPodman } }
+
+    public func diskUsage() async throws -> DiskUsage {
+        try await answer("df") { try EnginePayload.object(DiskUsage.self, Array($0.diskUsage.utf8), what: "/system/df") }
+    }
+
+    public func prune(_ kind: PruneKind) async throws -> PruneReport {
+        let report = try await answer("prune") { $0.pruned[kind] ?? PruneReport(removed: [], spaceReclaimed: 0) }
+        state.withLock { $0.performed.append("prune \(kind.rawValue)") }
+        return report
+    }
+
+    /// Records a change a test asked for, or throws the refusal set for it.
+    private func change(_ call: String, _ name: String) async throws {
+        try await answer(call) { answers in
+            if let refusal = answers.refusals["\(call) \(name)"] {
+                throw DockerError.api(status: refusal.status, message: refusal.message, path: call)
+            }
+        }
+        state.withLock { $0.performed.append("\(call) \(name)") }
+    }
+
+    public func removeImage(_ name: String, force: Bool) async throws -> [ImageDeleteItem] {
+        try await change(force ? "remove-image-force" : "remove-image", name)
+        return []
+    }
+
+    public func removeVolume(_ name: String) async throws { try await change("remove-volume", name) }
+    public func removeNetwork(_ id: String) async throws { try await change("remove-network", id) }
+
+    public func tagImage(_ image: String, repository: String, tag: String?) async throws {
+        try await change("tag", "\(image) \(repository):\(tag ?? "latest")")
+    }
+
+    public func createVolume(name: String, driver: String?) async throws { try await change("create-volume", name) }
+    public func createNetwork(name: String, driver: String?) async throws { try await change("create-network", name) }
 
     public func lostConnectionReason() async -> String? {
         state.withLock { $0.reachable ? nil : $0.unreachableReason }

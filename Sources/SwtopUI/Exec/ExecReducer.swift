@@ -77,6 +77,8 @@ enum ExecReducer {
                 screen.session = id
                 state.screens.append(.run(screen))
                 return (state, [.openSession(id, .run(screen.request))])
+            case .tag, .newVolume, .newNetwork:
+                return ResourceReducer.submit(state, prompt, values)
             }
         }
         guard typed == .other else {

@@ -120,6 +120,8 @@ public struct ProcessScreen: Sendable, Equatable {
 public struct Prompt: Sendable, Equatable {
     public enum Purpose: Sendable, Hashable {
         case exec, run
+        /// `t` on an image: its new REPOSITORY[:TAG]; `n` on volumes or networks: the new one's name.
+        case tag, newVolume, newNetwork
     }
 
     public var purpose: Purpose
@@ -133,7 +135,13 @@ public struct Prompt: Sendable, Equatable {
     public init(purpose: Purpose, target: Target, values: [String]) {
         self.purpose = purpose
         self.target = target
-        labels = purpose == .exec ? ["command", "user"] : ["command"]
+        switch purpose {
+        case .exec: labels = ["command", "user"]
+        case .run: labels = ["command"]
+        case .tag: labels = ["as"]
+        case .newVolume: labels = ["name"]
+        case .newNetwork: labels = ["name", "driver"]
+        }
         self.values = values + Array(repeating: "", count: max(0, labels.count - values.count))
     }
 }

@@ -160,21 +160,40 @@ enum PromptView {
         let row = area.row(0)
         buffer.fill(row, style: .normal)
         var x = row.x
-        let verb = prompt.purpose == .exec ? "exec in" : "run in"
-        x += buffer.put("\(verb) \(prompt.target.name) · ", x: x, y: row.y, style: .dimmed, maxWidth: row.maxX - x)
+        let lead: String
+        switch prompt.purpose {
+        case .exec: lead = "exec in \(prompt.target.name)"
+        case .run: lead = "run in \(prompt.target.name)"
+        case .tag: lead = "tag \(prompt.target.name)"
+        case .newVolume: lead = "new volume"
+        case .newNetwork: lead = "new network"
+        }
+        x += buffer.put(lead + " · ", x: x, y: row.y, style: .dimmed, maxWidth: row.maxX - x)
         for (index, label) in prompt.labels.enumerated() {
             let active = index == prompt.field
             x += buffer.put(label + ": ", x: x, y: row.y, style: active ? Style(.accent, bold: true) : .dimmed,
                             maxWidth: row.maxX - x)
             var value = prompt.values[index]
             if value.isEmpty, !active {
-                value = label == "user" ? "(the image's)" : "(the shell)"
+                switch label {
+                case "user": value = "(the image's)"
+                case "driver": value = "(bridge)"
+                case "command": value = "(the shell)"
+                default: break
+                }
             }
             x += buffer.put((active ? LineEditor.shown(value, cursor) : value) + "  ", x: x, y: row.y,
                             style: active ? Style(.accent, bold: true) : .dimmed, maxWidth: row.maxX - x)
         }
         if area.height > 1 {
-            var hints = [KeyHint("Enter", prompt.purpose == .exec ? "open" : "run"), KeyHint("Esc", "cancel"),
+            let verb: String
+            switch prompt.purpose {
+            case .exec: verb = "open"
+            case .run: verb = "run"
+            case .tag: verb = "tag"
+            case .newVolume, .newNetwork: verb = "create"
+            }
+            var hints = [KeyHint("Enter", verb), KeyHint("Esc", "cancel"),
                          KeyHint("↑↓", "history")]
             if prompt.labels.count > 1 { hints.insert(KeyHint("Tab", "next field"), at: 1) }
             StatusBar(left: "", right: "", hints: hints).draw(into: &buffer, in: area.row(1))

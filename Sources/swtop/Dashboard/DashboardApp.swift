@@ -38,8 +38,10 @@ final class DashboardApp: Sendable {
     let secretNames: [String]
     /// Actions in the order the keys asked for them, handed to their stores by one task (a task each
     /// could reach the store in any order).
-    private let actions: AsyncStream<(SwtopStore, ContainerAction, [(id: String, name: String)])>.Continuation
-    private let actionQueue: AsyncStream<(SwtopStore, ContainerAction, [(id: String, name: String)])>
+    /// Actions to the engines, in the order asked: one queue (an action on a container still waits
+    /// only for the previous one on that container; see `SwtopStore.perform`).
+    private let actions: AsyncStream<(SwtopStore, @Sendable (SwtopStore) async -> Void)>.Continuation
+    private let actionQueue: AsyncStream<(SwtopStore, @Sendable (SwtopStore) async -> Void)>
     /// Results of work done off the screen thread (a saved log), shown in the status line.
     let notices = Mutex<[ActionResult]>([])
 
@@ -91,7 +93,7 @@ final class DashboardApp: Sendable {
         for store in first { await store.start() }
         engines.withLock { $0.feeders = feed(first, epoch: 0) }
         let performer = Task { [actionQueue] in
-            for await (store, action, targets) in actionQueue { await store.perform(action, on: targets) }
+            for await (store, action) in actionQueue { await action(store) }
         }
         defer { performer.cancel() }
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
@@ -169,8 +171,14 @@ final class DashboardApp: Sendable {
                     post(ActionResult(text: "no engine named “\(engine)” is watched now: nothing sent", isError: true))
                     continue
                 }
-                actions.yield((store, action, list))
+                actions.yield((store, { await $0.perform(action, on: list) }))
             }
+        case let .resource(action, engine):
+            guard let store = store(engine) else {
+                post(ActionResult(text: "no engine named “\(engine)” is watched now: nothing sent", isError: true))
+                return
+            }
+            actions.yield((store, { await $0.perform(action) }))
         case let .inspect(id, engine):
             guard let store = store(engine) else { return }
             Task { await store.requestDetails(id) }
