@@ -4,7 +4,7 @@
 #   engines.sh install            apt-get the tools (only what is missing) and unpack
 #                                 Debian trixie's docker.io 26.1 + containerd into
 #                                 .engines/trixie-root (not installed system-wide)
-#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench | swarm | tls | ctrd | podman) on a
+#   engines.sh up NAME            start engine NAME (bookworm | trixie | sandbox | bench | swarm | tls | ctrd | podman | spare | spare26) on a
 #                                 freshly wiped data-root; waits for /_ping
 #   engines.sh down [NAME|all]    stop it (default: all); no process, mount or bridge left
 #   engines.sh seed NAME          sample images and containers, no registry needed
@@ -24,6 +24,7 @@
 #                      features.containerd-snapshotter; storage driver overlayfs)
 #           podman   = Debian's podman 4.3 serving its Docker-compatible API (`podman system service`)
 #                      with a private containers.conf and storage.conf (Scripts/lib/podman-engine.sh)
+#           spare, spare26 = bookworm's and trixie's binaries, for tests that empty a whole engine (prune)
 #           swarm, tls = same binary as bookworm, for the Swarm and TLS tests; tls also listens on
 #                      tcp://127.0.0.1:12376 with --tlsverify (certificates in .engines/tls/certs/)
 # Each lives in .engines/NAME/ (or /tmp/swtop-engines-UID/NAME when the checkout path is
@@ -422,7 +423,7 @@ cmd_up() {
     podman_up
     return
   fi
-  if [[ "$name" == trixie || "$name" == ctrd ]]; then
+  if [[ "$name" == trixie || "$name" == ctrd || "$name" == spare26 ]]; then
     fetch_trixie
     dockerd="$SWTOP_TRIXIE_ROOT/usr/sbin/dockerd"
     # Unpacked containerd, shims, docker-proxy and docker-init first; runc from bookworm.
@@ -456,7 +457,7 @@ cmd_up() {
   mkdir -p "$dir" "$data" "$run" "$dir/cli-config"
   chmod 711 "$dir"
   [[ -f "$log" ]] && mv -f "$log" "$log.1"
-  if [[ "$name" == trixie ]]; then
+  if [[ "$name" == trixie || "$name" == spare26 ]]; then
     printf '{}\n' >"$dir/daemon.json"
   elif [[ "$name" == ctrd ]]; then
     # The containerd image store: images are containerd's (ids are manifest digests, layers are

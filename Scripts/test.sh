@@ -51,8 +51,9 @@ ENGINES=(bookworm trixie)
 # engine test): swarm = a one-node swarm (`docker swarm init`, SWTOP_TEST_SWARM); tls = bookworm's dockerd
 # also on tcp://127.0.0.1:12376 with --tlsverify (SWTOP_TEST_TLS).
 # ctrd = trixie's dockerd with the containerd image store, seeded (SWTOP_TEST_CTRD); podman = Debian's
-# podman 4.3 service with swtop/busybox imported (SWTOP_TEST_PODMAN).
-EXTRA_ENGINES=(swarm tls ctrd podman)
+# podman 4.3 service with swtop/busybox imported (SWTOP_TEST_PODMAN). spare, spare26 = 20.10 and 26.1
+# with swtop/busybox only, for tests that empty a whole engine (SWTOP_TEST_SPARE).
+EXTRA_ENGINES=(swarm tls ctrd podman spare spare26)
 ALL_ENGINES=("${ENGINES[@]}" "${EXTRA_ENGINES[@]}")
 BUILD_LOCK="${SWTOP_BUILD_LOCK-/tmp/swtop-build.lock}"
 
@@ -306,6 +307,17 @@ run_child "${ENGINES_SH[@]}" import-busybox podman
 SWTOP_TEST_PODMAN="unix://$("${ENGINES_SH[@]}" sock podman)"
 export SWTOP_TEST_PODMAN
 say "SWTOP_TEST_PODMAN=$SWTOP_TEST_PODMAN"
+# Engines a test may empty (prune takes everything unused): only swtop/busybox on each, nothing else
+# running there.
+specs=()
+for e in spare spare26; do
+  run_child "${ENGINES_SH[@]}" up "$e" >/dev/null
+  run_child "${ENGINES_SH[@]}" import-busybox "$e"
+  specs+=("$e=unix://$("${ENGINES_SH[@]}" sock "$e")")
+done
+SWTOP_TEST_SPARE="$(IFS=,; printf '%s' "${specs[*]}")"
+export SWTOP_TEST_SPARE
+say "SWTOP_TEST_SPARE=$SWTOP_TEST_SPARE"
 # ssh:// engine tests: a private sshd whose forward reaches bookworm's socket.
 run_child bash "$ROOT/Scripts/sshd.sh" up "$("${ENGINES_SH[@]}" sock bookworm)"
 eval "$(bash "$ROOT/Scripts/sshd.sh" env)"

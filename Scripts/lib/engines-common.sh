@@ -13,12 +13,14 @@
 #   tls       same binary as bookworm, for the TLS tests (tcp listener with --tlsverify)
 #   ctrd      trixie's dockerd 26.1 with the containerd image store (features.containerd-snapshotter)
 #   podman    Debian bookworm's podman 4.3 (`podman system service`), its Docker-compatible API
+#   spare     same binary as bookworm, for tests that empty a whole engine (prune): nothing else runs there
+#   spare26   same binary as trixie, the same for 26.1
 
 SWTOP_ROOT="${SWTOP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)}"
 SWTOP_ENGINES_DIR="$SWTOP_ROOT/.engines"
 SWTOP_TRIXIE_ROOT="$SWTOP_ENGINES_DIR/trixie-root"
 SWTOP_APT_TRIXIE="$SWTOP_ENGINES_DIR/apt-trixie"
-SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench swarm tls ctrd podman)
+SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench swarm tls ctrd podman spare spare26)
 
 # The 20.10 client; /usr/local/bin/docker (a newer CLI) may come first on PATH.
 SWTOP_DOCKER_CLI="${SWTOP_DOCKER_CLI:-/usr/bin/docker}"
@@ -28,8 +30,8 @@ swtop_die() { printf '[engines] error: %s\n' "$*" >&2; exit 1; }
 
 swtop_check_name() {
   case "${1:-}" in
-    bookworm|trixie|sandbox|bench|swarm|tls|ctrd|podman) ;;
-    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox, bench, swarm, tls, ctrd or podman)" ;;
+    bookworm|trixie|sandbox|bench|swarm|tls|ctrd|podman|spare|spare26) ;;
+    *) swtop_die "unknown engine '${1:-}' (expected bookworm, trixie, sandbox, bench, swarm, tls, ctrd, podman, spare or spare26)" ;;
   esac
 }
 
@@ -45,6 +47,8 @@ swtop_engine_index() {
     tls) echo 47 ;;
     ctrd) echo 49 ;;
     podman) echo 51 ;;
+    spare) echo 52 ;;
+    spare26) echo 54 ;;
   esac
 }
 
@@ -59,14 +63,16 @@ swtop_engine_port() {
     tls) echo 18085 ;;
     ctrd) echo 18086 ;;
     podman) echo 18087 ;;
+    spare) echo 18088 ;;
+    spare26) echo 18089 ;;
   esac
 }
 
 # API version to use in versioned paths.
 swtop_engine_api() {
   case "$1" in
-    bookworm|sandbox|bench|swarm|tls) echo 1.41 ;;
-    trixie|ctrd) echo 1.45 ;;
+    bookworm|sandbox|bench|swarm|tls|spare) echo 1.41 ;;
+    trixie|ctrd|spare26) echo 1.45 ;;
     podman) echo 1.41 ;;
   esac
 }
@@ -82,6 +88,8 @@ swtop_engine_bridge() {
     tls) echo swtopbr-tl ;;
     ctrd) echo swtopbr-cd ;;
     podman) echo swtopbr-pm ;;
+    spare) echo swtopbr-sp ;;
+    spare26) echo swtopbr-s6 ;;
   esac
 }
 

@@ -32,6 +32,7 @@ public struct DiskUsage: Decodable, Sendable, Equatable {
         public var Id: String
         public var Names: [String]?
         public var Image: String?
+        public var ImageID: String?
         public var State: String?
         /// The read/write layer.
         public var SizeRw: Int64?
@@ -183,9 +184,11 @@ extension DockerClient {
         case .buildCache: path = "/build/prune"
         }
         let query = filters.isEmpty ? [] : [("filters", Self.filtersJSON(filters))]
+        // An image prune lists each deleted layer as "Deleted" too: the images are those the engine listed.
+        let images = kind == .danglingImages || kind == .unusedImages ? Set(try await self.images(all: true).map(\.Id)) : []
         let (_, body) = try await send(.POST, path, query: query, timeout: .seconds(600))
         let answer = try Self.decode(PruneAnswer.self, from: body, what: path)
-        let removed = (answer.ContainersDeleted ?? []) + (answer.ImagesDeleted ?? []).compactMap(\.Deleted)
+        let removed = (answer.ContainersDeleted ?? []) + (answer.ImagesDeleted ?? []).compactMap(\.Deleted).filter(images.contains)
             + (answer.VolumesDeleted ?? []) + (answer.NetworksDeleted ?? []) + (answer.CachesDeleted ?? [])
         return PruneReport(removed: removed, spaceReclaimed: answer.SpaceReclaimed ?? 0)
     }

@@ -32,6 +32,8 @@ public enum Command: Sendable, Hashable {
     case swarmDrain, swarmActivate
     // The context picker (`C`) and its own.
     case contexts, contextsBack, contextChoose, contextMark
+    // Disk usage (`D`) and prune (`X`).
+    case diskBack, diskRefresh, pruneBack, pruneToggle, pruneGo
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -126,6 +128,9 @@ public enum Keymap {
         Binding([.char("S")], .swarmServices, "swarm services (on a swarm manager)"),
         Binding([.char("N")], .swarmNodes, "swarm nodes (on a swarm manager)"),
         Binding([.char("C")], .contexts, "docker contexts: choose the engine(s) to watch"),
+        Binding([.char("D")], .diskUsage, "disk usage: images, containers, volumes, build cache (docker system df -v)"),
+        Binding([.char("X")], .prune, "prune: what would go and the bytes freed first, then what the engine removed",
+                mutating: true),
         Binding([.char("M")], .messages, "messages: every status message, whole, with its time"),
         Binding([.char("q"), .ctrl("c")], .quit, "quit", hint: "quit"),
     ]

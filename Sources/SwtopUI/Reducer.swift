@@ -117,12 +117,14 @@ public enum Reducer {
             if binding.command == .remove, state.view != .containers { return ResourceReducer.remove(state, snapshot) }
             if binding.command == .tag { return ResourceReducer.tag(state, snapshot) }
             if binding.command == .create { return ResourceReducer.create(state, snapshot) }
+            if binding.command == .prune { return DiskReducer.openPrune(state, snapshot) }
             return act(state, binding, snapshot)
         }
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }
         if binding.command == .swarmServices { return SwarmReducer.open(state, .services, snapshot) }
         if binding.command == .swarmNodes { return SwarmReducer.open(state, .nodes, snapshot) }
         if binding.command == .contexts { return ContextReducer.open(state, snapshot) }
+        if binding.command == .diskUsage { return DiskReducer.openDisk(state, snapshot) }
         return navigate(state, binding.command, snapshot)
     }
 

@@ -222,6 +222,68 @@ final class SessionRegistryTests: XCTestCase {
     }
 }
 
+extension SessionRegistryTests {
+    static let diskUsage = #"""
+    {"LayersSize": 3000000,
+     "Images": [{"Id": "sha256:aaa", "RepoTags": ["app:1"], "Size": 2500000, "SharedSize": 1000000, "Containers": 1},
+                {"Id": "sha256:bbb", "RepoTags": ["<none>:<none>"], "Size": 1200000, "SharedSize": 1000000, "Containers": 0}],
+     "Containers": [{"Id": "c1", "Names": ["/web"], "Image": "app:1", "ImageID": "sha256:aaa", "State": "running", "SizeRw": 10},
+                    {"Id": "c2", "Names": ["/old"], "Image": "app:1", "ImageID": "sha256:aaa", "State": "exited", "SizeRw": 300000}],
+     "Volumes": [{"Name": "data", "UsageData": {"Size": 5000, "RefCount": 1}},
+                 {"Name": "stale", "UsageData": {"Size": 70000, "RefCount": 0}}],
+     "BuildCache": []}
+    """#
+
+    func testDiskUsageShowsTheEnginesTotalsAndEveryItem() async throws {
+        let engine = InMemoryEngine()
+        engine.update { $0.diskUsage = Self.diskUsage }
+        let loop = Loop(engine)
+        loop.press(.char("D"))
+        try await loop.until("the figures") { loop.state.top(DiskScreen.self)?.usage != nil }
+        let text = loop.lines().joined(separator: "\n")
+        XCTAssertTrue(text.contains("Images         2      1       3.0MB"), text)
+        XCTAssertTrue(text.contains("Containers     2      1       300kB  300kB (99%)"), text)
+        XCTAssertTrue(text.contains("stale") && text.contains("old") && text.contains("<none>"), text)
+        engine.setReachable(false, reason: "connection refused")
+        loop.press(.char("r"))
+        try await loop.until("the error") { loop.state.top(DiskScreen.self)?.error != nil }
+        XCTAssertTrue(loop.lines().joined().contains("connection refused"), loop.lines().joined(separator: "\n"))
+    }
+
+    func testPrunePreviewsAsksThenShowsWhatTheEngineRemovedBesideThePreview() async throws {
+        let engine = InMemoryEngine()
+        engine.update {
+            $0.diskUsage = Self.diskUsage
+            $0.pruned[.containers] = PruneReport(removed: ["c2"], spaceReclaimed: 300_000)
+            $0.pruned[.danglingImages] = PruneReport(removed: ["sha256:bbb"], spaceReclaimed: 200_000)
+            $0.pruned[.volumes] = PruneReport(removed: ["stale"], spaceReclaimed: 70_000)
+        }
+        let loop = Loop(engine)
+        loop.press(.char("X"))
+        try await loop.until("the preview") { loop.state.top(PruneScreen.self)?.phase == .choosing }
+        var text = loop.lines().joined(separator: "\n")
+        XCTAssertTrue(text.contains("[x]  stopped containers             1         300kB        old"), text)
+        XCTAssertTrue(text.contains("[x]  dangling images                1         200kB        bbb"), text)
+        XCTAssertTrue(text.contains("[ ]  unused volumes                 1         70kB         stale"), text)
+        // Volumes too: down three rows, Space.
+        for key in [Key.char("j"), .char("j"), .char("j"), .char(" ")] { loop.press(key) }
+        XCTAssertEqual(loop.state.top(PruneScreen.self)?.chosen.contains(.volumes), true)
+        loop.press(.enter)
+        let question = try XCTUnwrap(loop.state.confirm?.question)
+        XCTAssertEqual(question, "Remove 1 stopped containers, 1 dangling images, 1 unused volumes and free 570kB?")
+        XCTAssertTrue(engine.performed.isEmpty, "nothing before the yes")
+        loop.press(.char("y"))
+        try await loop.until("the prune") { loop.state.top(PruneScreen.self)?.phase == .done }
+        XCTAssertEqual(Set(engine.performed), ["prune containers", "prune danglingImages", "prune volumes", "prune networks",
+                                               "prune buildCache"])
+        XCTAssertEqual(engine.performed.first, "prune containers", "stopped containers first")
+        text = loop.lines().joined(separator: "\n")
+        XCTAssertTrue(text.contains("removed 3, freed 570kB (previewed 570kB)"), text)
+        loop.press(.enter)
+        XCTAssertTrue(loop.state.screens.isEmpty, "Enter when done goes back")
+    }
+}
+
 extension SwarmScreen {
     var selectedServiceName: String? {
         guard case .services = kind, let listing, listing.services.indices.contains(cursor) else { return nil }

@@ -99,9 +99,15 @@ public struct TestEngine: Sendable {
     public let name: String
     public let host: String
 
-    public static func all() throws -> [TestEngine] {
-        guard let spec = ProcessInfo.processInfo.environment["SWTOP_TEST_ENGINES"], !spec.isEmpty else {
-            throw TestFailure("SWTOP_TEST_ENGINES is not set: run the tests with Scripts/test.sh, which starts the private engines")
+    public static func all() throws -> [TestEngine] { try list("SWTOP_TEST_ENGINES") }
+
+    /// 20.10 and 26.1 with swtop/busybox only, for tests that empty a whole engine (prune), from
+    /// `SWTOP_TEST_SPARE`.
+    public static func spares() throws -> [TestEngine] { try list("SWTOP_TEST_SPARE") }
+
+    static func list(_ variable: String) throws -> [TestEngine] {
+        guard let spec = ProcessInfo.processInfo.environment[variable], !spec.isEmpty else {
+            throw TestFailure("\(variable) is not set: run the tests with Scripts/test.sh, which starts the private engines")
         }
         return spec.split(separator: ",").compactMap { item in
             let parts = item.split(separator: "=", maxSplits: 1)

@@ -86,9 +86,7 @@ enum ResourceReducer {
     /// `n` on volumes or networks: asks for the name (and a network's driver).
     static func create(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        let engine = snapshot.members.count > 1
-            ? (state.selection[state.view]?.engine ?? snapshot.members.first { !$0.isUnreachable }?.name ?? "")
-            : (snapshot.members.first?.name ?? snapshot.engine)
+        let engine = Self.engine(state, snapshot)
         switch state.view {
         case .volumes: state.prompt = Prompt(purpose: .newVolume, target: Target(id: "", name: engine, engine: engine), values: [])
         case .networks: state.prompt = Prompt(purpose: .newNetwork, target: Target(id: "", name: engine, engine: engine), values: [])
@@ -142,6 +140,17 @@ enum ResourceReducer {
             && repository.allSatisfy { ($0.isLowercase || $0.isNumber || "._-/:".contains($0)) && $0.isASCII }
         let tagOK = tag.map { !$0.isEmpty && $0.count <= 128 && $0.allSatisfy { ($0.isLetter || $0.isNumber || "_.-".contains($0)) && $0.isASCII } } ?? true
         return repoOK && tagOK ? (repository, tag) : nil
+    }
+
+    /// The engine a list-wide action goes to: the selected row's with several engines (else the first
+    /// that answers), the one engine's own name otherwise.
+    static func engine(_ state: UIState, _ snapshot: StoreSnapshot) -> String {
+        guard snapshot.members.count > 1 else { return snapshot.members.first?.name ?? snapshot.engine }
+        if let key = state.selection[state.view] {
+            if let id = key.containerID, let item = snapshot.containers.first(where: { $0.id == id }) { return item.engine }
+            if let engine = key.engine, !engine.isEmpty { return engine }
+        }
+        return snapshot.members.first { !$0.isUnreachable }?.name ?? snapshot.members[0].name
     }
 
     static func list(_ names: [String]) -> String {
