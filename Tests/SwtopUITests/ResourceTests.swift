@@ -51,6 +51,19 @@ final class ResourceTests: XCTestCase {
                        .resource(.removeImage(id: image.Id, name: image.tags.first ?? ShortID.image(image.Id), force: false), engine: ""))
     }
 
+    func testAnImageWithSeveralTagsLosesTheOneTheFilterNamesEvenInUse() throws {
+        var snapshot = try RecordedSnapshot.make()
+        let running = try XCTUnwrap(snapshot.containers.first { $0.state == .running })
+        let index = try XCTUnwrap(snapshot.images.firstIndex { $0.Id == running.imageID })
+        snapshot.images[index].RepoTags = ["app:1", "registry.local/app:1"]
+        var state = list(.images, .image(snapshot.images[index].Id))
+        state.filter[.images] = "registry"
+        let (asking, _) = press([.char("d")], state, snapshot)
+        XCTAssertEqual(asking.confirm?.question, "Untag registry.local/app:1? The image stays as app:1.")
+        XCTAssertEqual(press([.char("y")], asking, snapshot).1,
+                       [.resource(.removeImage(id: "registry.local/app:1", name: "registry.local/app:1", force: false), engine: "")])
+    }
+
     func stopped(_ item: ContainerItem) -> ContainerItem {
         var item = item
         item.state = .exited

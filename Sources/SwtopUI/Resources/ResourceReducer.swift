@@ -20,6 +20,17 @@ enum ResourceReducer {
         case let .image(id, engine):
             let image = snapshot.images.first { $0.Id == id && ($0.engine ?? "") == engine }
             let name = image?.tags.first ?? ShortID.image(id)
+            let tags = image?.tags ?? []
+            if tags.count > 1 {
+                // Several tags: d takes one off (the one the filter names, else the first); the image stays.
+                let filter = state.currentFilter.lowercased()
+                let matching = filter.isEmpty ? [] : tags.filter { $0.lowercased().contains(filter) }
+                let tag = matching.count == 1 ? matching[0] : tags[0]
+                let others = tags.filter { $0 != tag }
+                state.confirm = Confirmation(question: "Untag \(tag)? The image stays as \(Self.list(others)).",
+                                             effects: [.resource(.removeImage(id: tag, name: tag, force: false), engine: engine)])
+                return (state, [])
+            }
             let users = snapshot.containers.filter { $0.imageID == id && $0.engine == engine }.sorted { $0.name < $1.name }
             if users.contains(where: { $0.state.isActive }) {
                 let running = users.filter { $0.state.isActive }.map(\.name)

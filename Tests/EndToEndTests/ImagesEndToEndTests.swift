@@ -1,0 +1,94 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Removing, tagging and pruning as a user does it, in a real terminal, against engines of their own
+/// (a prune empties an engine of everything unused): what the screen says and what the engine then holds.
+final class ImagesEndToEndTests: XCTestCase {
+    var sessions: [TmuxSession] = []
+    let logDir = NSTemporaryDirectory() + "swtop-e2e-logs"
+
+    override func tearDown() {
+        for session in sessions { session.kill() }
+        sessions.removeAll()
+    }
+
+    func launch(_ engine: TestEngine, width: Int = 140, height: Int = 34) throws -> TmuxSession {
+        try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
+        let command = "\(Repo.swtopBinary) -H \(engine.host) --log-file \(logDir)/\(name.filter(\.isLetter)).log"
+        let session = try TmuxSession(command: command, width: width, height: height,
+                                      environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+        sessions.append(session)
+        return session
+    }
+
+    func testAnImageInUseIsRefusedWithTheContainersNameATagIsAddedAndTakenOff() throws {
+        let engine = try XCTUnwrap(try TestEngine.spares().first)
+        let user = Repo.uniqueName("swtop-user")
+        try engine.docker("run", "-d", "--name", user, "swtop/busybox:latest", "sleep", "600")
+        defer { _ = try? engine.dockerResult(["rm", "-f", user]) }
+        let pane = try launch(engine)
+        _ = try pane.waitFor(text: user)
+        try pane.send("2")
+        _ = try pane.waitFor(text: "swtop/busybox:latest")
+        try pane.send("/")
+        try pane.sendLiteral("swtop/busybox")
+        try pane.send("Enter")
+        try pane.send("d")
+        let refused = try pane.waitFor(text: "is used by running container \(user)")
+        XCTAssertFalse(refused.contains("Confirm"), refused)
+        XCTAssertFalse(try engine.docker("image", "inspect", "-f", "{{.Id}}", "swtop/busybox:latest").isEmpty, "still there")
+        // t: a second tag, then d on it untags (the image stays under its first tag).
+        let tag = Repo.uniqueName("e2e")
+        defer { _ = try? engine.dockerResult(["rmi", "swtop/\(tag):v1"]) }
+        try pane.send("t")
+        _ = try pane.waitFor(text: "tag swtop/busybox:latest · as:")
+        try pane.sendLiteral("swtop/\(tag):v1")
+        try pane.send("Enter")
+        _ = try pane.waitFor(text: "tagged swtop/busybox:latest as swtop/\(tag):v1")
+        XCTAssertFalse(try engine.docker("image", "inspect", "-f", "{{.Id}}", "swtop/\(tag):v1").isEmpty)
+        try pane.send("Escape")
+        try pane.send("/")
+        try pane.sendLiteral(tag)
+        try pane.send("Enter")
+        _ = try pane.waitFor("only the new tag") { $0.contains("swtop/\(tag):v1") }
+        // Two tags on a running container's image: d takes the one the filter names off, the image stays.
+        try pane.send("d")
+        _ = try pane.waitFor(text: "Untag swtop/\(tag):v1? The image stays as")
+        try pane.send("y")
+        _ = try pane.waitFor(text: "untagged swtop/\(tag):v1")
+        XCTAssertNotEqual(try engine.dockerResult(["image", "inspect", "swtop/\(tag):v1"]).status, 0, "the tag is gone")
+        XCTAssertFalse(try engine.docker("image", "inspect", "-f", "{{.Id}}", "swtop/busybox:latest").isEmpty, "the image stays")
+    }
+
+    func testPruneShowsThePreviewThenTheFreedBytesTheEngineReports() throws {
+        let engine = try XCTUnwrap(try TestEngine.spares().last)
+        let stopped = Repo.uniqueName("swtop-stopped")
+        try engine.docker("run", "--name", stopped, "swtop/busybox:latest", "sh", "-c", "head -c 400000 /dev/zero > /junk")
+        let volume = Repo.uniqueName("swtop-vol")
+        try engine.docker("volume", "create", volume)
+        try engine.docker("run", "--rm", "-v", "\(volume):/d", "swtop/busybox:latest", "sh", "-c", "head -c 100000 /dev/zero > /d/x")
+        let pane = try launch(engine)
+        _ = try pane.waitFor(text: stopped)
+        try pane.send("X")
+        let preview = try pane.waitFor(text: "marked:")
+        let containers = try XCTUnwrap(preview.split(separator: "\n").first { $0.contains("stopped containers") }, preview)
+        XCTAssertTrue(containers.contains(stopped) && containers.contains("[x]"), preview)
+        // Volumes too (4th row), then Enter, then yes.
+        try pane.send("j", "j", "j", "Space")
+        _ = try pane.waitFor("volumes marked") { $0.split(separator: "\n").contains { $0.contains("[x]  unused volumes") } }
+        try pane.send("Enter")
+        _ = try pane.waitFor(text: "and free")
+        try pane.send("y")
+        let done = try pane.waitFor(text: "removed ", seconds: 60)
+        // The preview's figures beside what the engine reports freed: equal.
+        let total = try XCTUnwrap(done.split(separator: "\n").first { $0.contains("removed ") && $0.contains("previewed") }, done)
+        let figures = total.split(separator: " ").map(String.init)
+        let freed = figures[figures.firstIndex(of: "freed")! + 1]
+        let previewed = figures[figures.firstIndex(of: "(previewed")! + 1].replacingOccurrences(of: ")", with: "")
+        XCTAssertEqual(freed, previewed, String(total))
+        XCTAssertNotEqual(try engine.dockerResult(["inspect", stopped]).status, 0, "the stopped container is gone")
+        XCTAssertNotEqual(try engine.dockerResult(["volume", "inspect", volume]).status, 0, "the volume is gone")
+        XCTAssertFalse(try engine.docker("image", "inspect", "-f", "{{.Id}}", "swtop/busybox:latest").isEmpty, "a tagged image stays")
+    }
+}
