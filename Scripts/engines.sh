@@ -70,7 +70,7 @@ pkg_installed() {
 
 install_packages() {
   local wanted=(docker.io busybox-static tmux curl jq iproute2 iptables libncurses-dev zlib1g-dev openssh-server openssh-client
-    podman conmon catatonit)
+    podman conmon catatonit docker-registry apache2-utils)
   local missing=() p
   for p in "${wanted[@]}"; do
     pkg_installed "$p" || missing+=("$p")

@@ -131,6 +131,10 @@ cleanup() {
   rm -rf "$TMUX_DIR"
   local e p cmdline left=0
   (( ENGINES_TOUCHED )) || { phase_done; summary "$rc"; }
+  if ! bash "$ROOT/Scripts/registry.sh" down; then
+    say "the private registries did not go down cleanly"
+    left=1
+  fi
   if ! bash "$ROOT/Scripts/sshd.sh" down; then
     say "the private sshd did not go down cleanly"
     left=1
@@ -318,6 +322,11 @@ done
 SWTOP_TEST_SPARE="$(IFS=,; printf '%s' "${specs[*]}")"
 export SWTOP_TEST_SPARE
 say "SWTOP_TEST_SPARE=$SWTOP_TEST_SPARE"
+# Pull and push tests: two private registries on loopback (plain, and basic auth).
+run_child bash "$ROOT/Scripts/registry.sh" up
+eval "$(bash "$ROOT/Scripts/registry.sh" env)"
+export SWTOP_TEST_REGISTRY
+say "SWTOP_TEST_REGISTRY=${SWTOP_TEST_REGISTRY%%,password=*},password=…"
 # ssh:// engine tests: a private sshd whose forward reaches bookworm's socket.
 run_child bash "$ROOT/Scripts/sshd.sh" up "$("${ENGINES_SH[@]}" sock bookworm)"
 eval "$(bash "$ROOT/Scripts/sshd.sh" env)"

@@ -1,6 +1,10 @@
 #ifndef SWTOP_CSPAWN_H
 #define SWTOP_CSPAWN_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -51,6 +55,37 @@ static inline pid_t swtop_spawn_tied(const char *path, char *const argv[], int s
         _exit(127);
     }
     close(null_fd);
+    return pid;
+}
+
+/* pipe2(fds, O_CLOEXEC): Glibc's module does not export pipe2 to Swift. */
+static inline int swtop_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+/*
+ * Starts `path` with `argv`, its stdin, stdout and stderr on the given descriptors (a helper that reads
+ * a request and writes an answer: docker-credential-*), in its own session, no other descriptor
+ * inherited. Returns the child's pid, or -1 with errno set.
+ */
+static inline pid_t swtop_spawn_io(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd) {
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        setsid();
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        }
+        if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
+#ifdef SYS_close_range
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+#else
+        for (int fd = 3; fd < 1024; fd++) close(fd);
+#endif
+        execv(path, argv);
+        _exit(127);
+    }
     return pid;
 }
 

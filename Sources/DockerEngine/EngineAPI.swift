@@ -45,6 +45,8 @@ public protocol EngineAPI: Sendable {
     func tagImage(_ image: String, repository: String, tag: String?) async throws
     func createVolume(name: String, driver: String?) async throws
     func createNetwork(name: String, driver: String?) async throws
+    func pullImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error>
+    func pushImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error>
     /// Why the connection ended, when it did (the ssh client's last words, say).
     func lostConnectionReason() async -> String?
     func shutdown() async

@@ -34,6 +34,8 @@ public enum Command: Sendable, Hashable {
     case contexts, contextsBack, contextChoose, contextMark
     // Disk usage (`D`) and prune (`X`).
     case diskBack, diskRefresh, pruneBack, pruneToggle, pruneGo
+    // Pull (`P`), push (`u`) and their screen.
+    case pull, push, transferBack
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -108,6 +110,10 @@ public enum Keymap {
         Binding([.char("d")], .remove, "remove (marked rows too)",
                 dangerous: true, mutating: true, hint: "remove"),
         Binding([.char("t")], .tag, "tag the image (REPOSITORY[:TAG])", mutating: true, hint: "tag", views: [.images]),
+        Binding([.char("P")], .pull, "pull an image: its layers' progress, Esc cancels", mutating: true, hint: "pull",
+                views: [.images]),
+        Binding([.char("u")], .push, "push the image to its registry (credentials from ~/.docker/config.json)", mutating: true,
+                hint: "push", views: [.images]),
         Binding([.char("n")], .create, "create a volume / a network", mutating: true, hint: "new", views: [.volumes, .networks]),
         Binding([.char("l")], .logs, "logs of the container (marked rows / compose group: merged)", hint: "logs",
                 views: [.containers]),

@@ -118,6 +118,8 @@ public enum Reducer {
             if binding.command == .tag { return ResourceReducer.tag(state, snapshot) }
             if binding.command == .create { return ResourceReducer.create(state, snapshot) }
             if binding.command == .prune { return DiskReducer.openPrune(state, snapshot) }
+            if binding.command == .pull { return TransferReducer.askPull(state, snapshot) }
+            if binding.command == .push { return TransferReducer.push(state, snapshot) }
             return act(state, binding, snapshot)
         }
         if binding.command == .processes { return ExecReducer.start(state, binding.command, snapshot) }

@@ -40,6 +40,9 @@ public final class InMemoryEngine: EngineAPI {
         public var diskUsage = #"{"LayersSize":0,"Images":[],"Containers":[],"Volumes":[],"BuildCache":[]}"#
         /// What each prune reports.
         public var pruned: [PruneKind: PruneReport] = [:]
+        /// What a pull or a push of a reference streams (JSON lines as the engine sends them); a missing
+        /// one answers 404 as for an unknown image.
+        public var transfers: [String: [String]] = [:]
         /// Engine refusals by call and name (`remove-image sha256:…`): status and message.
         public var refusals: [String: (status: Int, message: String)] = [:]
 
@@ -391,6 +394,30 @@ public final class InMemoryEngine: EngineAPI {
 
     public func createVolume(name: String, driver: String?) async throws { try await change("create-volume", name) }
     public func createNetwork(name: String, driver: String?) async throws { try await change("create-network", name) }
+
+    public func pullImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error> {
+        try await transfer("pull", reference, auth)
+    }
+
+    public func pushImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error> {
+        try await transfer("push", reference, auth)
+    }
+
+    private func transfer(_ call: String, _ reference: ImageReference, _ auth: RegistryAuth?) async throws
+        -> AsyncThrowingStream<ProgressMessage, Error> {
+        let lines = try await answer(call) { answers in
+            guard let lines = answers.transfers["\(call) \(reference)"] else {
+                throw DockerError.api(status: 404, message: "repository \(reference.repository) not found", path: "/images/create")
+            }
+            return lines
+        }
+        state.withLock { $0.performed.append("\(call) \(reference) auth=\(auth?.isAnonymous == false ? "yes" : "no")") }
+        let messages = try lines.map { try EnginePayload.object(ProgressMessage.self, Array($0.utf8), what: call) }
+        return AsyncThrowingStream { continuation in
+            for message in messages { continuation.yield(message) }
+            continuation.finish()
+        }
+    }
 
     public func lostConnectionReason() async -> String? {
         state.withLock { $0.reachable ? nil : $0.unreachableReason }

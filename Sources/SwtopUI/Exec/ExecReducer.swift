@@ -79,6 +79,12 @@ enum ExecReducer {
                 return (state, [.openSession(id, .run(screen.request))])
             case .tag, .newVolume, .newNetwork:
                 return ResourceReducer.submit(state, prompt, values)
+            case .pull:
+                guard !values[0].isEmpty else {
+                    state.notice = ActionResult(text: "P: no image given", isError: true)
+                    return (state, [])
+                }
+                return TransferReducer.open(state, .pull, values[0], engine: prompt.target.engine)
             }
         }
         guard typed == .other else {

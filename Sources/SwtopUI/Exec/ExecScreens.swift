@@ -122,6 +122,8 @@ public struct Prompt: Sendable, Equatable {
         case exec, run
         /// `t` on an image: its new REPOSITORY[:TAG]; `n` on volumes or networks: the new one's name.
         case tag, newVolume, newNetwork
+        /// `P`: the reference to pull.
+        case pull
     }
 
     public var purpose: Purpose
@@ -141,6 +143,7 @@ public struct Prompt: Sendable, Equatable {
         case .tag: labels = ["as"]
         case .newVolume: labels = ["name"]
         case .newNetwork: labels = ["name", "driver"]
+        case .pull: labels = ["image"]
         }
         self.values = values + Array(repeating: "", count: max(0, labels.count - values.count))
     }

@@ -167,6 +167,7 @@ enum PromptView {
         case .tag: lead = "tag \(prompt.target.name)"
         case .newVolume: lead = "new volume"
         case .newNetwork: lead = "new network"
+        case .pull: lead = "pull on \(prompt.target.name)"
         }
         x += buffer.put(lead + " · ", x: x, y: row.y, style: .dimmed, maxWidth: row.maxX - x)
         for (index, label) in prompt.labels.enumerated() {
@@ -192,6 +193,7 @@ enum PromptView {
             case .run: verb = "run"
             case .tag: verb = "tag"
             case .newVolume, .newNetwork: verb = "create"
+            case .pull: verb = "pull"
             }
             var hints = [KeyHint("Enter", verb), KeyHint("Esc", "cancel"),
                          KeyHint("↑↓", "history")]

@@ -14,7 +14,8 @@ extension Command {
         case .previousView: "previous-view"
         case let .showView(view): "view-" + view.screenName.rawValue
         case .details: "details"
-        case .back, .logBack, .layerBack, .runBack, .processesBack, .inspectBack, .swarmBack, .contextsBack, .diskBack, .pruneBack: "back"
+        case .back, .logBack, .layerBack, .runBack, .processesBack, .inspectBack, .swarmBack, .contextsBack, .diskBack, .pruneBack,
+             .transferBack: "back"
         case .closeScreen: "close"
         case .filter, .logFilterMode, .layerFilter: "filter"
         case .sortNext, .layerSort: "sort"
@@ -31,6 +32,8 @@ extension Command {
         case .create: "create"
         case .prune, .pruneGo: "prune"
         case .diskRefresh: "refresh"
+        case .pull: "pull"
+        case .push: "push"
         case .diskUsage: "disk-usage"
         case .help: "help"
         case .messages: "messages"
