@@ -61,6 +61,39 @@ final class ImagesEndToEndTests: XCTestCase {
         XCTAssertFalse(try engine.docker("image", "inspect", "-f", "{{.Id}}", "swtop/busybox:latest").isEmpty, "the image stays")
     }
 
+    /// Pushed from one engine with `u`, pulled on the other with `P`: each with its layers' lines.
+    func testPushWithUThenPullWithPOnTheOtherEngineShowEachLayer() throws {
+        let registries = try TestRegistries.fromEnvironment()
+        let engines = try TestEngine.spares()
+        let name = "\(registries.plain)/swtop/\(Repo.uniqueName("e2e-moved")):v1"
+        let builder = Repo.uniqueName("swtop-e2e-b")
+        try engines[0].docker("run", "--name", builder, "swtop/busybox:latest", "sh", "-c", "echo \(builder) > /mark")
+        try engines[0].docker("commit", builder, name)
+        try engines[0].docker("rm", builder)
+        defer { for engine in engines { _ = try? engine.dockerResult(["rmi", "-f", name]) } }
+        let source = try launch(engines[0])
+        _ = try source.waitFor(text: "Containers")
+        try source.send("2", "/")
+        try source.sendLiteral("e2e-moved")
+        try source.send("Enter", "u")
+        let pushed = try source.waitFor(text: "✓ pushed \(name)", seconds: 60)
+        XCTAssertTrue(pushed.contains("Pushed"), pushed)
+        XCTAssertTrue(pushed.contains("2/2 layers"), pushed)
+        let target = try launch(engines[1])
+        _ = try target.waitFor(text: "Containers")
+        try target.send("2", "P")
+        _ = try target.waitFor(text: "pull on")
+        try target.sendLiteral(name)
+        try target.send("Enter")
+        let pulled = try target.waitFor(text: "✓ pulled \(name)", seconds: 60)
+        XCTAssertTrue(pulled.contains("Pull complete"), pulled)
+        XCTAssertTrue(pulled.contains("Digest: sha256:"), pulled)
+        try target.send("Escape")
+        _ = try target.waitFor(text: "e2e-moved")
+        XCTAssertEqual(try engines[1].docker("image", "inspect", "-f", "{{.Id}}", name),
+                       try engines[0].docker("image", "inspect", "-f", "{{.Id}}", name))
+    }
+
     func testPruneShowsThePreviewThenTheFreedBytesTheEngineReports() throws {
         let engine = try XCTUnwrap(try TestEngine.spares().last)
         let stopped = Repo.uniqueName("swtop-stopped")
