@@ -36,6 +36,8 @@ public enum Command: Sendable, Hashable {
     case diskBack, diskRefresh, pruneBack, pruneToggle, pruneGo
     // Pull (`P`), push (`u`) and their screen.
     case pull, push, transferBack
+    // Build (`b`) and its screen.
+    case build, buildBack, buildLayers
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -110,6 +112,8 @@ public enum Keymap {
         Binding([.char("d")], .remove, "remove (marked rows too)",
                 dangerous: true, mutating: true, hint: "remove"),
         Binding([.char("t")], .tag, "tag the image (REPOSITORY[:TAG])", mutating: true, hint: "tag", views: [.images]),
+        Binding([.char("b")], .build, "build an image from a Dockerfile (context, Dockerfile, tags, build args)", mutating: true,
+                hint: "build", views: [.images]),
         Binding([.char("P")], .pull, "pull an image: its layers' progress, Esc cancels", mutating: true, hint: "pull",
                 views: [.images]),
         Binding([.char("u")], .push, "push the image to its registry (credentials from ~/.docker/config.json)", mutating: true,

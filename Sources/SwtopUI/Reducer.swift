@@ -25,7 +25,8 @@ public enum Reducer {
 
     /// News from a session: each screen holding that session takes it (and changes its model, if it has
     /// one); the detail pane takes its own lines. The one way a session's news reaches the state.
-    public static func receive(_ state: inout UIState, _ id: SessionID, _ news: SessionNews, _ models: SessionModels) {
+    @discardableResult
+    public static func receive(_ state: inout UIState, _ id: SessionID, _ news: SessionNews, _ models: SessionModels) -> [Effect] {
         if let detail = state.detailLogs, detail.session == id, case let .logs(batch) = news {
             let model = models.log(id) ?? models.add(DetailPane.logModel(state, detail), for: id)
             model.ingest(batch)
@@ -38,6 +39,9 @@ public enum Reducer {
             screen.receive(news, from: id, state, models)
             state.screens[index] = Screen(screen)
         }
+        guard let top = state.screens.last, let (next, effects) = top.base.followUp(state) else { return [] }
+        state = next
+        return effects
     }
 
     /// The detail pane shows the selected container's last lines: a session follows that container while
@@ -119,6 +123,7 @@ public enum Reducer {
             if binding.command == .create { return ResourceReducer.create(state, snapshot) }
             if binding.command == .prune { return DiskReducer.openPrune(state, snapshot) }
             if binding.command == .pull { return TransferReducer.askPull(state, snapshot) }
+            if binding.command == .build { return BuildReducer.ask(state, snapshot) }
             if binding.command == .push { return TransferReducer.push(state, snapshot) }
             return act(state, binding, snapshot)
         }

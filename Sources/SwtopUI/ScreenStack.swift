@@ -47,6 +47,9 @@ public protocol StackScreen: Sendable, Equatable {
     /// After a key or news changed the state, on the top screen: bring what the models keep for it (a log
     /// view's indexes over its search) up to date.
     func settle(_ models: SessionModels)
+    /// After news, on the top screen: move on by itself (a build that succeeded opens its image's layers);
+    /// nil stays.
+    func followUp(_ state: UIState) -> (UIState, [Effect])?
 }
 
 extension StackScreen {
@@ -55,6 +58,7 @@ extension StackScreen {
     public var sessions: [SessionID] { [] }
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {}
     public func settle(_ models: SessionModels) {}
+    public func followUp(_ state: UIState) -> (UIState, [Effect])? { nil }
 }
 
 /// The rows of a list on screen: the first one shown keeps the cursor in view, nearest to where it was.

@@ -162,6 +162,8 @@ public struct UIState: Sendable {
     /// What a full-screen log view keeps (`--log-lines`, `--log-bytes`).
     public var logLines = 100_000
     public var logBytes = 64 << 20
+    /// Where swtop was started: `b`'s context defaults to it.
+    public var workingDirectory = ""
     /// The last session id given out (`newSession()`).
     public var nextSession = 0
     /// The detail pane's log session, while the pane shows a container.

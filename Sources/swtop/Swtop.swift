@@ -16,7 +16,7 @@ struct Swtop: AsyncParsableCommand {
         abstract: "A terminal dashboard for Docker engines.",
         version: "swtop \(version) (commit \(swtopCommit))",
         subcommands: [DashboardCommand.self, PsCommand.self, ImagesCommand.self, LogsCommand.self, LayersCommand.self, ExecCommand.self, EngineCommand.self,
-                      ServicesCommand.self, NodesCommand.self, ContextCommand.self, KeysCommand.self, ConfigCommand.self, DiskUsageCommand.self, PullCommand.self, PushCommand.self],
+                      ServicesCommand.self, NodesCommand.self, ContextCommand.self, KeysCommand.self, ConfigCommand.self, DiskUsageCommand.self, PullCommand.self, PushCommand.self, BuildCommand.self],
         defaultSubcommand: DashboardCommand.self)
 
     /// Global options work before the subcommand too (`swtop -H URL ps`), as with the docker CLI.
@@ -30,7 +30,7 @@ struct Swtop: AsyncParsableCommand {
 enum GlobalOptions {
     static let withValue: Set<String> = ["-H", "--host", "-c", "--context", "--api-version", "--tlscacert", "--tlscert", "--tlskey"]
     static let withoutValue: Set<String> = ["--tls", "--tlsverify"]
-    static let subcommands: Set<String> = ["dashboard", "ps", "images", "logs", "layers", "exec", "engine", "services", "nodes", "context", "contexts", "keys", "config", "df", "pull", "push", "help"]
+    static let subcommands: Set<String> = ["dashboard", "ps", "images", "logs", "layers", "exec", "engine", "services", "nodes", "context", "contexts", "keys", "config", "df", "pull", "push", "build", "help"]
 
     static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
         var globals: [String] = []

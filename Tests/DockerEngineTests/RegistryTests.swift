@@ -115,3 +115,35 @@ final class RegistryTests: XCTestCase {
         XCTAssertEqual(RegistryAuth.explain("manifest unknown", registry: "r", auth: nil), "manifest unknown")
     }
 }
+
+final class BuildProgressTests: XCTestCase {
+    func message(_ json: String) throws -> ProgressMessage { try JSONDecoder().decode(ProgressMessage.self, from: Data(json.utf8)) }
+
+    /// 26.1 sends lines split across chunks and "Removed intermediate container"; podman "STEP 1/2:".
+    func testStepsSplitAcrossChunksAndEveryEngineSpelling() throws {
+        var progress = BuildProgress()
+        for json in [#"{"stream":"Step 1/2 : FR"}"#, #"{"stream":"OM swtop/busybox:latest\n ---> b0a0f0fc33f2\nStep 2/2 : RUN echo hi\n"}"#,
+                     #"{"stream":" ---> Running in 8f9ad2b188b4\n"}"#, #"{"stream":"hi\n"}"#,
+                     #"{"stream":" ---> Removed intermediate container 8f9ad2b188b4\n"}"#, #"{"stream":" ---> 1234567890ab\n"}"#,
+                     #"{"aux":{"ID":"sha256:1234567890abcdef"}}"#, #"{"stream":"Successfully built 1234567890ab\n"}"#] {
+            progress.apply(try message(json))
+        }
+        progress.finish()
+        XCTAssertEqual(progress.steps.map(\.instruction), ["FROM swtop/busybox:latest", "RUN echo hi"])
+        XCTAssertEqual(progress.steps[1].output, ["hi"])
+        XCTAssertEqual(progress.steps.map(\.layer), ["b0a0f0fc33f2", "1234567890ab"])
+        XCTAssertTrue(progress.succeeded)
+        XCTAssertEqual(progress.imageID, "sha256:1234567890abcdef")
+        var podman = BuildProgress()
+        podman.apply(try message(#"{"stream":"STEP 1/2: FROM swtop/busybox:latest\nSTEP 2/2: RUN true\n"}"#))
+        XCTAssertEqual(podman.steps.map(\.number), [1, 2])
+        XCTAssertEqual(podman.steps.last?.instruction, "RUN true")
+        var failed = BuildProgress()
+        failed.apply(try message(#"{"stream":"Step 1/1 : RUN exit 7\n"}"#))
+        failed.apply(try message(#"{"errorDetail":{"code":7,"message":"The command '/bin/sh -c exit 7' returned a non-zero code: 7"},"error":"x returned a non-zero code: 7"}"#))
+        failed.finish()
+        XCTAssertEqual(failed.exitCode, 7)
+        XCTAssertEqual(failed.steps.first?.failed, true)
+        XCTAssertFalse(failed.succeeded)
+    }
+}

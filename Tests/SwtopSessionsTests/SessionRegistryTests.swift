@@ -60,7 +60,7 @@ final class SessionRegistryTests: XCTestCase {
             let deadline = ContinuousClock.now + .seconds(10)
             while true {
                 let woken = shared.wakes.withLock { count in defer { count = 0 }; return count > 0 }
-                for (id, news) in registry.drain() { Reducer.receive(&state, id, news, models) }
+                for (id, news) in registry.drain() { run(Reducer.receive(&state, id, news, models)) }
                 if done() { return }
                 guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting for \(what)") }
                 if !woken { try await Task.sleep(for: .milliseconds(20)) }
@@ -281,6 +281,62 @@ extension SessionRegistryTests {
         XCTAssertTrue(text.contains("removed 3, freed 570kB (previewed 570kB)"), text)
         loop.press(.enter)
         XCTAssertTrue(loop.state.screens.isEmpty, "Enter when done goes back")
+    }
+}
+
+extension SessionRegistryTests {
+    func testABuildShowsEachStepThenOpensItsImagesLayersOnTheTopLayer() async throws {
+        let context = FileManager.default.temporaryDirectory.appendingPathComponent("swtop-build-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: context, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: context) }
+        try "FROM x\nRUN a\nCOPY f /f\n".write(to: context.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        try "f".write(to: context.appendingPathComponent("f"), atomically: true, encoding: .utf8)
+        let engine = InMemoryEngine()
+        engine.update {
+            $0.build = [#"{"stream":"Step 1/3 : FROM x\n"}"#, #"{"stream":" ---> 0123456789ab\n"}"#,
+                        #"{"stream":"Step 2/3 : RUN a\n"}"#, #"{"stream":" ---> Running in feedfeedfeed\n"}"#,
+                        #"{"stream":"out \u001b]0;pwned\u0007 line\n"}"#,
+                        #"{"stream":"Removing intermediate container feedfeedfeed\n"}"#, #"{"stream":" ---> 1111111111aa\n"}"#,
+                        #"{"stream":"Step 3/3 : COPY f /f\n"}"#, #"{"stream":" ---> Using cache\n"}"#, #"{"stream":" ---> 2222222222bb\n"}"#,
+                        #"{"aux":{"ID":"sha256:2222222222bbcccc"}}"#, #"{"stream":"Successfully built 2222222222bb\n"}"#,
+                        #"{"stream":"Successfully tagged app:1\n"}"#]
+        }
+        let loop = Loop(engine)
+        loop.state.view = .images
+        loop.state.workingDirectory = context.path
+        loop.press(.char("b"))
+        XCTAssertEqual(loop.state.prompt?.values, [context.path, "Dockerfile", "", ""])
+        for key in [Key.tab, .tab] + "app:1".map({ Key.char($0) }) + [.enter] { loop.press(key) }
+        try await loop.until("the layer view") { loop.state.top(LayerScreen.self) != nil }
+        XCTAssertEqual(engine.performed, ["build Dockerfile tags=app:1 entries=2"])
+        let build = try XCTUnwrap(loop.state.screens.first?.screen(BuildScreen.self))
+        XCTAssertEqual(build.progress.steps.map(\.instruction), ["FROM x", "RUN a", "COPY f /f"])
+        XCTAssertEqual(build.progress.steps.map(\.cached), [false, false, true])
+        XCTAssertEqual(build.progress.steps.map(\.layer), ["0123456789ab", "1111111111aa", "2222222222bb"])
+        XCTAssertEqual(build.progress.imageID, "sha256:2222222222bbcccc")
+        let layers = try XCTUnwrap(loop.state.top(LayerScreen.self))
+        XCTAssertEqual(layers.request.target, .image(id: "sha256:2222222222bbcccc", name: "app:1"))
+        XCTAssertEqual(loop.registry.open.count, 2, "the build's session and the layers'")
+        loop.press(.escape)
+        let text = loop.lines().joined(separator: "\n")
+        XCTAssertTrue(text.contains("Step 2/3 : RUN a  → 1111111111aa") && text.contains("COPY f /f  · cached  → 2222222222bb"), text)
+        XCTAssertTrue(text.contains("out ") && !text.contains("\u{1B}") && !text.contains("\u{07}"), "output kept safe: \(text)")
+        XCTAssertTrue(text.contains("✓ built 2222222222bb tagged app:1 · 3 steps, 1 from the cache"), text)
+        XCTAssertNil(loop.state.top(LayerScreen.self), "back on the build, which does not open the layers again")
+
+        // A failing step: its output and exit code.
+        engine.update {
+            $0.build = [#"{"stream":"Step 1/2 : FROM x\n"}"#, #"{"stream":"Step 2/2 : RUN exit 3\n"}"#,
+                        #"{"stream":"about to fail\n"}"#,
+                        #"{"errorDetail":{"code":3,"message":"The command '/bin/sh -c exit 3' returned a non-zero code: 3"},"error":"The command '/bin/sh -c exit 3' returned a non-zero code: 3"}"#]
+        }
+        loop.state.screens = []
+        loop.press(.char("b"))
+        loop.press(.enter)
+        try await loop.until("the failure") { loop.state.top(BuildScreen.self)?.progress.finished == true }
+        let failed = loop.lines().joined(separator: "\n")
+        XCTAssertTrue(failed.contains("✗ step 2/2 failed (exit code 3)") && failed.contains("about to fail"), failed)
+        XCTAssertNil(loop.state.top(LayerScreen.self))
     }
 }
 

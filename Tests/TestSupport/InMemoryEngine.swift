@@ -43,6 +43,8 @@ public final class InMemoryEngine: EngineAPI {
         /// What a pull or a push of a reference streams (JSON lines as the engine sends them); a missing
         /// one answers 404 as for an unknown image.
         public var transfers: [String: [String]] = [:]
+        /// What a build streams (JSON lines as the engine sends them), whatever the context.
+        public var build: [String]?
         /// Engine refusals by call and name (`remove-image sha256:…`): status and message.
         public var refusals: [String: (status: Int, message: String)] = [:]
 
@@ -401,6 +403,23 @@ public final class InMemoryEngine: EngineAPI {
 
     public func pushImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error> {
         try await transfer("push", reference, auth)
+    }
+
+    public func build(_ context: ContextUpload, _ options: BuildOptions) async throws -> AsyncThrowingStream<ProgressMessage, Error> {
+        let lines = try await answer("build") { answers in
+            guard let lines = answers.build else {
+                throw DockerError.api(status: 500, message: "no build in memory", path: "/build")
+            }
+            return lines
+        }
+        state.withLock {
+            $0.performed.append("build \(options.dockerfile) tags=\(options.tags.joined(separator: ",")) entries=\(context.entries)")
+        }
+        let messages = try lines.map { try EnginePayload.object(ProgressMessage.self, Array($0.utf8), what: "/build") }
+        return AsyncThrowingStream { continuation in
+            for message in messages { continuation.yield(message) }
+            continuation.finish()
+        }
     }
 
     private func transfer(_ call: String, _ reference: ImageReference, _ auth: RegistryAuth?) async throws

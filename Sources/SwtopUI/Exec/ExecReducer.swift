@@ -85,6 +85,8 @@ enum ExecReducer {
                     return (state, [])
                 }
                 return TransferReducer.open(state, .pull, values[0], engine: prompt.target.engine)
+            case .build:
+                return BuildReducer.submit(state, prompt, values)
             }
         }
         guard typed == .other else {

@@ -124,6 +124,8 @@ public struct Prompt: Sendable, Equatable {
         case tag, newVolume, newNetwork
         /// `P`: the reference to pull.
         case pull
+        /// `b`: context, Dockerfile, tags, build args.
+        case build
     }
 
     public var purpose: Purpose
@@ -144,6 +146,7 @@ public struct Prompt: Sendable, Equatable {
         case .newVolume: labels = ["name"]
         case .newNetwork: labels = ["name", "driver"]
         case .pull: labels = ["image"]
+        case .build: labels = ["context", "dockerfile", "tags", "build args"]
         }
         self.values = values + Array(repeating: "", count: max(0, labels.count - values.count))
     }

@@ -168,6 +168,7 @@ enum PromptView {
         case .newVolume: lead = "new volume"
         case .newNetwork: lead = "new network"
         case .pull: lead = "pull on \(prompt.target.name)"
+        case .build: lead = "build on \(prompt.target.name)"
         }
         x += buffer.put(lead + " · ", x: x, y: row.y, style: .dimmed, maxWidth: row.maxX - x)
         for (index, label) in prompt.labels.enumerated() {
@@ -179,6 +180,8 @@ enum PromptView {
                 switch label {
                 case "user": value = "(the image's)"
                 case "driver": value = "(bridge)"
+                case "tags": value = "(none)"
+                case "build args": value = "(none)"
                 case "command": value = "(the shell)"
                 default: break
                 }
@@ -194,6 +197,7 @@ enum PromptView {
             case .tag: verb = "tag"
             case .newVolume, .newNetwork: verb = "create"
             case .pull: verb = "pull"
+            case .build: verb = "build"
             }
             var hints = [KeyHint("Enter", verb), KeyHint("Esc", "cancel"),
                          KeyHint("↑↓", "history")]

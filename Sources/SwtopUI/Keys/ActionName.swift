@@ -15,7 +15,7 @@ extension Command {
         case let .showView(view): "view-" + view.screenName.rawValue
         case .details: "details"
         case .back, .logBack, .layerBack, .runBack, .processesBack, .inspectBack, .swarmBack, .contextsBack, .diskBack, .pruneBack,
-             .transferBack: "back"
+             .transferBack, .buildBack: "back"
         case .closeScreen: "close"
         case .filter, .logFilterMode, .layerFilter: "filter"
         case .sortNext, .layerSort: "sort"
@@ -33,6 +33,8 @@ extension Command {
         case .prune, .pruneGo: "prune"
         case .diskRefresh: "refresh"
         case .pull: "pull"
+        case .build: "build"
+        case .buildLayers: "layers"
         case .push: "push"
         case .diskUsage: "disk-usage"
         case .help: "help"

@@ -177,7 +177,13 @@ extension LayerScreen: StackScreen {
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         let model = models.layer(id) ?? models.add(LayerModel(), for: id)
         switch news {
-        case let .layerMetadata(metadata): model.ingest(metadata: metadata)
+        case let .layerMetadata(metadata):
+            model.ingest(metadata: metadata)
+            if startAtTop {
+                startAtTop = false
+                layer = max(0, metadata.layers.count - 1)
+                LayerReducer.clamp(&self, state, model)
+            }
         case let .layerProgress(progress): model.ingest(progress: progress)
         case let .layerSharing(sharing): model.ingest(sharing: sharing)
         case let .layerAnalysis(analysis): model.ingest(analysis: analysis)

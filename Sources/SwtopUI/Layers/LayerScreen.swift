@@ -60,6 +60,8 @@ public struct LayerScreen: Sendable, Equatable {
     public var stackScroll = 0
     /// Closing this screen quits swtop (`swtop layers IMAGE --tui`).
     public var quitOnClose = false
+    /// Open on the top layer (a build's result: its last instruction first), once the layers are known.
+    public var startAtTop = false
 
     public init(request: LayerRequest, quitOnClose: Bool = false, session: SessionID? = nil) {
         self.request = request

@@ -131,7 +131,7 @@ enum ResourceReducer {
             }
             return (state, [.resource(.createNetwork(name: values[0], driver: values[1].isEmpty ? nil : values[1]),
                                       engine: target.engine)])
-        case .exec, .run, .pull:
+        case .exec, .run, .pull, .build:
             return (state, [])
         }
     }

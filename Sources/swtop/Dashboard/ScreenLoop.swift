@@ -40,6 +40,7 @@ struct ScreenLoop {
         state.mouse = app.look.mouse
         state.showStopped = !app.look.hideStopped
         if let sort = app.look.sort { state.sort[.containers] = sort }
+        state.workingDirectory = FileManager.default.currentDirectoryPath
         state.logLines = app.logLimits.lines
         state.logBytes = app.logLimits.bytes
         var snapshot = StoreSnapshot()
@@ -87,7 +88,8 @@ struct ScreenLoop {
             let takeLogs = drainClock - lastLogDrain >= Self.frameInterval * 0.9
             if takeLogs { lastLogDrain = drainClock }
             for (id, news) in sessions.drain(logs: takeLogs) {
-                Reducer.receive(&state, id, news, models)
+                // A screen may move on by itself (a build that succeeded opens its layers): its sessions open.
+                for case let .openSession(id, request) in Reducer.receive(&state, id, news, models) { sessions.open(id, request) }
                 dirty = true
             }
             if let notice = app.takeNotice() {
