@@ -13,9 +13,10 @@ final class ImagesEndToEndTests: XCTestCase {
         sessions.removeAll()
     }
 
-    func launch(_ engine: TestEngine, width: Int = 140, height: Int = 34) throws -> TmuxSession {
+    func launch(_ engine: TestEngine, width: Int = 140, height: Int = 34, in directory: String? = nil) throws -> TmuxSession {
         try FileManager.default.createDirectory(atPath: logDir, withIntermediateDirectories: true)
-        let command = "\(Repo.swtopBinary) -H \(engine.host) --log-file \(logDir)/\(name.filter(\.isLetter)).log"
+        let command = (directory.map { "cd '\($0)' && " } ?? "")
+            + "\(Repo.swtopBinary) -H \(engine.host) --log-file \(logDir)/\(name.filter(\.isLetter)).log"
         let session = try TmuxSession(command: command, width: width, height: height,
                                       environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
         sessions.append(session)
@@ -59,6 +60,35 @@ final class ImagesEndToEndTests: XCTestCase {
         _ = try pane.waitFor(text: "untagged swtop/\(tag):v1")
         XCTAssertNotEqual(try engine.dockerResult(["image", "inspect", "swtop/\(tag):v1"]).status, 0, "the tag is gone")
         XCTAssertFalse(try engine.docker("image", "inspect", "-f", "{{.Id}}", "swtop/busybox:latest").isEmpty, "the image stays")
+    }
+
+    /// `b` in the folder of a three-step Dockerfile: the build's steps, then its layer view on the top
+    /// layer with each instruction beside the layer it made.
+    func testBuildFromBLandsOnTheImagesLayersWithTheInstructions() throws {
+        let engine = try XCTUnwrap(try TestEngine.spares().last)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("swtop-e2e-build-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "FROM swtop/busybox:latest\nRUN echo primer > /lesson.txt\nCOPY notes.txt /notes/notes.txt\nCMD [\"cat\", \"/lesson.txt\"]\n"
+            .write(to: dir.appendingPathComponent("Dockerfile"), atomically: true, encoding: .utf8)
+        try "read-only layers\n".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let tag = "swtop/\(Repo.uniqueName("e2e-built")):1"
+        defer { _ = try? engine.dockerResult(["rmi", "-f", tag]) }
+        let pane = try launch(engine, in: dir.path)
+        _ = try pane.waitFor(text: "Containers")
+        try pane.send("2", "b")
+        _ = try pane.waitFor(text: "context: \(dir.path)")
+        try pane.send("Tab", "Tab")
+        try pane.sendLiteral(tag)
+        try pane.send("Enter")
+        let layers = try pane.waitFor("the layer view", seconds: 60) { $0.contains("layers of \(tag)") && $0.contains("COPY") }
+        XCTAssertTrue(layers.contains("RUN echo primer > /lesson.txt"), layers)
+        XCTAssertTrue(layers.contains("Layer 2"), "opened on the top layer: \(layers)")
+        XCTAssertTrue(layers.contains("notes.txt"), "the top layer's file: \(layers)")
+        try pane.send("Escape")
+        let build = try pane.waitFor(text: "✓ built")
+        XCTAssertTrue(build.contains("Step 2/4 : RUN echo primer > /lesson.txt"), build)
+        XCTAssertEqual(try engine.docker("run", "--rm", tag).trimmingCharacters(in: .whitespacesAndNewlines), "primer")
     }
 
     /// Pushed from one engine with `u`, pulled on the other with `P`: each with its layers' lines.
