@@ -47,6 +47,7 @@ public protocol EngineAPI: Sendable {
     func createNetwork(name: String, driver: String?) async throws
     func pullImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error>
     func pushImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error>
+    func createContainer(_ spec: ContainerSpec) async throws -> String
     /// A classic build of the context (`POST /build`, version 1).
     func build(_ context: ContextUpload, _ options: BuildOptions) async throws -> AsyncThrowingStream<ProgressMessage, Error>
     /// Why the connection ended, when it did (the ssh client's last words, say).

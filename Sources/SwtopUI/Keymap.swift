@@ -38,6 +38,8 @@ public enum Command: Sendable, Hashable {
     case pull, push, transferBack
     // Build (`b`) and its screen.
     case build, buildBack, buildLayers
+    // Run an image (`r`) and its form.
+    case runImage, runFormBack, runFormEdit, runFormToggle, runFormCopy, runFormGo
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -112,6 +114,8 @@ public enum Keymap {
         Binding([.char("d")], .remove, "remove (marked rows too)",
                 dangerous: true, mutating: true, hint: "remove"),
         Binding([.char("t")], .tag, "tag the image (REPOSITORY[:TAG])", mutating: true, hint: "tag", views: [.images]),
+        Binding([.char("r")], .runImage, "run the image: a form with ports, volumes, env, network, restart…", mutating: true,
+                hint: "run", views: [.images]),
         Binding([.char("b")], .build, "build an image from a Dockerfile (context, Dockerfile, tags, build args)", mutating: true,
                 hint: "build", views: [.images]),
         Binding([.char("P")], .pull, "pull an image: its layers' progress, Esc cancels", mutating: true, hint: "pull",

@@ -124,6 +124,7 @@ public enum Reducer {
             if binding.command == .prune { return DiskReducer.openPrune(state, snapshot) }
             if binding.command == .pull { return TransferReducer.askPull(state, snapshot) }
             if binding.command == .build { return BuildReducer.ask(state, snapshot) }
+            if binding.command == .runImage { return RunFormReducer.open(state, snapshot) }
             if binding.command == .push { return TransferReducer.push(state, snapshot) }
             return act(state, binding, snapshot)
         }

@@ -91,6 +91,38 @@ final class ImagesEndToEndTests: XCTestCase {
         XCTAssertEqual(try engine.docker("run", "--rm", tag).trimmingCharacters(in: .whitespacesAndNewlines), "primer")
     }
 
+    /// `r` on an image, the form filled with a name, a command, `-p` and `-e`: the container runs with
+    /// them (the engine's inspect), is selected in the list, and the secret is never on screen.
+    func testRunFromTheFormWithPortsAndEnvironment() throws {
+        let engine = try XCTUnwrap(try TestEngine.spares().first)
+        let name = Repo.uniqueName("swtop-formrun")
+        defer { _ = try? engine.dockerResult(["rm", "-f", name]) }
+        let pane = try launch(engine)
+        _ = try pane.waitFor(text: "Containers")
+        try pane.send("2", "/")
+        try pane.sendLiteral("swtop/busybox")
+        try pane.send("Enter", "r")
+        _ = try pane.waitFor(text: "run swtop/busybox:latest")
+        try pane.send("Enter")
+        try pane.sendLiteral(name)
+        try pane.send("Enter", "j", "Enter")
+        try pane.sendLiteral("httpd -f -p 80")
+        try pane.send("Enter", "j", "Enter")
+        try pane.sendLiteral("127.0.0.1:18091:80")
+        try pane.send("Enter", "j", "j", "Enter")
+        try pane.sendLiteral("GREETING=hello API_TOKEN=s3cr3t")
+        try pane.send("Enter")
+        let form = try pane.waitFor(text: "docker run -d --name \(name) -p 127.0.0.1:18091:80 -e GREETING=hello")
+        XCTAssertFalse(form.contains("s3cr3t"), "the secret is masked: \(form)")
+        try pane.send("R")
+        let list = try pane.waitFor(text: "started \(name) from swtop/busybox:latest", seconds: 30)
+        XCTAssertTrue(list.contains("18091→80/tcp"), list)
+        XCTAssertEqual(try engine.docker("inspect", "-f", "{{.State.Status}}", name).trimmingCharacters(in: .whitespacesAndNewlines), "running")
+        let env = try engine.docker("inspect", "-f", "{{json .Config.Env}}", name)
+        XCTAssertTrue(env.contains("GREETING=hello") && env.contains("API_TOKEN=s3cr3t"), env)
+        XCTAssertTrue(try engine.docker("inspect", "-f", "{{json .HostConfig.PortBindings}}", name).contains(#""HostPort":"18091""#))
+    }
+
     /// Pushed from one engine with `u`, pulled on the other with `P`: each with its layers' lines.
     func testPushWithUThenPullWithPOnTheOtherEngineShowEachLayer() throws {
         let registries = try TestRegistries.fromEnvironment()

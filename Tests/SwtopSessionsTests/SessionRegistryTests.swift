@@ -340,6 +340,46 @@ extension SessionRegistryTests {
     }
 }
 
+extension SessionRegistryTests {
+    func testTheRunFormCreatesStartsAndSelectsTheContainerOrRemovesWhatWouldNotStart() async throws {
+        let engine = InMemoryEngine()
+        let loop = Loop(engine)
+        var screen = RunFormScreen(image: "app:1", engine: "e")
+        screen.values = [.name: "web", .ports: "8080:80"]
+        loop.state.screens = [.runForm(screen)]
+        loop.press(.char("R"))
+        try await loop.until("the start") { loop.state.screens.isEmpty }
+        let id = "c" + String(repeating: "0", count: 63)
+        XCTAssertEqual(engine.performed, ["create web app:1", "start \(id)"])
+        XCTAssertEqual(loop.state.view, .containers)
+        XCTAssertEqual(loop.state.selection[.containers], .container(id), "the new container is selected")
+        XCTAssertEqual(loop.state.notice?.text, "started web from app:1")
+
+        // With a terminal asked for, the terminal is handed over as `e` does.
+        screen.tty = true
+        loop.state.screens = [.runForm(screen)]
+        var handed: [Effect] = []
+        loop.press(.char("R"))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while handed.isEmpty, ContinuousClock.now < deadline {
+            for (sid, news) in loop.registry.drain() { handed += Reducer.receive(&loop.state, sid, news, loop.models) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        XCTAssertEqual(handed, [.handOver(HandOverRequest(target: Target(id: id, name: "web", engine: "e"), kind: .attach))])
+
+        // It would not start: the message in the form, the container made for it removed.
+        let failing = InMemoryEngine()
+        failing.update { $0.refusals["start"] = (500, "driver failed programming external connectivity: port is already allocated") }
+        let second = Loop(failing)
+        second.state.screens = [.runForm(screen)]
+        second.press(.char("R"))
+        try await second.until("the refusal") { second.state.top(RunFormScreen.self)?.error != nil }
+        let error = try XCTUnwrap(second.state.top(RunFormScreen.self)?.error)
+        XCTAssertTrue(error.contains("port is already allocated") && error.contains("was removed"), error)
+        XCTAssertEqual(failing.performed, ["create web app:1", "remove \(id)"], "nothing half-made is left")
+    }
+}
+
 extension SwarmScreen {
     var selectedServiceName: String? {
         guard case .services = kind, let listing, listing.services.indices.contains(cursor) else { return nil }

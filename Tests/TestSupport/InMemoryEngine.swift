@@ -238,8 +238,13 @@ public final class InMemoryEngine: EngineAPI {
         }
     }
 
+    /// Records the action, or throws the refusal set for it (`refusals["start"]`).
     public func perform(_ action: ContainerAction, on id: String) async throws {
-        try await answer("perform") { _ in () }
+        try await answer("perform") { answers in
+            if let refusal = answers.refusals["\(action)"] {
+                throw DockerError.api(status: refusal.status, message: refusal.message, path: "/containers/\(id)/\(action)")
+            }
+        }
         state.withLock { $0.performed.append("\(action) \(id)") }
     }
 
@@ -403,6 +408,12 @@ public final class InMemoryEngine: EngineAPI {
 
     public func pushImage(_ reference: ImageReference, auth: RegistryAuth?) async throws -> AsyncThrowingStream<ProgressMessage, Error> {
         try await transfer("push", reference, auth)
+    }
+
+    /// Creates a container (recorded as `create NAME IMAGE`) unless a refusal is set for it.
+    public func createContainer(_ spec: ContainerSpec) async throws -> String {
+        try await change("create", "\(spec.name ?? "-") \(spec.image)")
+        return "c" + String(repeating: "0", count: 63)
     }
 
     public func build(_ context: ContextUpload, _ options: BuildOptions) async throws -> AsyncThrowingStream<ProgressMessage, Error> {

@@ -169,7 +169,21 @@ enum ExecReducer {
 /// Splits what a user typed for `E` into words as a shell would for the simple cases: blanks separate,
 /// single and double quotes group, a backslash escapes the next character.
 public enum ShellWords {
-    public static func split(_ text: String) -> [String] {
+    public static func split(_ text: String) -> [String] { scan(text).words }
+
+    /// The words, or nil when a quote is left open (a form says so rather than guess).
+    public static func checked(_ text: String) -> [String]? {
+        let (words, open) = scan(text)
+        return open ? nil : words
+    }
+
+    /// A word as a shell takes it back: quoted when it holds anything but safe characters.
+    public static func quote(_ word: String) -> String {
+        let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@,+%^".contains($0)) }
+        return safe ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+
+    static func scan(_ text: String) -> (words: [String], open: Bool) {
         var words: [String] = []
         var current = ""
         var inWord = false
@@ -197,7 +211,7 @@ public enum ShellWords {
             }
         }
         if inWord { words.append(current) }
-        return words
+        return (words, quote != nil || escaped)
     }
 }
 

@@ -15,7 +15,7 @@ extension Command {
         case let .showView(view): "view-" + view.screenName.rawValue
         case .details: "details"
         case .back, .logBack, .layerBack, .runBack, .processesBack, .inspectBack, .swarmBack, .contextsBack, .diskBack, .pruneBack,
-             .transferBack, .buildBack: "back"
+             .transferBack, .buildBack, .runFormBack: "back"
         case .closeScreen: "close"
         case .filter, .logFilterMode, .layerFilter: "filter"
         case .sortNext, .layerSort: "sort"
@@ -34,6 +34,10 @@ extension Command {
         case .diskRefresh: "refresh"
         case .pull: "pull"
         case .build: "build"
+        case .runImage, .runFormGo: "run"
+        case .runFormEdit: "edit"
+        case .runFormToggle: "flip"
+        case .runFormCopy: "copy"
         case .buildLayers: "layers"
         case .push: "push"
         case .diskUsage: "disk-usage"

@@ -54,6 +54,26 @@ struct ScreenLoop {
             let open = LayerScreen.open(LayerScreen(request: request, quitOnClose: true), &state)
             if case let .openSession(id, request) = open { sessions.open(id, request) }
         }
+        /// Runs what a reducer asked for; true when it asked to quit.
+        func run(_ effects: [Effect], _ state: inout UIState) -> Bool {
+            for effect in effects {
+                switch effect {
+                case .quit: return true
+                case .suspend: suspend(terminal, &state)
+                case .redraw: terminal.forceFullRedraw()
+                case let .openSession(id, request): sessions.open(id, request)
+                case let .saveLogs(id, path, pickFreeName, timestamps):
+                    sessions.save(models.log(id), to: path, pickFreeName: pickFreeName, timestamps: timestamps)
+                case let .swarm(action, engine, refresh): sessions.perform(action, engine: engine, refresh: refresh)
+                case let .handOver(request):
+                    state.notice = handOver.handOver(request, terminal: terminal)
+                    terminal.forceFullRedraw()
+                case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
+                default: app.send(effect)
+                }
+            }
+            return false
+        }
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
@@ -88,8 +108,15 @@ struct ScreenLoop {
             let takeLogs = drainClock - lastLogDrain >= Self.frameInterval * 0.9
             if takeLogs { lastLogDrain = drainClock }
             for (id, news) in sessions.drain(logs: takeLogs) {
-                // A screen may move on by itself (a build that succeeded opens its layers): its sessions open.
-                for case let .openSession(id, request) in Reducer.receive(&state, id, news, models) { sessions.open(id, request) }
+                // A screen may move on by itself (a build that succeeded opens its layers, a started
+                // container is handed the terminal): its effects run as a key's do.
+                let effects = Reducer.receive(&state, id, news, models)
+                if !effects.isEmpty {
+                    if run(effects, &state) { return .quit }
+                    let held = state.heldSessions
+                    sessions.retain(held)
+                    models.retain(held)
+                }
                 dirty = true
             }
             if let notice = app.takeNotice() {
@@ -111,22 +138,7 @@ struct ScreenLoop {
                 state = next
                 dirty = true
                 if case .resize = key { terminal.forceFullRedraw() }
-                for effect in effects {
-                    switch effect {
-                    case .quit: return .quit
-                    case .suspend: suspend(terminal, &state)
-                    case .redraw: terminal.forceFullRedraw()
-                    case let .openSession(id, request): sessions.open(id, request)
-                    case let .saveLogs(id, path, pickFreeName, timestamps):
-                        sessions.save(models.log(id), to: path, pickFreeName: pickFreeName, timestamps: timestamps)
-                    case let .swarm(action, engine, refresh): sessions.perform(action, engine: engine, refresh: refresh)
-                    case let .handOver(request):
-                        state.notice = handOver.handOver(request, terminal: terminal)
-                        terminal.forceFullRedraw()
-                    case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
-                    default: app.send(effect)
-                    }
-                }
+                if run(effects, &state) { return .quit }
                 // A session no screen holds any more is stopped, its model dropped.
                 let held = state.heldSessions
                 sessions.retain(held)
