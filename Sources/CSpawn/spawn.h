@@ -15,6 +15,29 @@
 #include <unistd.h>
 
 /*
+ * In the child between fork and exec (async-signal-safe calls only): a session of its own (no
+ * controlling terminal), no signal blocked or caught, stdin/stdout/stderr on the given descriptors,
+ * no other descriptor inherited, then `path`. Never returns.
+ */
+static inline void swtop_child_exec(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd) {
+    setsid();
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    }
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
+#ifdef SYS_close_range
+    syscall(SYS_close_range, 3U, ~0U, 0U);
+#else
+    for (int fd = 3; fd < 1024; fd++) close(fd);
+#endif
+    execv(path, argv);
+    _exit(127);
+}
+
+/*
  * Starts `path` with `argv` as a child that dies with the calling thread (PR_SET_PDEATHSIG): a helper
  * process (ssh) must never outlive swtop, whether swtop quits, crashes or is killed with SIGKILL.
  * The caller keeps that thread alive for the child's whole life (it waits for the child in it).
@@ -38,21 +61,7 @@ static inline pid_t swtop_spawn_tied(const char *path, char *const argv[], int s
         if (prctl(PR_SET_PDEATHSIG, death_signal) != 0) _exit(126);
         /* The parent may have died between fork and prctl: then nobody would ever send the signal. */
         if (getppid() != parent) _exit(126);
-        setsid();
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-        }
-        if (dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(stderr_fd, 2) < 0) _exit(126);
-#ifdef SYS_close_range
-        syscall(SYS_close_range, 3U, ~0U, 0U);
-#else
-        for (int fd = 3; fd < 1024; fd++) close(fd);
-#endif
-        execv(path, argv);
-        _exit(127);
+        swtop_child_exec(path, argv, null_fd, null_fd, stderr_fd);
     }
     close(null_fd);
     return pid;
@@ -70,21 +79,7 @@ static inline pid_t swtop_spawn_io(const char *path, char *const argv[], int in_
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
-        setsid();
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-        }
-        if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
-#ifdef SYS_close_range
-        syscall(SYS_close_range, 3U, ~0U, 0U);
-#else
-        for (int fd = 3; fd < 1024; fd++) close(fd);
-#endif
-        execv(path, argv);
-        _exit(127);
+        swtop_child_exec(path, argv, in_fd, out_fd, err_fd);
     }
     return pid;
 }

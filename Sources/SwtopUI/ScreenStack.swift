@@ -61,6 +61,15 @@ extension StackScreen {
     public func followUp(_ state: UIState) -> (UIState, [Effect])? { nil }
 }
 
+/// A screen that reads one session (or none yet): its `sessions` is that one.
+public protocol SessionScreen: StackScreen {
+    var session: SessionID? { get }
+}
+
+extension SessionScreen {
+    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
+}
+
 /// The rows of a list on screen: the first one shown keeps the cursor in view, nearest to where it was.
 enum ListWindow {
     static func top(cursor: Int, scroll: Int, visible: Int) -> Int {

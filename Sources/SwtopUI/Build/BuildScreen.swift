@@ -192,7 +192,7 @@ enum BuildReducer {
     }
 }
 
-extension BuildScreen: StackScreen {
+extension BuildScreen: SessionScreen {
     public var screenName: ScreenName { .build }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -202,8 +202,6 @@ extension BuildScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         BuildView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         switch news {

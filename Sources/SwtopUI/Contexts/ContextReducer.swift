@@ -48,7 +48,7 @@ enum ContextReducer {
     }
 }
 
-extension ContextScreen: StackScreen {
+extension ContextScreen: SessionScreen {
     public var screenName: ScreenName { .contexts }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -58,8 +58,6 @@ extension ContextScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         ContextView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         switch news {

@@ -117,7 +117,7 @@ enum DiskReducer {
     }
 }
 
-extension DiskScreen: StackScreen {
+extension DiskScreen: SessionScreen {
     public var screenName: ScreenName { .disk }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -127,8 +127,6 @@ extension DiskScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         DiskView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         switch news {
@@ -141,7 +139,7 @@ extension DiskScreen: StackScreen {
     }
 }
 
-extension PruneScreen: StackScreen {
+extension PruneScreen: SessionScreen {
     public var screenName: ScreenName { .prune }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -151,8 +149,6 @@ extension PruneScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         PruneView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
         ListWindow.row(at: y, firstY: PruneView.firstRow, visible: PruneKind.allCases.count, top: 0, count: PruneKind.allCases.count)

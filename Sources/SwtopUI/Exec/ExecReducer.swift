@@ -215,7 +215,7 @@ public enum ShellWords {
     }
 }
 
-extension RunScreen: StackScreen {
+extension RunScreen: SessionScreen {
     public var screenName: ScreenName { .run }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -225,8 +225,6 @@ extension RunScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         RunView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         switch news {
@@ -238,7 +236,7 @@ extension RunScreen: StackScreen {
     }
 }
 
-extension ProcessScreen: StackScreen {
+extension ProcessScreen: SessionScreen {
     public var screenName: ScreenName { .processes }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -248,8 +246,6 @@ extension ProcessScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         ProcessView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         switch news {

@@ -216,7 +216,7 @@ extension Reducer {
     }
 }
 
-extension InspectScreen: StackScreen {
+extension InspectScreen: SessionScreen {
     public var screenName: ScreenName { .inspect }
     public var isTyping: Bool { editingSearch }
 
@@ -227,8 +227,6 @@ extension InspectScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         InspectView.draw(&frame.buffer, state, self, context.models.inspect(session))
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     /// The document (or why there is none) goes into the view's model.
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {

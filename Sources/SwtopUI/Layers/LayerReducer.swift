@@ -159,7 +159,7 @@ enum LayerReducer {
     }
 }
 
-extension LayerScreen: StackScreen {
+extension LayerScreen: SessionScreen {
     public var screenName: ScreenName { .layers }
     public var isTyping: Bool { editingFilter }
 
@@ -170,8 +170,6 @@ extension LayerScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         LayerView.draw(&frame.buffer, state, self, context.models.layer(session), now: context.now)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     /// Metadata, progress, sharing, the analysis (or why it failed) go into the view's model.
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {

@@ -181,7 +181,7 @@ enum LogReducer {
     }
 }
 
-extension LogScreen: StackScreen {
+extension LogScreen: SessionScreen {
     public var screenName: ScreenName { .logs }
     public var isTyping: Bool { prompt != nil }
 
@@ -192,8 +192,6 @@ extension LogScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         LogView.draw(&frame.buffer, context.snapshot, state, self, context.models.log(session), now: context.now)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     /// The lines go into the view's model (made with the first batch), its indexes brought to the view's search.
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {

@@ -11,8 +11,7 @@ enum ResourceReducer {
     /// `d` on an image, a volume or a network.
     static func remove(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        let keys = RowKeys.of(snapshot, state)
-        guard let key = state.selection[state.view].flatMap({ keys.contains($0) ? $0 : nil }) ?? keys.first else {
+        guard let key = selectedRow(state, snapshot) else {
             state.notice = ActionResult(text: "nothing selected to remove", isError: true)
             return (state, [])
         }
@@ -23,9 +22,7 @@ enum ResourceReducer {
             let tags = image?.tags ?? []
             if tags.count > 1 {
                 // Several tags: d takes one off (the one the filter names, else the first); the image stays.
-                let filter = state.currentFilter.lowercased()
-                let matching = filter.isEmpty ? [] : tags.filter { $0.lowercased().contains(filter) }
-                let tag = matching.count == 1 ? matching[0] : tags[0]
+                let tag = meantTag(tags, state) ?? tags[0]
                 let others = tags.filter { $0 != tag }
                 state.confirm = Confirmation(question: "Untag \(tag)? The image stays as \(Self.list(others)).",
                                              effects: [.resource(.removeImage(id: tag, name: tag, force: false), engine: engine)])
@@ -83,13 +80,12 @@ enum ResourceReducer {
     /// `t` on an image: asks for the new REPOSITORY[:TAG].
     static func tag(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        let keys = RowKeys.of(snapshot, state)
-        guard case let .image(id, engine)? = state.selection[.images].flatMap({ keys.contains($0) ? $0 : nil }) ?? keys.first else {
+        guard let (image, engine) = selectedImage(state, snapshot) else {
             state.notice = ActionResult(text: "no image selected", isError: true)
             return (state, [])
         }
-        let name = snapshot.images.first { $0.Id == id && ($0.engine ?? "") == engine }?.tags.first ?? ShortID.image(id)
-        state.prompt = Prompt(purpose: .tag, target: Target(id: id, name: name, engine: engine), values: [])
+        state.prompt = Prompt(purpose: .tag, target: Target(id: image.Id, name: image.tags.first ?? ShortID.image(image.Id), engine: engine),
+                              values: [])
         state.editCursor = 0
         return (state, [])
     }
@@ -162,6 +158,26 @@ enum ResourceReducer {
             if let engine = key.engine, !engine.isEmpty { return engine }
         }
         return snapshot.members.first { !$0.isUnreachable }?.name ?? snapshot.members[0].name
+    }
+
+    /// The row the list's cursor is on (the first row when the selection is gone).
+    static func selectedRow(_ state: UIState, _ snapshot: StoreSnapshot) -> RowKey? {
+        let keys = RowKeys.of(snapshot, state)
+        return state.selection[state.view].flatMap { keys.contains($0) ? $0 : nil } ?? keys.first
+    }
+
+    /// The image under the images list's cursor.
+    static func selectedImage(_ state: UIState, _ snapshot: StoreSnapshot) -> (image: ImageSummary, engine: String)? {
+        guard state.view == .images, case let .image(id, engine)? = selectedRow(state, snapshot),
+              let image = snapshot.images.first(where: { $0.Id == id && ($0.engine ?? "") == engine }) else { return nil }
+        return (image, engine)
+    }
+
+    /// The tag of an image with several that an action means: the one the list's filter names, else the first.
+    static func meantTag(_ tags: [String], _ state: UIState) -> String? {
+        let filter = state.currentFilter.lowercased()
+        let matching = filter.isEmpty ? [] : tags.filter { $0.lowercased().contains(filter) }
+        return matching.count == 1 ? matching[0] : tags.first
     }
 
     static func list(_ names: [String]) -> String {

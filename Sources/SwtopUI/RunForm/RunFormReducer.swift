@@ -6,13 +6,12 @@ enum RunFormReducer {
     /// `r` on an image: the form for it.
     static func open(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        let keys = RowKeys.of(snapshot, state)
-        guard case let .image(id, engine)? = state.selection[.images].flatMap({ keys.contains($0) ? $0 : nil }) ?? keys.first,
-              let image = snapshot.images.first(where: { $0.Id == id && ($0.engine ?? "") == engine }) else {
+        guard let (image, engine) = ResourceReducer.selectedImage(state, snapshot) else {
             state.notice = ActionResult(text: "no image selected", isError: true)
             return (state, [])
         }
-        let screen = RunFormScreen(image: image.tags.first ?? id, engine: engine, secretNames: state.secretNames)
+        let screen = RunFormScreen(image: ResourceReducer.meantTag(image.tags, state) ?? image.Id, engine: engine,
+                                   secretNames: state.secretNames)
         state.screens.append(.runForm(screen))
         state.showHelp = false
         return (state, [])
@@ -121,7 +120,7 @@ enum RunFormReducer {
     }
 }
 
-extension RunFormScreen: StackScreen {
+extension RunFormScreen: SessionScreen {
     public var screenName: ScreenName { .runForm }
     public var isTyping: Bool { editing }
 
@@ -132,8 +131,6 @@ extension RunFormScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         RunFormView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public func clickTarget(y: Int, _ state: UIState, _ context: ScreenContext) -> (row: Int, cursor: Int)? {
         let row = y - RunFormView.firstRow

@@ -159,7 +159,7 @@ enum SwarmReducer {
     }
 }
 
-extension SwarmScreen: StackScreen {
+extension SwarmScreen: SessionScreen {
     public var screenName: ScreenName {
         switch kind {
         case .services: .services
@@ -177,8 +177,6 @@ extension SwarmScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         SwarmView.draw(&frame.buffer, state, self, now: context.now)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     /// Every swarm screen on the stack holds the same session: each takes the new listing.
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {

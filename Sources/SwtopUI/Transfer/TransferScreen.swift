@@ -89,19 +89,14 @@ enum TransferReducer {
     /// `u`: pushes the selected image under its tag (the one the filter names, else the first).
     static func push(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
-        let keys = RowKeys.of(snapshot, state)
-        guard case let .image(id, engine)? = state.selection[.images].flatMap({ keys.contains($0) ? $0 : nil }) ?? keys.first,
-              let image = snapshot.images.first(where: { $0.Id == id && ($0.engine ?? "") == engine }) else {
+        guard let (image, engine) = ResourceReducer.selectedImage(state, snapshot) else {
             state.notice = ActionResult(text: "no image selected", isError: true)
             return (state, [])
         }
-        guard !image.tags.isEmpty else {
+        guard let tag = ResourceReducer.meantTag(image.tags, state) else {
             state.notice = ActionResult(text: "u: an untagged image has no repository to push to: t tags it first", isError: true)
             return (state, [])
         }
-        let filter = state.currentFilter.lowercased()
-        let matching = filter.isEmpty ? [] : image.tags.filter { $0.lowercased().contains(filter) }
-        let tag = matching.count == 1 ? matching[0] : image.tags[0]
         return open(state, .push, tag, engine: engine)
     }
 
@@ -139,7 +134,7 @@ enum TransferReducer {
     }
 }
 
-extension TransferScreen: StackScreen {
+extension TransferScreen: SessionScreen {
     public var screenName: ScreenName { .transfer }
 
     public func reduce(_ state: UIState, _ key: Key, _ context: ScreenContext) -> (UIState, [Effect]) {
@@ -149,8 +144,6 @@ extension TransferScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         TransferView.draw(&frame.buffer, state, self)
     }
-
-    public var sessions: [SessionID] { session.map { [$0] } ?? [] }
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         switch news {
