@@ -135,3 +135,25 @@ extension UIState {
         screens[screens.count - 1] = Screen(screen)
     }
 }
+
+/// What every full-screen view draws around its body: the title bar, and under the body a message
+/// line (the notice of the last key, else the screen's error) and the key hints.
+enum ScreenChrome {
+    /// Draws the title bar; the body's and the status area's rectangles (`statusRows` rows at the bottom).
+    static func frame(_ buffer: inout ScreenBuffer, title text: String, statusRows: Int = 2) -> (body: Rect, status: Rect) {
+        let (title, rest) = buffer.bounds.splitTop(1)
+        let (body, status) = rest.splitBottom(statusRows)
+        buffer.fill(title, style: .statusBar)
+        buffer.put(" swtop · " + text, x: title.x, y: title.y, style: Style(.title, bold: true), maxWidth: title.width)
+        return (body, status)
+    }
+
+    /// The last key's notice, else `error` (made safe, in the error colour).
+    static func message(_ buffer: inout ScreenBuffer, _ row: Rect, _ state: UIState, error: String? = nil) {
+        if let notice = state.notice {
+            buffer.put(notice.text, x: row.x, y: row.y, style: notice.isError ? Style(.error, bold: true) : .ok, maxWidth: row.width)
+        } else if let error {
+            buffer.put("✗ " + TerminalSafe.sanitize(error), x: row.x, y: row.y, style: Style(.error, bold: true), maxWidth: row.width)
+        }
+    }
+}

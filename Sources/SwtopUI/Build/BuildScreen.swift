@@ -264,13 +264,10 @@ enum BuildView {
     }
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: BuildScreen) {
-        let (title, rest) = buffer.bounds.splitTop(1)
-        let (body, status) = rest.splitBottom(3)
-        buffer.fill(title, style: .statusBar)
         let tags = screen.request.options.tags.isEmpty ? "" : " → " + screen.request.options.tags.joined(separator: ", ")
-        buffer.put(" swtop · build \(TerminalSafe.sanitize(screen.request.context))\(TerminalSafe.sanitize(tags)) · "
-                       + TerminalSafe.sanitize(screen.request.engine), x: title.x, y: title.y, style: Style(.title, bold: true),
-                   maxWidth: title.width)
+        let (body, status) = ScreenChrome.frame(&buffer, title: "build \(TerminalSafe.sanitize(screen.request.context))"
+                                                    + "\(TerminalSafe.sanitize(tags)) · " + TerminalSafe.sanitize(screen.request.engine),
+                                                statusRows: 3)
         let lines = lines(screen)
         if lines.isEmpty, !screen.finished {
             let sent = screen.context.map { "sending the context: \($0.entries) entries, \(ByteCount.text($0.bytes))…" }
@@ -298,10 +295,7 @@ enum BuildView {
             buffer.put("building… step \(step.number)/\(step.total)", x: result.x, y: result.y, style: Style(.accent, bold: true),
                        maxWidth: result.width)
         }
-        if let notice = state.notice {
-            buffer.put(notice.text, x: status.x, y: status.y + 1, style: notice.isError ? Style(.error, bold: true) : .ok,
-                       maxWidth: status.width)
-        }
+        ScreenChrome.message(&buffer, status.row(1), state)
         StatusBar(left: "", right: "", hints: state.hints()).draw(into: &buffer, in: status.row(2))
     }
 }

@@ -65,11 +65,7 @@ enum DiskView {
     }
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: DiskScreen) {
-        let (title, rest) = buffer.bounds.splitTop(1)
-        let (body, status) = rest.splitBottom(2)
-        buffer.fill(title, style: .statusBar)
-        buffer.put(" swtop · disk usage · \(TerminalSafe.sanitize(screen.engine))", x: title.x, y: title.y,
-                   style: Style(.title, bold: true), maxWidth: title.width)
+        let (body, status) = ScreenChrome.frame(&buffer, title: "disk usage · \(TerminalSafe.sanitize(screen.engine))")
         let lines = lines(screen, width: body.width)
         if lines.isEmpty {
             let text = screen.error.map { "✗ " + TerminalSafe.sanitize($0) } ?? "asking the engine (it measures every layer and volume)…"
@@ -82,14 +78,7 @@ enum DiskView {
             if line.style == .header { buffer.fill(row, style: .header) }
             buffer.put(line.text, x: row.x, y: row.y, style: line.style, maxWidth: row.width)
         }
-        let message = status.row(0)
-        if let notice = state.notice {
-            buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
-                       maxWidth: message.width)
-        } else if !lines.isEmpty, let error = screen.error {
-            buffer.put("✗ " + TerminalSafe.sanitize(error), x: message.x, y: message.y, style: Style(.error, bold: true),
-                       maxWidth: message.width)
-        }
+        ScreenChrome.message(&buffer, status.row(0), state, error: lines.isEmpty ? nil : screen.error)
         StatusBar(left: "", right: lines.isEmpty ? "" : "\(min(lines.count, top + body.height))/\(lines.count)",
                   hints: state.hints()).draw(into: &buffer, in: status.row(1))
     }
@@ -101,11 +90,7 @@ enum PruneView {
     static let firstRow = 3
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: PruneScreen) {
-        let (title, rest) = buffer.bounds.splitTop(1)
-        let (body, status) = rest.splitBottom(2)
-        buffer.fill(title, style: .statusBar)
-        buffer.put(" swtop · prune · \(TerminalSafe.sanitize(screen.engine))", x: title.x, y: title.y,
-                   style: Style(.title, bold: true), maxWidth: title.width)
+        let (body, status) = ScreenChrome.frame(&buffer, title: "prune · \(TerminalSafe.sanitize(screen.engine))")
         guard screen.usage != nil else {
             let text = screen.error.map { "✗ " + TerminalSafe.sanitize($0) } ?? "asking the engine what is unused…"
             buffer.put(text, x: body.x + 1, y: body.y, style: screen.error != nil ? Style(.error, bold: true) : .dimmed,
@@ -170,14 +155,7 @@ enum PruneView {
                            x: body.x, y: y, style: Style(.ok, bold: true), maxWidth: body.width)
             }
         }
-        let message = status.row(0)
-        if let notice = state.notice {
-            buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
-                       maxWidth: message.width)
-        } else if let error = screen.error {
-            buffer.put("✗ " + TerminalSafe.sanitize(error), x: message.x, y: message.y, style: Style(.error, bold: true),
-                       maxWidth: message.width)
-        }
+        ScreenChrome.message(&buffer, status.row(0), state, error: screen.error)
         StatusBar(left: "", right: "", hints: state.hints()).draw(into: &buffer, in: status.row(1))
     }
 

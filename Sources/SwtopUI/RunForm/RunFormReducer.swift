@@ -192,11 +192,7 @@ enum RunFormView {
     static let firstRow = 2
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: RunFormScreen) {
-        let (title, rest) = buffer.bounds.splitTop(1)
-        let (body, status) = rest.splitBottom(2)
-        buffer.fill(title, style: .statusBar)
-        buffer.put(" swtop · run \(TerminalSafe.sanitize(screen.image)) · \(TerminalSafe.sanitize(screen.engine))", x: title.x, y: title.y,
-                   style: Style(.title, bold: true), maxWidth: title.width)
+        let (body, status) = ScreenChrome.frame(&buffer, title: "run \(TerminalSafe.sanitize(screen.image)) · \(TerminalSafe.sanitize(screen.engine))")
         let labelWidth = 24
         for field in RunFormScreen.Field.allCases {
             let y = firstRow + field.rawValue

@@ -202,11 +202,8 @@ enum TransferView {
     }
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: TransferScreen) {
-        let (title, rest) = buffer.bounds.splitTop(1)
-        let (body, status) = rest.splitBottom(3)
-        buffer.fill(title, style: .statusBar)
-        buffer.put(" swtop · \(screen.kind.rawValue) \(TerminalSafe.sanitize(screen.reference)) · \(TerminalSafe.sanitize(screen.engine))",
-                   x: title.x, y: title.y, style: Style(.title, bold: true), maxWidth: title.width)
+        let (body, status) = ScreenChrome.frame(&buffer, title: "\(screen.kind.rawValue) \(TerminalSafe.sanitize(screen.reference)) · "
+                                                    + TerminalSafe.sanitize(screen.engine), statusRows: 3)
         let lines = lines(screen)
         if lines.isEmpty, !screen.finished {
             buffer.put(" asking the engine to \(screen.kind.rawValue) \(TerminalSafe.sanitize(screen.reference))…", x: body.x, y: body.y,
@@ -231,10 +228,7 @@ enum TransferView {
             buffer.put("\(screen.kind == .pull ? "pulling" : "pushing")…\(text)", x: summary.x, y: summary.y,
                        style: Style(.accent, bold: true), maxWidth: summary.width)
         }
-        if let notice = state.notice {
-            buffer.put(notice.text, x: status.x, y: status.y + 1, style: notice.isError ? Style(.error, bold: true) : .ok,
-                       maxWidth: status.width)
-        }
+        ScreenChrome.message(&buffer, status.row(1), state)
         StatusBar(left: "", right: "", hints: state.hints()).draw(into: &buffer, in: status.row(2))
     }
 }
