@@ -1,10 +1,6 @@
 #ifndef SWTOP_CSPAWN_H
 #define SWTOP_CSPAWN_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -67,8 +63,14 @@ static inline pid_t swtop_spawn_tied(const char *path, char *const argv[], int s
     return pid;
 }
 
-/* pipe2(fds, O_CLOEXEC): Glibc's module does not export pipe2 to Swift. */
-static inline int swtop_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+/* A pipe whose ends close on exec (pipe2 needs _GNU_SOURCE, which would give this module another view of
+   glibc's headers than Swift's Glibc module has). A child of ours closes every other descriptor anyway. */
+static inline int swtop_pipe_cloexec(int fds[2]) {
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+}
 
 /*
  * Starts `path` with `argv`, its stdin, stdout and stderr on the given descriptors (a helper that reads
