@@ -111,6 +111,9 @@ struct DashboardCommand: AsyncParsableCommand {
             mine.engineName = named.name
             return SwtopStore(endpoint: named.endpoint, settings: mine)
         }
+        // `swtop layers IMAGE --tui` names no engine: the one it watches (every engine goes by its name).
+        var initialLayers = initialLayers
+        if initialLayers?.engine.isEmpty == true { initialLayers?.engine = engines.first?.name ?? "" }
         let app = DashboardApp(stores: stores, storeSettings: settings, readOnly: readOnly, logLimits: limits, initialLayers: initialLayers, exec: exec,
                                secretNames: secretNames, look: Look(config: config, mouse: mouse))
         let outcome = await app.run()
