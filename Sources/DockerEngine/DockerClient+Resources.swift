@@ -56,10 +56,6 @@ public struct DiskUsage: Decodable, Sendable, Equatable {
 
         public var size: Int64 { max(0, UsageData?.Size ?? 0) }
         public var inUse: Bool { (UsageData?.RefCount ?? 0) > 0 }
-        /// The engine names volumes it made for a container without a name by 64 hex digits.
-        public var anonymous: Bool {
-            Name.count == 64 && Name.allSatisfy { $0.isHexDigit } || Labels?["com.docker.volume.anonymous"] != nil
-        }
     }
 
     public struct BuildCacheRecord: Decodable, Sendable, Equatable {
