@@ -9,6 +9,8 @@
 #   engines.sh down [NAME|all]    stop it (default: all); no process, mount or bridge left
 #   engines.sh seed NAME          sample images and containers, no registry needed
 #   engines.sh import-busybox NAME  only the swtop/busybox:latest image (what `seed` imports first)
+#   engines.sh compose            the path of trixie's Compose plugin (2.26), unpacked into
+#                                 .engines/compose-root on first use
 #   engines.sh env NAME           prints `export DOCKER_HOST=unix://...` (for eval)
 #   engines.sh status             which engines run
 #   engines.sh sock NAME          prints the engine's socket path
@@ -211,9 +213,60 @@ fetch_trixie() {
   swtop_log "unpacked: $vd; $vc"
 }
 
+# Debian trixie's Compose plugin (docker-compose 2.26) unpacked into .engines/compose-root, as the 26.1
+# engine is: swtop runs it (SWTOP_COMPOSE) for a project's up / down / pull / build / config.
+compose_unpacked() {
+  [[ -x "$SWTOP_COMPOSE_ROOT/usr/libexec/docker/cli-plugins/docker-compose" && -f "$SWTOP_COMPOSE_ROOT/.swtop-unpacked" ]]
+}
+
+fetch_compose() {
+  if compose_unpacked; then
+    swtop_log "compose already unpacked in $SWTOP_COMPOSE_ROOT ($(cat "$SWTOP_COMPOSE_ROOT/.swtop-unpacked"))"
+    return 0
+  fi
+  need_root
+  local a="$SWTOP_APT_TRIXIE" mirror keyring
+  mirror="$(debian_mirror_uri)" || swtop_die "no Debian mirror found in /etc/apt/sources.list{,.d/*}"
+  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [[ -r "$keyring" ]] || { apt_update_once; apt-get install -y -qq debian-archive-keyring; }
+  mkdir -p "$a/etc/sources.list.d" "$a/etc/preferences.d" "$a/state/lists/partial" \
+    "$a/cache/archives/partial" "$a/compose-debs"
+  printf 'deb [signed-by=%s] %s trixie main\n' "$keyring" "$mirror" >"$a/etc/sources.list"
+  local opts=(
+    -o "Dir::Etc::sourcelist=$a/etc/sources.list"
+    -o "Dir::Etc::sourceparts=$a/etc/sources.list.d"
+    -o "Dir::Etc::preferencesparts=$a/etc/preferences.d"
+    -o "Dir::State=$a/state"
+    -o "Dir::Cache=$a/cache"
+    -o "APT::Sandbox::User=root"
+  )
+  swtop_log "fetching trixie's docker-compose (the Compose plugin) from the system's mirror"
+  apt-get "${opts[@]}" -qq update
+  rm -f "$a/compose-debs"/*.deb
+  (cd "$a/compose-debs" && apt-get "${opts[@]}" -qq download docker-compose/trixie)
+  local tmp="$SWTOP_COMPOSE_ROOT.tmp" deb v
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  for deb in "$a/compose-debs"/*.deb; do
+    dpkg -x "$deb" "$tmp"
+  done
+  v="$("$tmp/usr/libexec/docker/cli-plugins/docker-compose" version)" || swtop_die "unpacked docker-compose does not run on this system"
+  printf '%s\n' "$v" >"$tmp/.swtop-unpacked"
+  rm -rf "$SWTOP_COMPOSE_ROOT"
+  mv "$tmp" "$SWTOP_COMPOSE_ROOT"
+  swtop_log "unpacked: $v"
+}
+
 cmd_install() {
   install_packages
   fetch_trixie
+  fetch_compose
+}
+
+# The Compose plugin's path (fetched on first use).
+cmd_compose() {
+  fetch_compose >&2
+  printf '%s\n' "$SWTOP_COMPOSE_ROOT/usr/libexec/docker/cli-plugins/docker-compose"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -787,6 +840,7 @@ main() {
     import-busybox) cmd_import_busybox "$@" ;;
     env) cmd_env "$@" ;;
     sock) cmd_sock "$@" ;;
+    compose) cmd_compose "$@" ;;
     tls-host) cmd_tls_host "$@" ;;
     certs) cmd_certs "$@" ;;
     status) cmd_status "$@" ;;

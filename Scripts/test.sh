@@ -323,6 +323,10 @@ SWTOP_TEST_SPARE="$(IFS=,; printf '%s' "${specs[*]}")"
 export SWTOP_TEST_SPARE
 say "SWTOP_TEST_SPARE=$SWTOP_TEST_SPARE"
 # Pull and push tests: two private registries on loopback (plain, and basic auth).
+SWTOP_COMPOSE="$("${ENGINES_SH[@]}" compose)"
+export SWTOP_COMPOSE
+say "SWTOP_COMPOSE=$SWTOP_COMPOSE"
+
 run_child bash "$ROOT/Scripts/registry.sh" up
 eval "$(bash "$ROOT/Scripts/registry.sh" env)"
 export SWTOP_TEST_REGISTRY

@@ -20,6 +20,7 @@ SWTOP_ROOT="${SWTOP_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 SWTOP_ENGINES_DIR="$SWTOP_ROOT/.engines"
 SWTOP_TRIXIE_ROOT="$SWTOP_ENGINES_DIR/trixie-root"
 SWTOP_APT_TRIXIE="$SWTOP_ENGINES_DIR/apt-trixie"
+SWTOP_COMPOSE_ROOT="$SWTOP_ENGINES_DIR/compose-root"
 SWTOP_ENGINE_NAMES=(bookworm trixie sandbox bench swarm tls ctrd podman spare spare26)
 
 # The 20.10 client; /usr/local/bin/docker (a newer CLI) may come first on PATH.

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 /*
@@ -99,6 +100,111 @@ static inline int swtop_wait_child(pid_t pid) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return -1;
+}
+
+
+/*
+ * A local command of the user's (Compose, a custom command) whose output swtop reads: its own session
+ * (so the whole group can be signalled, and no terminal), stdin /dev/null, stdout and stderr on
+ * `out_fd`, environment `envp`, working directory `dir` (NULL: swtop's). A directory that cannot be
+ * entered ends the child with 126 after a line on `out_fd`. Returns the child's pid, or -1 with errno set.
+ */
+static inline pid_t swtop_spawn_output(const char *path, char *const argv[], char *const envp[], const char *dir, int out_fd) {
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null_fd < 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) {
+        int saved = errno;
+        close(null_fd);
+        errno = saved;
+        return -1;
+    }
+    if (pid == 0) {
+        setsid();
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        }
+        if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0) _exit(126);
+        if (dir != NULL && chdir(dir) != 0) {
+            static const char msg[] = "swtop: cannot enter the working directory\n";
+            (void)!write(1, msg, sizeof msg - 1);
+            _exit(126);
+        }
+#ifdef SYS_close_range
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+#else
+        for (int fd = 3; fd < 1024; fd++) close(fd);
+#endif
+        execve(path, argv, envp);
+        _exit(127);
+    }
+    close(null_fd);
+    return pid;
+}
+
+/*
+ * A local command given the terminal (a custom command's, an attached `up`): a process group of its own
+ * made the terminal's foreground group (so Ctrl-C reaches it, not swtop), the terminal's descriptors as
+ * they are, environment `envp`, directory `dir` (NULL: swtop's). The caller waits for it with
+ * swtop_wait_foreground, which takes the terminal back. Returns the pid, or -1 with errno set.
+ */
+static inline pid_t swtop_spawn_foreground(const char *path, char *const argv[], char *const envp[], const char *dir, int tty_fd) {
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        setpgid(0, 0);
+        signal(SIGTTOU, SIG_IGN);
+        if (tty_fd >= 0) tcsetpgrp(tty_fd, getpid());
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        for (int sig = 1; sig < NSIG; sig++) {
+            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+        }
+        if (dir != NULL && chdir(dir) != 0) {
+            static const char msg[] = "swtop: cannot enter the working directory\n";
+            (void)!write(2, msg, sizeof msg - 1);
+            _exit(126);
+        }
+#ifdef SYS_close_range
+        syscall(SYS_close_range, 3U, ~0U, 0U);
+#else
+        for (int fd = 3; fd < 1024; fd++) close(fd);
+#endif
+        execve(path, argv, envp);
+        _exit(127);
+    }
+    /* Both sides set the group: whichever runs first, the terminal never sees a half-made one. */
+    setpgid(pid, pid);
+    if (tty_fd >= 0) {
+        void (*old)(int) = signal(SIGTTOU, SIG_IGN);
+        tcsetpgrp(tty_fd, pid);
+        signal(SIGTTOU, old);
+    }
+    return pid;
+}
+
+/* Waits for a foreground child (a stopped one is sent on: Ctrl-Z has no shell to return to here), then
+   gives the terminal back to swtop's group. The exit status as the shell shows it, or -1. */
+static inline int swtop_wait_foreground(pid_t pid, int tty_fd) {
+    int status = 0, code = -1;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WUNTRACED);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) break;
+        if (WIFSTOPPED(status)) { kill(-pid, SIGCONT); continue; }
+        if (WIFEXITED(status)) { code = WEXITSTATUS(status); break; }
+        if (WIFSIGNALED(status)) { code = 128 + WTERMSIG(status); break; }
+    }
+    if (tty_fd >= 0) {
+        void (*old)(int) = signal(SIGTTOU, SIG_IGN);
+        tcsetpgrp(tty_fd, getpgrp());
+        signal(SIGTTOU, old);
+    }
+    return code;
 }
 
 #endif

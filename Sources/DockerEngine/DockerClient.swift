@@ -76,6 +76,20 @@ public final class DockerClient: Sendable {
         return UnixSocketProbe.failure(path) == nil
     }
 
+    /// `DOCKER_HOST` for this engine: its socket, its tcp address (with its TLS material), or for an
+    /// ssh:// engine the local end of swtop's own tunnel (so Compose and a custom command go through the
+    /// one ssh connection swtop already has).
+    public var cliEnvironment: DockerCLIEnvironment? {
+        switch endpoint.address {
+        case let .unix(path): return DockerCLIEnvironment(host: "unix://" + path)
+        case let .tcp(host, port, tls):
+            let shown = host.contains(":") ? "[\(host)]" : host
+            return DockerCLIEnvironment(host: "tcp://\(shown):\(port)", tls: tls ? (endpoint.tls ?? TLSMaterial(verify: false)) : nil)
+        case .ssh:
+            return sshTunnel.map { DockerCLIEnvironment(host: "unix://" + $0.localSocket) }
+        }
+    }
+
     /// The ssh client process of an ssh:// engine, nil for others.
     public var sshTunnel: SSHTunnel? { transport.tunnel }
 

@@ -50,12 +50,15 @@ public protocol EngineAPI: Sendable {
     func createContainer(_ spec: ContainerSpec) async throws -> String
     /// A classic build of the context (`POST /build`, version 1).
     func build(_ context: ContextUpload, _ options: BuildOptions) async throws -> AsyncThrowingStream<ProgressMessage, Error>
+    /// How the docker CLI and Compose reach this engine (nil: they cannot, as for an in-memory engine).
+    var cliEnvironment: DockerCLIEnvironment? { get }
     /// Why the connection ended, when it did (the ssh client's last words, say).
     func lostConnectionReason() async -> String?
     func shutdown() async
 }
 
 extension EngineAPI {
+    public var cliEnvironment: DockerCLIEnvironment? { nil }
     public func containers(all: Bool = true) async throws -> [ContainerSummary] { try await containers(all: all, filters: [:]) }
     public func images() async throws -> [ImageSummary] { try await images(all: false) }
     public func subscribeEvents() async throws -> AsyncThrowingStream<EngineEvent, Error> { try await subscribeEvents(filters: [:]) }

@@ -16,6 +16,12 @@ enum PlainPath {
         if base.isEmpty { return name }
         return base.hasSuffix("/") ? base + name : base + "/" + name
     }
+
+    /// The folder part of a path ("/" for a file at the root, "." for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }
 
 enum PercentEncoding {

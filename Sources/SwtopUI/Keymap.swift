@@ -40,6 +40,9 @@ public enum Command: Sendable, Hashable {
     case build, buildBack, buildLayers
     // Run an image (`r`) and its form.
     case runImage, runFormBack, runFormEdit, runFormToggle, runFormCopy, runFormGo
+    // A compose project (`c`) and its screen.
+    case compose, composeBack, composeUp, composeUpAttached, composeDown, composeDownVolumes, composePull, composeBuild
+    case composeRestart, composeConfig, composeStop, composeStart, composeRemove
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -124,6 +127,8 @@ public enum Keymap {
                 hint: "push", views: [.images]),
         Binding([.char("n")], .create, "create a volume / a network", mutating: true, hint: "new", views: [.volumes, .networks]),
         Binding([.char("l")], .logs, "logs of the container (marked rows / compose group: merged)", hint: "logs",
+                views: [.containers]),
+        Binding([.char("c")], .compose, "the row's compose project: up, down, pull, build, restart, config, its output",
                 views: [.containers]),
         Binding([.char("L")], .layers, "layers of the container's image, its read/write layer on top (images: Enter)",
                 hint: "layers", views: [.containers, .images]),

@@ -210,6 +210,8 @@ public enum Effect: Sendable, Equatable {
     case saveLogs(SessionID, path: String, pickFreeName: Bool, timestamps: Bool)
     /// Leave the screen to a session inside a container, then come back.
     case handOver(HandOverRequest)
+    /// Leave the screen to a command on this machine (an attached `compose up`, a custom command), then come back.
+    case handOverLocal(LocalHandOver)
     /// A swarm action; the swarm session `refresh` lists again once it is done.
     case swarm(SwarmAction, engine: String, refresh: SessionID?)
     /// The picker's choice: watch the engines of these contexts (names, in list order).

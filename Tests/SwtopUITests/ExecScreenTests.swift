@@ -319,7 +319,7 @@ final class ExecScreenTests: XCTestCase {
                                       RunLine(stream: .stderr, text: "warn")])
         XCTAssertTrue(screen.finished)
         XCTAssertEqual(screen.exitCode, 5)
-        XCTAssertTrue(screen.partial.values.allSatisfy(\.isEmpty))
+        XCTAssertTrue(screen.output.partial.values.allSatisfy(\.isEmpty))
         var failed = pane()
         failed.finish(exitCode: nil, error: "No such container: c1")
         XCTAssertTrue(failed.finished)

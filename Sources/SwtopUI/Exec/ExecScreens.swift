@@ -41,11 +41,9 @@ public struct RunLine: Sendable, Equatable {
     }
 }
 
-/// The `x` pane: the command's output as it comes, then how it ended.
-public struct RunScreen: Sendable, Equatable {
-    public var request: RunRequest
-    /// The session running the command.
-    public var session: SessionID?
+/// A command's output as it comes, cut into lines, then how it ended: the `x` pane's, and a compose
+/// project's or a custom command's.
+public struct CommandOutput: Sendable, Equatable {
     /// A deque: past `maxLines` the oldest line goes at the cost of one, not of moving 10,000.
     public var lines: Deque<RunLine> = []
     /// Bytes of a line not yet ended, per stream.
@@ -54,13 +52,10 @@ public struct RunScreen: Sendable, Equatable {
     public var error: String?
     /// Lines dropped from the top past `maxLines`.
     public var dropped = 0
-    public var scroll = 0
-    /// Keep the newest line in view while output comes.
-    public var follow = true
 
     public static let maxLines = 10_000
 
-    public init(request: RunRequest) { self.request = request }
+    public init() {}
 
     public var finished: Bool { exitCode != nil || error != nil }
 
@@ -97,6 +92,29 @@ public struct RunScreen: Sendable, Equatable {
             dropped += 1
         }
     }
+}
+
+/// The `x` pane: the command's output as it comes, then how it ended.
+public struct RunScreen: Sendable, Equatable {
+    public var request: RunRequest
+    /// The session running the command.
+    public var session: SessionID?
+    public var output = CommandOutput()
+    public var scroll = 0
+    /// Keep the newest line in view while output comes.
+    public var follow = true
+
+    public static let maxLines = CommandOutput.maxLines
+
+    public init(request: RunRequest) { self.request = request }
+
+    public var lines: Deque<RunLine> { output.lines }
+    public var exitCode: Int? { output.exitCode }
+    public var error: String? { output.error }
+    public var dropped: Int { output.dropped }
+    public var finished: Bool { output.finished }
+    public mutating func append(_ stream: LogStream, _ bytes: [UInt8]) { output.append(stream, bytes) }
+    public mutating func finish(exitCode: Int?, error: String?) { output.finish(exitCode: exitCode, error: error) }
 }
 
 /// The `T` view: the container's processes, asked for again every few seconds while open.

@@ -14,26 +14,7 @@ enum RunView {
         let command = TerminalSafe.sanitize(screen.request.commandLine)
         buffer.put(" swtop · run in \(screen.request.target.name) · $ \(command)", x: title.x, y: title.y,
                    style: Style(.title, bold: true), maxWidth: title.width)
-        let visible = body.height
-        let last = max(0, screen.lines.count - visible)
-        let top = screen.follow ? last : min(screen.scroll, last)
-        if screen.lines.isEmpty {
-            let text = screen.finished ? "(no output)" : "running…"
-            buffer.put(text, x: body.x + 1, y: body.y, style: .dimmed, maxWidth: body.width - 1)
-        }
-        for (offset, line) in screen.lines.dropFirst(top).prefix(visible).enumerated() {
-            let y = body.y + offset
-            let isError = line.stream != .stdout
-            // stderr: a red bar in the first column, so it reads without colour too.
-            buffer.put(isError ? "┃" : " ", x: body.x, y: y, style: isError ? Style(.error, bold: true) : .normal)
-            // The command's own colours kept, as in the log view (SGR only; every other escape dropped).
-            var x = body.x + 1
-            for run in TerminalSafe.sanitizeKeepingSGR(line.text) where x < body.maxX {
-                var style = Style(sgr: run.style)
-                if isError, !style.hasExplicitColor { style = style.with(role: .error) }
-                x += buffer.put(run.text, x: x, y: y, style: style, maxWidth: body.maxX - x)
-            }
-        }
+        OutputLines.draw(&buffer, body, screen.output, scroll: screen.scroll, follow: screen.follow)
         let message = status.row(0)
         if let notice = state.notice {
             buffer.put(notice.text, x: message.x, y: message.y, style: notice.isError ? Style(.error, bold: true) : .ok,
@@ -51,6 +32,36 @@ enum RunView {
         }
         let hints = state.hints()
         StatusBar(left: "", right: "┃ stderr", hints: hints).draw(into: &buffer, in: status.row(1))
+    }
+}
+
+/// A command's output lines in `body`: stderr marked with a red bar, the command's own colours kept (SGR
+/// only; every other escape dropped), the newest in view while `follow`.
+enum OutputLines {
+    static func draw(_ buffer: inout ScreenBuffer, _ body: Rect, _ output: CommandOutput, scroll: Int, follow: Bool) {
+        let visible = body.height
+        let last = max(0, output.lines.count - visible)
+        let top = follow ? last : min(scroll, last)
+        if output.lines.isEmpty {
+            let text = output.finished ? "(no output)" : "running…"
+            buffer.put(text, x: body.x + 1, y: body.y, style: .dimmed, maxWidth: body.width - 1)
+        }
+        for (offset, line) in output.lines.dropFirst(top).prefix(visible).enumerated() {
+            let y = body.y + offset
+            // stderr: a red bar in the first column, so it reads without colour too; swtop's own lines dimmed.
+            let isError = line.stream == .stderr
+            buffer.put(isError ? "┃" : " ", x: body.x, y: y, style: isError ? Style(.error, bold: true) : .normal)
+            if line.stream == .system {
+                buffer.put(TerminalSafe.sanitize(line.text), x: body.x + 1, y: y, style: .dimmed, maxWidth: body.width - 1)
+                continue
+            }
+            var x = body.x + 1
+            for run in TerminalSafe.sanitizeKeepingSGR(line.text) where x < body.maxX {
+                var style = Style(sgr: run.style)
+                if isError, !style.hasExplicitColor { style = style.with(role: .error) }
+                x += buffer.put(run.text, x: x, y: y, style: style, maxWidth: body.maxX - x)
+            }
+        }
     }
 }
 

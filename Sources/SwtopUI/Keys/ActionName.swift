@@ -15,7 +15,7 @@ extension Command {
         case let .showView(view): "view-" + view.screenName.rawValue
         case .details: "details"
         case .back, .logBack, .layerBack, .runBack, .processesBack, .inspectBack, .swarmBack, .contextsBack, .diskBack, .pruneBack,
-             .transferBack, .buildBack, .runFormBack: "back"
+             .transferBack, .buildBack, .runFormBack, .composeBack: "back"
         case .closeScreen: "close"
         case .filter, .logFilterMode, .layerFilter: "filter"
         case .sortNext, .layerSort: "sort"
@@ -87,6 +87,18 @@ extension Command {
         case .swarmActivate: "activate"
         case .contexts: "contexts"
         case .contextChoose: "use"
+        case .compose: "compose"
+        case .composeUp: "project-up"
+        case .composeUpAttached: "project-up-attached"
+        case .composeDown: "project-down"
+        case .composeDownVolumes: "project-down-volumes"
+        case .composePull: "pull"
+        case .composeBuild: "build"
+        case .composeRestart: "restart"
+        case .composeConfig: "config"
+        case .composeStop: "stop"
+        case .composeStart: "start"
+        case .composeRemove: "remove"
         }
     }
 }

@@ -68,6 +68,9 @@ struct ScreenLoop {
                 case let .handOver(request):
                     state.notice = handOver.handOver(request, terminal: terminal)
                     terminal.forceFullRedraw()
+                case let .handOverLocal(request):
+                    state.notice = handOver.handOver(request, terminal: terminal)
+                    terminal.forceFullRedraw()
                 case let .copy(text): terminal.writeRaw(OSC52.sequence(for: text, insideTmux: getenv("TMUX") != nil))
                 default: app.send(effect)
                 }

@@ -4,6 +4,7 @@ import SwtopStore
 import SwtopUI
 import TermCanvas
 import Synchronization
+import Foundation
 
 /// The hand-over of the terminal to `e`, `E` and `a`.
 struct HandOver {
@@ -109,5 +110,61 @@ final class OutputTail: Sendable {
                 return String(clean.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
             }
             .last { !$0.isEmpty }
+    }
+}
+
+extension HandOver {
+    /// An attached `compose up` or a custom command given the terminal: curses leaves the screen, the
+    /// command runs in the terminal's foreground (Ctrl-C reaches it, not swtop), and once it ends its last
+    /// words stay until a key is pressed. Returns the line for the status bar.
+    func handOver(_ request: LocalHandOver, terminal: Terminal) -> ActionResult {
+        let title = TerminalSafe.sanitize(request.title)
+        let environment = ProcessInfo.processInfo.environment
+        // The engine's address as the docker CLI takes it (an ssh:// engine's: swtop's own tunnel).
+        let cli = Blocking.wait { [app, engine = request.engine] in await app.client(engine)?.cliEnvironment }
+        guard let cli else {
+            return ActionResult(text: "\(title): no address the docker CLI could use for \(TerminalSafe.sanitize(request.engine)) (is it reachable?)",
+                                isError: true)
+        }
+        let command: LocalCommand
+        switch request.plan {
+        case let .compose(action, project):
+            guard let made = ComposeTool.command(action, project, cli: cli, environment: environment) else {
+                return ActionResult(text: ComposeTool.problem(project, environment: environment) ?? "\(title): Compose cannot run here", isError: true)
+            }
+            command = made
+        }
+        terminal.suspend()
+        SessionOutput.write(.stdout, Array("[swtop] \(title) · $ \(TerminalSafe.sanitize(command.display))\r\n".utf8))
+        let outcome = LocalProcess.foreground(command, ttyFD: isatty(0) != 0 ? 0 : -1)
+        switch outcome {
+        case let .exited(code):
+            TerminalPump.waitForKey("[swtop] \(title) exited with code \(code) · press a key to return to swtop",
+                                    quitFD: app.mailbox.readFD, shouldQuit: { Signals.quitRequested })
+        default:
+            break
+        }
+        terminal.resume()
+        switch outcome {
+        case let .exited(code): return ActionResult(text: "\(title): exited with code \(code)", isError: code != 0)
+        case let .notStarted(reason): return ActionResult(text: "\(title): could not start: \(reason)", isError: true)
+        case .cancelled: return ActionResult(text: "\(title): stopped", isError: true)
+        }
+    }
+}
+
+/// The answer of async work, waited for on the screen thread (a hand-over, which has the user's full
+/// attention anyway).
+enum Blocking {
+    static func wait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let box = Mutex<T?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let value = await work()
+            box.withLock { $0 = value }
+            done.signal()
+        }
+        done.wait()
+        return box.withLock { $0! }
     }
 }
