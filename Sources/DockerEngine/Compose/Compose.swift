@@ -6,6 +6,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A compose project as its containers' labels describe it: the name, and where its files were when
 /// it was brought up (`com.docker.compose.project.working_dir`, `…config_files`, `…environment_file`).
@@ -171,6 +172,57 @@ public enum ComposeTool {
         return nil
     }
 
+    /// The files `docker compose` reads in a folder when none is named: the first of its four names, and
+    /// the override file beside it.
+    public static func defaultFiles(in directory: String, exists: (String) -> Bool = ComposeProject.fileExists) -> [String] {
+        for (base, override) in [("compose.yaml", "compose.override.yaml"), ("compose.yml", "compose.override.yml"),
+                                 ("docker-compose.yaml", "docker-compose.override.yaml"),
+                                 ("docker-compose.yml", "docker-compose.override.yml")] {
+            let file = PlainPath.join(directory, base)
+            guard exists(file) else { continue }
+            let extra = PlainPath.join(directory, override)
+            return exists(extra) ? [file, extra] : [file]
+        }
+        return []
+    }
+
+    /// The project in `directory` (swtop's own folder, for `c` away from a project's rows): its files,
+    /// and its name as Compose resolves it (`name:` in the file, else the folder's), asked of Compose
+    /// itself. A problem when there is no compose file there or no Compose.
+    public static func discover(in directory: String, environment: [String: String]) async -> (ComposeProject?, String?) {
+        let files = defaultFiles(in: directory)
+        guard !files.isEmpty else {
+            return (nil, "no compose project here: \(directory) has no compose.yaml (select a project's row, or start swtop in a project's folder)")
+        }
+        guard let tool = locate(environment) else {
+            return (ComposeProject(name: defaultName(directory), workingDirectory: directory, configFiles: files),
+                    "no Compose on this machine: neither the docker CLI's compose plugin nor docker-compose on PATH (or set SWTOP_COMPOSE)")
+        }
+        var arguments = ["--ansi", "never", "--project-directory", directory]
+        for file in files { arguments += ["--file", file] }
+        arguments += ["config", "--format", "json"]
+        let env = environment
+        let output = OutputCollector()
+        let exit = await LocalProcess.run(LocalCommand(path: tool, arguments: arguments, environment: env, directory: directory),
+                                          output: { output.add($0) })
+        struct Named: Decodable { var name: String? }
+        let bytes = output.bytes
+        if case .exited(0) = exit, let start = bytes.firstIndex(of: UInt8(ascii: "{")),
+           let named = try? JSONDecoder().decode(Named.self, from: Data(bytes[start...])), let name = named.name, !name.isEmpty {
+            return (ComposeProject(name: name, workingDirectory: directory, configFiles: files), nil)
+        }
+        let said = String(decoding: bytes.suffix(300), as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+        return (ComposeProject(name: defaultName(directory), workingDirectory: directory, configFiles: files),
+                "Compose could not read the project in \(directory)" + (said.isEmpty ? "" : ": " + said))
+    }
+
+    /// Compose's default project name: the folder's name, lower case, only letters, digits, `-` and `_`.
+    public static func defaultName(_ directory: String) -> String {
+        let base = directory.split(separator: "/").last.map(String.init) ?? directory
+        return String(base.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+            .map(Character.init))
+    }
+
     /// The command for `action` on `project`, pointed at the engine `cli` describes, with the project's
     /// own files and directory; nil when `problem` says why not.
     public static func command(_ action: ComposeAction, _ project: ComposeProject, cli: DockerCLIEnvironment,
@@ -185,4 +237,15 @@ public enum ComposeTool {
         arguments += action.arguments
         return LocalCommand(path: tool, arguments: arguments, environment: cli.applied(to: environment), directory: dir)
     }
+}
+
+/// A command's output kept whole (up to 1 MiB), from the thread that reads it.
+final class OutputCollector: Sendable {
+    private let kept = Mutex<[UInt8]>([])
+
+    func add(_ chunk: [UInt8]) {
+        kept.withLock { if $0.count < 1 << 20 { $0.append(contentsOf: chunk) } }
+    }
+
+    var bytes: [UInt8] { kept.withLock { $0 } }
 }

@@ -3,7 +3,8 @@ import SwtopStore
 import TermCanvas
 
 enum ComposeReducer {
-    /// `c` on the containers list: the selected row's compose project (its header, or a member).
+    /// `c` on the containers list: the selected row's compose project (its header, or a member); on any
+    /// other row (or none), the project in swtop's own folder, on the selected row's engine.
     static func open(_ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
         var state = state
         let keys = RowKeys.of(snapshot, state)
@@ -15,12 +16,17 @@ enum ComposeReducer {
             if let item = snapshot.containers.first(where: { $0.id == id }), let project = item.composeProject { found = (project, item.engine) }
         default: break
         }
-        guard let (name, engine) = found else {
-            state.notice = ActionResult(text: "c: select a compose project's row (its header or one of its containers)", isError: true)
-            return (state, [])
+        let project: ComposeProject
+        let engine: String
+        if let found {
+            let labels = snapshot.containers.filter { $0.composeProject == found.name && $0.engine == found.engine }.map(\.labels)
+            project = ComposeProject(name: found.name, labels: labels) ?? ComposeProject(name: found.name)
+            engine = found.engine
+        } else {
+            // Named by the probe (Compose reads the folder's files); the engine: the selected row's, else the first.
+            project = ComposeProject(name: "", workingDirectory: state.workingDirectory)
+            engine = ResourceReducer.engine(state, snapshot)
         }
-        let labels = snapshot.containers.filter { $0.composeProject == name && $0.engine == engine }.map(\.labels)
-        let project = ComposeProject(name: name, labels: labels) ?? ComposeProject(name: name)
         var screen = ComposeScreen(project: project, engine: engine)
         let probe = state.newSession()
         screen.probe = probe
@@ -79,12 +85,14 @@ enum ComposeReducer {
     /// A Compose action: refused with the reason when Compose cannot run the project from here.
     static func compose(_ state: UIState, _ screen: ComposeScreen, _ action: ComposeAction) -> (UIState, [Effect]) {
         var state = state
-        guard let status = screen.status else {
+        guard let status = screen.status, !screen.project.name.isEmpty else {
             state.notice = ActionResult(text: "still checking the project's files and Compose…", isError: false)
             return (state, [])
         }
-        if let problem = status.problem {
-            state.notice = ActionResult(text: problem + " — s, S, x and d work through the engine alone", isError: true)
+        if status.problem != nil {
+            // The reason is on the screen's second row, whole; the status line says what still works.
+            state.notice = ActionResult(text: "Compose cannot run \(screen.project.name) from here (above) — s, S, x and d work through the engine alone",
+                                        isError: true)
             return (state, [])
         }
         if action == .downVolumes { return ask(state, screen, .compose(action)) }
@@ -103,6 +111,10 @@ enum ComposeReducer {
     static func start(_ state: UIState, _ screen: ComposeScreen, _ step: ComposeStep) -> (UIState, [Effect]) {
         var state = state
         var screen = screen
+        guard !screen.project.name.isEmpty else {
+            state.notice = ActionResult(text: screen.status?.problem ?? "still checking the project's files and Compose…", isError: true)
+            return (state, [])
+        }
         if case .compose(.upAttached) = step {
             state.replaceTop(screen)
             return (state, [.handOverLocal(LocalHandOver(engine: screen.engine, title: "compose up \(screen.project.name)",
@@ -139,7 +151,10 @@ extension ComposeScreen: StackScreen {
 
     public mutating func receive(_ news: SessionNews, from id: SessionID, _ state: UIState, _ models: SessionModels) {
         if id == probe {
-            if case let .payload(status as ComposeStatus) = news { self.status = status }
+            if case let .payload(status as ComposeStatus) = news {
+                self.status = status
+                if let found = status.project { project = found }
+            }
             if case let .failed(message) = news { status = ComposeStatus(problem: message, tool: nil) }
             return
         }
@@ -188,7 +203,8 @@ enum ComposeView {
     static func outputRows(_ state: UIState) -> Int { max(1, state.height - 7) }
 
     static func draw(_ buffer: inout ScreenBuffer, _ state: UIState, _ screen: ComposeScreen, _ snapshot: StoreSnapshot) {
-        let name = TerminalSafe.sanitize(screen.project.name)
+        let name = screen.project.name.isEmpty ? "in " + TerminalSafe.sanitize(screen.project.workingDirectory ?? "?")
+            : TerminalSafe.sanitize(screen.project.name)
         let (body, status) = ScreenChrome.frame(&buffer, title: "compose project \(name) on \(TerminalSafe.sanitize(screen.engine))")
         guard body.height >= 5 else { return }
         var y = body.y

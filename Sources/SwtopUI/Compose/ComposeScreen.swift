@@ -41,10 +41,13 @@ public struct ComposeStatus: Sendable, Equatable {
     public var problem: String?
     /// The Compose that runs it.
     public var tool: String?
+    /// The project found in swtop's folder (`c` away from a project's rows).
+    public var project: ComposeProject?
 
-    public init(problem: String?, tool: String?) {
+    public init(problem: String?, tool: String?, project: ComposeProject? = nil) {
         self.problem = problem
         self.tool = tool
+        self.project = project
     }
 }
 
@@ -84,6 +87,11 @@ struct ComposeProbeWork: SessionWork {
 
     func run(_ api: any EngineAPI, _ post: @escaping @Sendable (SessionNews) -> Void) async {
         let environment = ProcessInfo.processInfo.environment
+        if project.name.isEmpty, let directory = project.workingDirectory {
+            let (found, problem) = await ComposeTool.discover(in: directory, environment: environment)
+            post(.payload(ComposeStatus(problem: problem, tool: ComposeTool.locate(environment), project: found)))
+            return
+        }
         var problem = ComposeTool.problem(project, environment: environment)
         if problem == nil, api.cliEnvironment == nil {
             problem = "Compose cannot reach this engine: swtop has no address the docker CLI could use for it"
