@@ -64,7 +64,15 @@ struct ConfigReader {
     mutating func note(_ at: [String]) { used[at.joined(separator: ".")] = lines.line(at) }
 
     mutating func read(_ root: TOMLTable, into config: inout SwtopConfig) throws(ConfigError) {
+        var commands: [TOMLValue] = []
         for key in root.keys.sorted(by: { lines.line([$0]) < lines.line([$1]) }) {
+            if key == "commands" {
+                guard let list = root[key]?.array else {
+                    throw fail([key], "commands are [[commands]] tables (one per command: name, key, scopes, command)")
+                }
+                commands = list
+                continue
+            }
             guard let section = root[key]?.table else {
                 throw fail([key], "\(key) must be a table ([\(key)]); swtop reads [ui], [theme] and [keys.SCREEN]")
             }
@@ -72,9 +80,87 @@ struct ConfigReader {
             case "ui": try readUI(section, into: &config.ui)
             case "theme": try readTheme(section, into: &config.theme)
             case "keys": try readKeys(section, into: &config)
-            default: throw fail([key], "unknown section [\(key)]; swtop reads [ui], [theme] and [keys.SCREEN]")
+            default: throw fail([key], "unknown section [\(key)]; swtop reads [ui], [theme], [keys.SCREEN] and [[commands]]")
             }
         }
+        // After [keys]: a command's key must not hide a binding as the file left it.
+        for (index, entry) in commands.enumerated() {
+            try readCommand(entry, index: index, into: &config)
+        }
+    }
+
+    // MARK: - [[commands]]
+
+    mutating func readCommand(_ entry: TOMLValue, index: Int, into config: inout SwtopConfig) throws(ConfigError) {
+        let at = ["commands", "#\(index)"]
+        guard let table = entry.table else { throw fail(at, "each [[commands]] entry is a table") }
+        let known = ["name", "key", "scopes", "command", "run", "confirm", "mutating", "description"]
+        for key in table.keys.sorted() where !known.contains(key) {
+            throw fail(at + [key], "unknown command setting \"\(key)\" (settings: \(known.joined(separator: ", ")))")
+        }
+        guard let name = table["name"]?.string, !name.isEmpty,
+              name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0) })
+        else { throw fail(at + ["name"], "a command needs a name of letters, digits, '-', '_' or '.' (name = \"tail-logs\")") }
+        if config.keys.customCommands[name] != nil { throw fail(at + ["name"], "a second command named \"\(name)\"") }
+        guard let keyName = table["key"]?.string, let key = KeyName.parse(keyName) else {
+            throw fail(at + ["key"], "command \(name): key is one key name (a character, Ctrl-X, F1…F63, …)")
+        }
+        guard let scopeList = table["scopes"]?.array, !scopeList.isEmpty else {
+            throw fail(at + ["scopes"], "command \(name): scopes lists where it applies (\(CustomCommand.Scope.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var scopes: [CustomCommand.Scope] = []
+        for item in scopeList {
+            guard let text = item.string, let scope = CustomCommand.Scope(rawValue: text) else {
+                throw fail(at + ["scopes"], "command \(name): unknown scope \(item.string.map { "\"\($0)\"" } ?? "value") (scopes: \(CustomCommand.Scope.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
+        let words: [String]
+        if let line = table["command"]?.string {
+            guard let split = ShellWords.checked(line), !split.isEmpty else {
+                throw fail(at + ["command"], "command \(name): the command is empty or leaves a quote open")
+            }
+            words = split
+        } else if let list = table["command"]?.array, !list.isEmpty, list.allSatisfy({ $0.string != nil }) {
+            words = list.compactMap(\.string)
+        } else {
+            throw fail(at + ["command"], "command \(name): command is a list of words ([\"docker\", \"logs\", \"{{.ID}}\"]) or one line of them")
+        }
+        for word in words {
+            if let unknown = CustomCommand.unknownFields(word).first {
+                throw fail(at + ["command"], "command \(name): {{.\(unknown)}} is no field (fields: \(CustomCommand.fields.map { "{{.\($0)}}" }.joined(separator: ", ")))")
+            }
+        }
+        var place = CustomCommand.Place.pane
+        if let value = table["run"] {
+            guard let text = value.string, let chosen = CustomCommand.Place(rawValue: text) else {
+                throw fail(at + ["run"], "command \(name): run is one of \(CustomCommand.Place.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            place = chosen
+        }
+        if place == .container, scopes != [.containers] {
+            throw fail(at + ["run"], "command \(name): run = \"container\" needs scopes = [\"containers\"] (it runs inside the selected container)")
+        }
+        func flag(_ key: String) throws(ConfigError) -> Bool {
+            guard let value = table[key] else { return false }
+            guard let flag = value.bool else { throw fail(at + [key], "command \(name): \(key) is true or false") }
+            return flag
+        }
+        let confirm = try flag("confirm")
+        let mutating = try flag("mutating")
+        var description: String?
+        if let value = table["description"] {
+            guard let text = value.string else { throw fail(at + ["description"], "command \(name): description is a string") }
+            description = text
+        }
+        let command = CustomCommand(name: name, key: key, scopes: scopes, words: words, place: place, confirm: confirm,
+                                    mutating: mutating, description: description)
+        do {
+            try config.keys.add(command)
+        } catch {
+            throw fail(at + ["key"], "command \(name): \(error.description)")
+        }
+        note(at + ["name"])
     }
 
     // MARK: - [keys.SCREEN]

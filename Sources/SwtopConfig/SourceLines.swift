@@ -7,10 +7,20 @@ struct SourceLines {
 
     init(_ text: String) {
         var table: [String] = []
+        var entries: [String: Int] = [:]
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = offset + 1
             let line = raw.drop { $0 == " " || $0 == "\t" }
-            if line.hasPrefix("[") {
+            if line.hasPrefix("[[") {
+                // An array of tables: each entry is `NAME.#INDEX`, so an error names the entry's own lines.
+                let name = Self.path(String(line.dropFirst(2).prefix { $0 != "]" }))
+                let key = name.joined(separator: ".")
+                let index = entries[key, default: 0]
+                entries[key] = index + 1
+                table = name + ["#\(index)"]
+                record(name, number)
+                record(table, number)
+            } else if line.hasPrefix("[") {
                 let inner = line.drop { $0 == "[" }.prefix { $0 != "]" }
                 table = Self.path(String(inner))
                 record(table, number)

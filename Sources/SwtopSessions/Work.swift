@@ -138,7 +138,7 @@ enum Work {
             return
         }
         do {
-            let spec = ExecSpec(command: ["/bin/sh", "-c", request.commandLine], tty: false, stdin: false)
+            let spec = ExecSpec(command: request.argv ?? ["/bin/sh", "-c", request.commandLine], tty: false, stdin: false)
             let id = try await client.createExec(request.target.id, spec)
             let (input, feed) = AsyncStream<SessionInput>.makeStream()
             feed.finish()

@@ -41,6 +41,8 @@ public enum Command: Sendable, Hashable {
     // Run an image (`r`) and its form.
     case runImage, runFormBack, runFormEdit, runFormToggle, runFormCopy, runFormGo
     // A compose project (`c`) and its screen.
+    /// A `[[commands]]` entry of the config, by its name.
+    case custom(String)
     case compose, composeBack, composeUp, composeUpAttached, composeDown, composeDownVolumes, composePull, composeBuild
     case composeRestart, composeConfig, composeStop, composeStart, composeRemove
 }

@@ -99,7 +99,14 @@ public enum Reducer {
         if state.confirm != nil { return Confirmation.reduce(state, key) }
         if state.prompt != nil { return ExecReducer.prompting(state, key) }
         if let top = state.screens.last {
-            if !top.base.isTyping, case let .done(next, effects) = KeyDispatch.resolve(key, state) { return (next, effects) }
+            if !top.base.isTyping {
+                switch KeyDispatch.resolve(key, state) {
+                case let .done(next, effects): return (next, effects)
+                case let .act(binding):
+                    if case let .custom(name) = binding.command { return CustomReducer.run(state, name, snapshot) }
+                case .unbound: break
+                }
+            }
             return top.base.reduce(state, key, ScreenContext(snapshot, models: models))
         }
         if state.editingFilter { return editingFilter(state, key, snapshot) }
@@ -114,6 +121,7 @@ public enum Reducer {
             }
             return (state, [])
         }
+        if case let .custom(name) = binding.command { return CustomReducer.run(state, name, snapshot) }
         if binding.mutating {
             if [.exec, .execCommand, .attach, .runCommand].contains(binding.command) {
                 return ExecReducer.start(state, binding.command, snapshot)

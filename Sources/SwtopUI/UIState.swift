@@ -90,7 +90,12 @@ public struct Confirmation: Sendable, Equatable {
         case .char("y"), .char("Y"), .enter:
             state.confirm = nil
             if confirm.clearsMarks { state.marked.removeAll() }
-            return (state, confirm.effects)
+            // A custom command asked first: its pane opens now.
+            let effects = confirm.effects.flatMap { effect -> [Effect] in
+                if case let .runCustom(run) = effect { return CustomReducer.effects(&state, run) }
+                return [effect]
+            }
+            return (state, effects)
         case .char("n"), .char("N"), .escape, .char("q"):
             state.confirm = nil
             state.notice = ActionResult(text: confirm.cancelled, isError: false)
@@ -210,6 +215,8 @@ public enum Effect: Sendable, Equatable {
     case saveLogs(SessionID, path: String, pickFreeName: Bool, timestamps: Bool)
     /// Leave the screen to a session inside a container, then come back.
     case handOver(HandOverRequest)
+    /// A custom command a yes runs (in a confirmation's effects only: the yes opens its pane).
+    case runCustom(CustomRun)
     /// Leave the screen to a command on this machine (an attached `compose up`, a custom command), then come back.
     case handOverLocal(LocalHandOver)
     /// A swarm action; the swarm session `refresh` lists again once it is done.

@@ -84,6 +84,8 @@ final class ComposeTests: XCTestCase {
         for name in ["pwned", "pwned2", "pwned3"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/\(name)"), name)
         }
+        XCTAssertEqual(LocalCommand.display(["printf", "a\nb\u{1B}[2J", "it's"]), "printf $'a\\nb\\x1b[2J' 'it'\\''s'",
+                       "shown on one line, no escape reaches the terminal")
         XCTAssertEqual(command.display, "printf '[%s]\\n' '\(hostile.replacingOccurrences(of: "'", with: "'\\''"))' '$HOME'")
     }
 

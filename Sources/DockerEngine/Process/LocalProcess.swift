@@ -30,10 +30,32 @@ public struct LocalCommand: Sendable, Equatable {
 
     /// As a shell would show it (for the pane's title and the messages): each argument that needs it quoted.
     public var display: String {
-        ([path.split(separator: "/").last.map(String.init) ?? path] + arguments).map(Self.quoted).joined(separator: " ")
+        Self.display([path.split(separator: "/").last.map(String.init) ?? path] + arguments)
+    }
+
+    /// Words as a shell line would show them, each quoted where it needs it.
+    public static func display(_ words: [String]) -> String {
+        words.map(quoted).joined(separator: " ")
     }
 
     static func quoted(_ word: String) -> String {
+        // Control characters as bash's $'…' shows them: the line stays one line, and safe to print.
+        if word.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            var out = "$'"
+            for scalar in word.unicodeScalars {
+                switch scalar {
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                case "'": out += "\\'"
+                case "\\": out += "\\\\"
+                case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                    out += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "'"
+        }
         let plain = !word.isEmpty && word.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_./:=@,+%".unicodeScalars.contains($0)
         }

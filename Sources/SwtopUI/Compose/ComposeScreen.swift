@@ -191,6 +191,7 @@ struct ComposeEngineWork: SessionWork {
 public struct LocalHandOver: Sendable, Equatable {
     public enum Plan: Sendable, Equatable {
         case compose(ComposeAction, ComposeProject)
+        case custom(CustomRun)
     }
 
     /// The engine whose address the command gets (`DOCKER_HOST`).

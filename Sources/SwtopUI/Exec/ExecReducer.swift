@@ -126,10 +126,12 @@ enum ExecReducer {
             return (state, [])
         case .runAgain:
             var again = RunScreen(request: screen.request)
+            again.title = screen.title
+            again.rerun = screen.rerun
             let id = state.newSession()
             again.session = id
             state.screens[state.screens.count - 1] = .run(again)
-            return (state, [.openSession(id, .run(again.request))])
+            return (state, [.openSession(id, screen.rerun ?? .run(again.request))])
         case .moveDown: screen.scroll += 1
         case .moveUp: screen.scroll -= 1
         case .pageDown: screen.scroll += page

@@ -23,10 +23,13 @@ public struct HandOverRequest: Sendable, Equatable {
 public struct RunRequest: Sendable, Equatable {
     public var target: Target
     public var commandLine: String
+    /// The arguments as they are (a custom command's): no shell reads them. nil: `sh -c commandLine`.
+    public var argv: [String]?
 
-    public init(target: Target, commandLine: String) {
+    public init(target: Target, commandLine: String, argv: [String]? = nil) {
         self.target = target
         self.commandLine = commandLine
+        self.argv = argv
     }
 }
 
@@ -103,6 +106,10 @@ public struct RunScreen: Sendable, Equatable {
     public var scroll = 0
     /// Keep the newest line in view while output comes.
     public var follow = true
+    /// The title bar's text (a custom command's name); nil: "run in NAME · $ LINE".
+    public var title: String?
+    /// What `r` starts again (a custom command's local process); nil: the request in the container.
+    public var rerun: SessionRequest?
 
     public static let maxLines = CommandOutput.maxLines
 

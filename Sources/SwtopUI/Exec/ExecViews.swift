@@ -12,7 +12,8 @@ enum RunView {
         let (body, status) = rest.splitBottom(2)
         buffer.fill(title, style: .statusBar)
         let command = TerminalSafe.sanitize(screen.request.commandLine)
-        buffer.put(" swtop · run in \(screen.request.target.name) · $ \(command)", x: title.x, y: title.y,
+        let heading = screen.title.map { TerminalSafe.sanitize($0) + " · $ " + command } ?? "run in \(screen.request.target.name) · $ \(command)"
+        buffer.put(" swtop · " + heading, x: title.x, y: title.y,
                    style: Style(.title, bold: true), maxWidth: title.width)
         OutputLines.draw(&buffer, body, screen.output, scroll: screen.scroll, follow: screen.follow)
         let message = status.row(0)

@@ -88,6 +88,7 @@ extension Command {
         case .contexts: "contexts"
         case .contextChoose: "use"
         case .compose: "compose"
+        case let .custom(name): "custom:" + name
         case .composeUp: "project-up"
         case .composeUpAttached: "project-up-attached"
         case .composeDown: "project-down"

@@ -6,9 +6,25 @@ public struct KeymapSet: Sendable {
     /// Each screen's own bindings; `.global`'s are shared by every screen that does not bind the same
     /// action itself.
     private var own: [ScreenName: [Binding]]
+    /// The config's `[[commands]]`, by name (their bindings are in `own`).
+    public private(set) var customCommands: [String: CustomCommand] = [:]
 
     public init(own: [ScreenName: [Binding]]) {
         self.own = own
+    }
+
+    /// Binds a custom command's key on each screen it applies to. A key some action of that screen has
+    /// already (its own or a shared one, as the config left them) is an error: the command would hide it.
+    public mutating func add(_ command: CustomCommand) throws(RebindError) {
+        for scope in command.scopes {
+            let screen = scope.screen
+            if let taken = binding(for: command.key, on: screen) {
+                throw .boundTwice(screen: screen, key: command.key, actions: [taken.command.actionName, "custom:" + command.name])
+            }
+            own[screen, default: []].append(Binding([command.key], .custom(command.name), command.summary,
+                                                    dangerous: command.confirm, mutating: command.mutating, hint: command.name))
+        }
+        customCommands[command.name] = command
     }
 
     public static let defaults: KeymapSet = {

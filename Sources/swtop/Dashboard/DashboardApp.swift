@@ -182,7 +182,7 @@ final class DashboardApp: Sendable {
         case let .inspect(id, engine):
             guard let store = store(engine) else { return }
             Task { await store.requestDetails(id) }
-        case .quit, .suspend, .redraw, .openSession, .saveLogs, .handOver, .handOverLocal, .copy, .swarm:
+        case .quit, .suspend, .redraw, .openSession, .saveLogs, .handOver, .handOverLocal, .runCustom, .copy, .swarm:
             break  // the screen loop's
         case let .useContexts(names):
             useContexts(names)

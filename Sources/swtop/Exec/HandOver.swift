@@ -133,6 +133,10 @@ extension HandOver {
                 return ActionResult(text: ComposeTool.problem(project, environment: environment) ?? "\(title): Compose cannot run here", isError: true)
             }
             command = made
+        case let .custom(run):
+            let (made, problem) = run.local(cli: cli, environment: environment)
+            guard let made else { return ActionResult(text: problem ?? "\(title) cannot run", isError: true) }
+            command = made
         }
         terminal.suspend()
         SessionOutput.write(.stdout, Array("[swtop] \(title) · $ \(TerminalSafe.sanitize(command.display))\r\n".utf8))
