@@ -127,8 +127,8 @@ struct ConfigReader {
             throw fail(at + ["command"], "command \(name): command is a list of words ([\"docker\", \"logs\", \"{{.ID}}\"]) or one line of them")
         }
         for word in words {
-            if let unknown = CustomCommand.unknownFields(word).first {
-                throw fail(at + ["command"], "command \(name): {{.\(unknown)}} is no field (fields: \(CustomCommand.fields.map { "{{.\($0)}}" }.joined(separator: ", ")))")
+            if let miscased = CustomCommand.miscasedFields(word).first {
+                throw fail(at + ["command"], "command \(name): {{.\(miscased.written)}} is written {{.\(miscased.meant)}} (fields: \(CustomCommand.fields.map { "{{.\($0)}}" }.joined(separator: ", ")); any other {{…}} goes to the command as written)")
             }
         }
         var place = CustomCommand.Place.pane

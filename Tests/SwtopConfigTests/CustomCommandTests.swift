@@ -17,7 +17,7 @@ final class CustomCommandTests: XCTestCase {
     name = "echo-name"
     key = "y"
     scopes = ["containers", "projects"]
-    command = ["printf", "[%s]", "{{.Name}}", "{{.Project}}", "{{ .Host }}"]
+    command = ["printf", "[%s]", "{{.Name}}", "{{.Project}}", "{{.Host}}", "{{ .Name }}/{{.State.Status}}"]
 
     [[commands]]
     name = "ps-in"
@@ -79,11 +79,11 @@ final class CustomCommandTests: XCTestCase {
         }
         XCTAssertEqual(pane.top(RunScreen.self)?.session, id)
         XCTAssertEqual(custom.run.command.arguments(custom.run.row, host: "unix:///run/e1.sock"),
-                       ["printf", "[%s]", "a; rm -rf ~", "$(touch pwned)", "unix:///run/e1.sock"])
+                       ["printf", "[%s]", "a; rm -rf ~", "$(touch pwned)", "unix:///run/e1.sock", "{{ .Name }}/{{.State.Status}}"])
         let (local, problem) = custom.run.local(cli: DockerCLIEnvironment(host: "unix:///run/e1.sock"),
                                                 environment: ["PATH": "/usr/bin:/bin", "DOCKER_CONTEXT": "prod"])
         XCTAssertNil(problem)
-        XCTAssertEqual(local?.arguments, ["[%s]", "a; rm -rf ~", "$(touch pwned)", "unix:///run/e1.sock"])
+        XCTAssertEqual(local?.arguments, ["[%s]", "a; rm -rf ~", "$(touch pwned)", "unix:///run/e1.sock", "{{ .Name }}/{{.State.Status}}"])
         XCTAssertEqual(local?.environment["DOCKER_HOST"], "unix:///run/e1.sock")
         XCTAssertNil(local?.environment["DOCKER_CONTEXT"])
         // Inside the container: the words as the exec's argv, no sh -c.
@@ -118,8 +118,8 @@ final class CustomCommandTests: XCTestCase {
                        "c.toml:9: command two: l is bound twice on containers: logs and custom:two")
         XCTAssertEqual(error(entry + "\n[[commands]]\nname = \"two\"\nkey = \"y\"\nscopes = [\"containers\"]\ncommand = \"true\"\n"),
                        "c.toml:9: command two: y is bound twice on containers: custom:one and custom:two")
-        XCTAssertEqual(error(entry.replacingOccurrences(of: "[\"true\"]", with: "[\"echo\", \"{{.Nmae}}\"]")),
-                       "c.toml:5: command one: {{.Nmae}} is no field (fields: {{.ID}}, {{.Name}}, {{.Image}}, {{.Project}}, {{.Engine}}, {{.Host}})")
+        XCTAssertEqual(error(entry.replacingOccurrences(of: "[\"true\"]", with: "[\"echo\", \"{{.name}}\"]")),
+                       "c.toml:5: command one: {{.name}} is written {{.Name}} (fields: {{.ID}}, {{.Name}}, {{.Image}}, {{.Project}}, {{.Engine}}, {{.Host}}; any other {{…}} goes to the command as written)")
         XCTAssertEqual(error(entry.replacingOccurrences(of: "[\"containers\"]", with: "[\"pods\"]")),
                        "c.toml:4: command one: unknown scope \"pods\" (scopes: containers, images, volumes, networks, projects, services)")
         XCTAssertEqual(error(entry + "run = \"container\"\n").prefix(10), "no error")

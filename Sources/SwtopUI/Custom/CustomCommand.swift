@@ -37,7 +37,7 @@ public struct CustomCommand: Sendable, Equatable {
         case container
     }
 
-    /// The fields a word may name, `{{.Name}}`.
+    /// The fields a word may name, `{{.Name}}` (written exactly so).
     public static let fields = ["ID", "Name", "Image", "Project", "Engine", "Host"]
 
     public var name: String
@@ -62,18 +62,29 @@ public struct CustomCommand: Sendable, Equatable {
         self.description = description
     }
 
-    /// The field names a word names that are not fields (a config error), in order.
-    public static func unknownFields(_ word: String) -> [String] {
-        placeholders(word).map(\.field).filter { !fields.contains($0) }
+    /// A field written in another case (`{{.name}}`, `{{.Id}}`): a config error, with the field meant.
+    /// Any other `{{…}}` is left as written — it is the docker CLI's own template (`{{.State.Status}}`,
+    /// `{{.Names}}`, `{{ .Name }}` with spaces).
+    public static func miscasedFields(_ word: String) -> [(written: String, meant: String)] {
+        var found: [(String, String)] = []
+        var rest = word.startIndex
+        while let open = word[rest...].firstRange(of: "{{."), let close = word[open.upperBound...].firstRange(of: "}}") {
+            let inner = String(word[open.upperBound..<close.lowerBound])
+            if !fields.contains(inner), let meant = fields.first(where: { $0.lowercased() == inner.lowercased() }) {
+                found.append((inner, meant))
+            }
+            rest = close.upperBound
+        }
+        return found
     }
 
-    /// `{{.Field}}` (spaces inside the braces allowed) with its range.
+    /// Each `{{.Field}}` of a word (exactly so: no spaces) with its range.
     static func placeholders(_ word: String) -> [(range: Range<String.Index>, field: String)] {
         var found: [(Range<String.Index>, String)] = []
         var rest = word.startIndex
-        while let open = word[rest...].firstRange(of: "{{"), let close = word[open.upperBound...].firstRange(of: "}}") {
-            let inner = String(word[open.upperBound..<close.lowerBound].drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-            if inner.hasPrefix(".") { found.append((open.lowerBound..<close.upperBound, String(inner.dropFirst()))) }
+        while let open = word[rest...].firstRange(of: "{{."), let close = word[open.upperBound...].firstRange(of: "}}") {
+            let inner = String(word[open.upperBound..<close.lowerBound])
+            if fields.contains(inner) { found.append((open.lowerBound..<close.upperBound, inner)) }
             rest = close.upperBound
         }
         return found
