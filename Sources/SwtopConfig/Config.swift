@@ -37,6 +37,8 @@ public struct UIOptions: Sendable, Equatable {
     /// A containers sort column's name (`name`, `image`, `state`, `created`, `cpu`, `memory`).
     public var sort: String?
     public var sortReversed: Bool?
+    /// The containers list's columns, in order; nil: swtop's choice by terminal width.
+    public var columns: [ContainerColumn]?
     public var apiStats: Bool?
     public var resyncSeconds: Double?
     /// `-H` values, `[NAME=]URL`.

@@ -59,7 +59,8 @@ public enum Reducer {
         }
         let id = state.newSession()
         state.detailLogs = DetailLogs(session: id, source: wanted)
-        return [.openSession(id, .logs([wanted], LogSession.Options(tail: 50)))]
+        // Enough lines to fill the pane's log rows at once (the pane is at most the terminal's height).
+        return [.openSession(id, .logs([wanted], LogSession.Options(tail: DetailPane.tail(state))))]
     }
 
     static func reduceKey(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot, _ models: SessionModels) -> (UIState, [Effect]) {

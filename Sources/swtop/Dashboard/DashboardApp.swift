@@ -299,6 +299,7 @@ struct Look: Sendable {
     var mouse = true
     var hideStopped = false
     var sort: SwtopUI.SortOrder?
+    var columns: [ContainerColumn]?
 
     init() {}
 
@@ -307,6 +308,7 @@ struct Look: Sendable {
         theme = config.theme
         self.mouse = mouse
         hideStopped = config.ui.hideStopped ?? false
+        columns = config.ui.columns
         if let name = config.ui.sort, let column = ContainerRows.sortColumns.firstIndex(where: { $0.name == name }) {
             sort = SwtopUI.SortOrder(column: column, reversed: config.ui.sortReversed ?? false)
         } else if config.ui.sortReversed == true {

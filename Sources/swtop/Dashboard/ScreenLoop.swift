@@ -39,6 +39,7 @@ struct ScreenLoop {
         state.keys = app.look.keys
         state.mouse = app.look.mouse
         state.showStopped = !app.look.hideStopped
+        state.columns = app.look.columns
         if let sort = app.look.sort { state.sort[.containers] = sort }
         state.workingDirectory = FileManager.default.currentDirectoryPath
         state.logLines = app.logLimits.lines
