@@ -95,7 +95,11 @@ enum DetailPane {
 
     /// One labelled sparkline and its figures.
     struct Graph {
+        /// What the values are: CPU percent, bytes in use, bytes a second.
+        enum Kind { case percent, bytes, rate }
+
         var label: String
+        var kind: Kind
         var history: [Double]
         /// The value drawn as a full bar; nil: the largest shown.
         var maxValue: Double?
@@ -106,18 +110,18 @@ enum DetailPane {
     static func graphs(_ stats: ContainerStats?) -> [Graph] {
         let source = stats?.source.map { " · from \($0)" } ?? ""
         let cpuHistory = stats?.cpuHistory ?? []
-        let cpu = Graph(label: "CPU", history: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), role: .accent,
+        let cpu = Graph(label: "CPU", kind: .percent, history: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), role: .accent,
                         text: stats?.cpuPercent.map { "\(FixedPoint.text($0, decimals: 1))% of one core" + source } ?? "no sample yet")
         // Scaled to the recent peak, not the limit: against a host-sized limit every graph would be flat,
         // and the trend (a leak, a spike) is what the graph is for; the text gives used and limit.
         let memHistory = stats?.memoryHistory ?? []
-        let memory = Graph(label: "Memory", history: memHistory, maxValue: memHistory.max().map { $0 * 1.25 }, role: .ok,
+        let memory = Graph(label: "Memory", kind: .bytes, history: memHistory, maxValue: memHistory.max().map { $0 * 1.25 }, role: .ok,
                            text: (stats?.memoryUsed.map { used in
                                ByteCount.binary(used) + (stats?.memoryLimit.map { " of " + ByteCount.binary($0) } ?? "")
                            } ?? "no sample yet") + (stats?.pids.map { " · \($0) pids" } ?? ""))
-        let network = Graph(label: "Network", history: stats?.networkHistory ?? [], maxValue: nil, role: .accent,
+        let network = Graph(label: "Network", kind: .rate, history: stats?.networkHistory ?? [], maxValue: nil, role: .accent,
                             text: flow(stats?.network, stats?.networkRate, "rx", "tx"))
-        let blockIO = Graph(label: "Block I/O", history: stats?.blockIOHistory ?? [], maxValue: nil, role: .ok,
+        let blockIO = Graph(label: "Block I/O", kind: .rate, history: stats?.blockIOHistory ?? [], maxValue: nil, role: .ok,
                             text: flow(stats?.blockIO, stats?.blockIORate, "read", "write"))
         return [cpu, memory, network, blockIO]
     }

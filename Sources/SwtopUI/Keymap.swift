@@ -40,6 +40,8 @@ public enum Command: Sendable, Hashable {
     case build, buildBack, buildLayers
     // Run an image (`r`) and its form.
     case runImage, runFormBack, runFormEdit, runFormToggle, runFormCopy, runFormGo
+    // Charts of a container's figures (`c`) and their screen.
+    case stats, statsBack
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -136,6 +138,8 @@ public enum Keymap {
         Binding([.char("x")], .runCommand, "run a command without a terminal and show its output", mutating: true,
                 hint: "run", views: [.containers]),
         Binding([.char("T")], .processes, "the container's processes (docker top), refreshed", hint: "top",
+                views: [.containers]),
+        Binding([.char("c")], .stats, "charts: CPU, memory, network and block I/O over the last samples (marked rows side by side)",
                 views: [.containers]),
         Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding", hint: "inspect",
                 views: [.containers, .images, .volumes, .networks]),

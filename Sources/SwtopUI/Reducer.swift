@@ -134,6 +134,7 @@ public enum Reducer {
         if binding.command == .swarmNodes { return SwarmReducer.open(state, .nodes, snapshot) }
         if binding.command == .contexts { return ContextReducer.open(state, snapshot) }
         if binding.command == .diskUsage { return DiskReducer.openDisk(state, snapshot) }
+        if binding.command == .stats { return StatsReducer.open(state, snapshot) }
         return navigate(state, binding.command, snapshot)
     }
 
