@@ -29,9 +29,9 @@ public enum ContainerColumn: String, CaseIterable, Sendable, Hashable {
         case .status: return .init("STATUS", width: .flex(min: 10, weight: 2))
         case .cpu: return .init("CPU%", width: .fixed(6), alignment: .right)
         case .mem: return .init("MEM / LIMIT", width: .fixed(15), alignment: .right)
-        // Two compact counts of at most 4 characters each ("999K/1.2M").
-        case .net: return .init("NET RX/TX", width: .fixed(9), alignment: .right)
-        case .io: return .init("BLOCK I/O", width: .fixed(9), alignment: .right)
+        // Two compact counts of at most 4 characters each ("999K/1.2M"); one more column for the sort marker.
+        case .net: return .init("NET RX/TX", width: .fixed(10), alignment: .right)
+        case .io: return .init("BLOCK I/O", width: .fixed(10), alignment: .right)
         case .pids: return .init("PIDS", width: .fixed(5), alignment: .right)
         case .ports: return .init("PORTS", width: .flex(min: 8, weight: 2))
         }
@@ -54,6 +54,9 @@ public enum ContainerColumn: String, CaseIterable, Sendable, Hashable {
         case .created: return .status
         case .cpu: return .cpu
         case .memory: return .mem
+        case .net: return .net
+        case .io: return .io
+        case .pids: return .pids
         default: return nil
         }
     }

@@ -65,7 +65,7 @@ enum Layout {
         guard columns.indices.contains(index) else { return columns }
         var marked = columns
         // A column sorted by something other than what it shows says by what (STATUS sorts by creation).
-        let title = marked[index].title.lowercased()
+        let title = marked[index].title.lowercased().filter { $0 != "/" }  // "block i/o" is sorted by "io"
         if !title.contains(sorted.name.prefix(3)) { marked[index].title += " (\(sorted.name))" }
         marked[index].title += sorted.marker(reversed: order.reversed)
         return marked

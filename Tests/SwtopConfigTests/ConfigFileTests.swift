@@ -93,6 +93,7 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(config.ui.columns, [.name, .cpu, .mem, .net, .io, .pids])
         XCTAssertEqual(config.origin("ui.columns"), "c.toml:3")
         XCTAssertNil(try parse("[ui]\nmouse = true\n").ui.columns, "none given: swtop's choice by width")
+        XCTAssertEqual(try parse("[ui]\nsort = \"pids\"\n").ui.sort, "pids", "the new columns sort too")
         XCTAssertEqual(error("[ui]\n\ncolumns = [\"name\", \"netio\"]\n"),
                        "c.toml:3: ui.columns has an unknown column \"netio\" (columns: \"name\", \"image\", \"state\", "
                        + "\"status\", \"cpu\", \"mem\", \"net\", \"io\", \"pids\", \"ports\")")

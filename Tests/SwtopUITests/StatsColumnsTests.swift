@@ -30,11 +30,11 @@ final class StatsColumnsTests: XCTestCase {
         let running = try XCTUnwrap(screen.first { $0.hasPrefix("swtop-running ") })
         // swtop-running is container 10 of the fixture: 10 × 123456 + 648 received, 10 × 45678 sent;
         // 10 × 1.5 MB read, (10 % 3) × 20480 written; 10 % 4 + 1 processes.
-        XCTAssertTrue(running.contains(" 1.2M/457K   15M/20K     3"), running)
+        XCTAssertTrue(running.contains("  1.2M/457K    15M/20K     3"), running)
         let tty = try XCTUnwrap(screen.first { $0.hasPrefix("swtop-tty ") })
         XCTAssertTrue(tty.contains(" - "), "no network figure: -: \(tty)")
         let exited = try XCTUnwrap(screen.first { $0.hasPrefix("swtop-exited ") })
-        XCTAssertTrue(exited.hasSuffix("-         -         -     -"), "a stopped container has no figures: \(exited)")
+        XCTAssertTrue(exited.trimmingCharacters(in: .whitespaces).hasSuffix("-          -          -     -"), "a stopped container has no figures: \(exited)")
     }
 
     func testConfiguredColumnsAreShownInTheirOrderAtAnyWidth() throws {
@@ -50,6 +50,29 @@ final class StatsColumnsTests: XCTestCase {
 
         state.sort[.containers] = SortOrder(column: 1)  // image, not shown
         XCTAssertFalse(lines(state, snapshot)[1].contains("▲"), "no column to mark")
+    }
+
+    /// `o` goes on past memory to net, io and pids, the busiest first, as ctop sorts them.
+    func testSortByTheNewFigures() throws {
+        let snapshot = try RecordedSnapshot.make()
+        var state = UIState(width: 160, height: 30)
+        for _ in 0..<6 { (state, _) = Reducer.reduce(state, .char("o"), snapshot) }
+        XCTAssertEqual(state.notice?.text, "sorted by net ▼ descending")
+        let header = lines(state, snapshot)[1]
+        XCTAssertTrue(header.contains("NET RX/TX▼"), header)
+        let running = snapshot.containers.filter { $0.state == .running && $0.composeProject == nil }
+        let order = ContainerRows.build(snapshot, state).compactMap(\.container).filter { item in running.contains { $0.id == item.id } }
+        let totals = order.map { snapshot.stats[$0.id]?.network.map { Double($0.incoming + $0.outgoing) } ?? -1 }
+        XCTAssertEqual(totals, totals.sorted(by: >))
+        XCTAssertEqual(order.last?.name, "swtop-tty", "no figure: last")
+
+        (state, _) = Reducer.reduce(state, .char("o"), snapshot)
+        XCTAssertTrue(lines(state, snapshot)[1].contains("BLOCK I/O▼"), "sorted by io: \(lines(state, snapshot)[1])")
+        (state, _) = Reducer.reduce(state, .char("o"), snapshot)
+        XCTAssertEqual(state.notice?.text, "sorted by pids ▼ descending")
+        XCTAssertTrue(lines(state, snapshot)[1].contains("PIDS▼"))
+        (state, _) = Reducer.reduce(state, .char("o"), snapshot)
+        XCTAssertEqual(state.notice?.text, "sorted by name ▲ ascending", "and round to the name")
     }
 
     func testCompactBytes() {
