@@ -157,34 +157,46 @@ extension CgroupStatsReader {
     }
 
     /// `/proc/PID/net/dev`: two header lines, then `  eth0: RXBYTES packets … (8 receive fields) TXBYTES …`.
+    /// Read through a buffer pointer: a tick parses one of these per container on screen.
     static func netDev(_ data: [UInt8], _ count: Int) -> NetworkCounters {
-        var counters = NetworkCounters(rx: 0, tx: 0)
-        var lineStart = 0
-        var line = 0
-        while lineStart < count {
-            var lineEnd = lineStart
-            while lineEnd < count && data[lineEnd] != 0x0A { lineEnd += 1 }
-            defer { lineStart = lineEnd + 1; line += 1 }
-            guard line >= 2 else { continue }
-            var colon = lineStart
-            while colon < lineEnd && data[colon] != 0x3A { colon += 1 }
-            guard colon < lineEnd else { continue }
-            var nameStart = lineStart
-            while nameStart < colon && data[nameStart] == 0x20 { nameStart += 1 }
-            if colon - nameStart == 2 && data[nameStart] == 0x6C && data[nameStart + 1] == 0x6F { continue }  // lo
-            var field = 0
-            var i = colon + 1
-            while i < lineEnd && field <= 8 {
-                while i < lineEnd && data[i] == 0x20 { i += 1 }
-                let start = i
-                while i < lineEnd && data[i] != 0x20 { i += 1 }
-                guard i > start else { break }
-                if field == 0 { counters.rx &+= parseNumber(data, start, i) ?? 0 }
-                if field == 8 { counters.tx &+= parseNumber(data, start, i) ?? 0 }
-                field += 1
+        data.withUnsafeBufferPointer { bytes in
+            var counters = NetworkCounters(rx: 0, tx: 0)
+            let count = min(count, bytes.count)
+            var lineStart = 0
+            var line = 0
+            while lineStart < count {
+                var lineEnd = lineStart
+                while lineEnd < count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                defer { lineStart = lineEnd + 1; line += 1 }
+                guard line >= 2 else { continue }
+                var colon = lineStart
+                while colon < lineEnd && bytes[colon] != 0x3A { colon += 1 }
+                guard colon < lineEnd else { continue }
+                var nameStart = lineStart
+                while nameStart < colon && bytes[nameStart] == 0x20 { nameStart += 1 }
+                if colon - nameStart == 2 && bytes[nameStart] == 0x6C && bytes[nameStart + 1] == 0x6F { continue }  // lo
+                var field = 0
+                var i = colon + 1
+                while i < lineEnd && field <= 8 {
+                    while i < lineEnd && bytes[i] == 0x20 { i += 1 }
+                    var value: UInt64 = 0
+                    var digits = false
+                    while i < lineEnd && bytes[i] != 0x20 {
+                        let digit = bytes[i] &- 0x30
+                        if digit < 10 {
+                            value = value &* 10 &+ UInt64(digit)
+                            digits = true
+                        }
+                        i += 1
+                    }
+                    guard digits else { break }
+                    if field == 0 { counters.rx &+= value }
+                    if field == 8 { counters.tx &+= value }
+                    field += 1
+                }
             }
+            return counters
         }
-        return counters
     }
 
     /// `data[start..<end]` starts with `prefix`.

@@ -31,6 +31,9 @@ struct StatsSampler {
     /// Containers on the host's network (`--network host`): their namespace's counters are the host's,
     /// so no network figure (as `docker stats`, whose sample has no `networks` for them).
     var hostNetwork: Set<String> = []
+    /// Read pids, block I/O and network from the files: off while nothing shows them (three more files a
+    /// container a tick).
+    var readsFigures = true
 
     struct APIPrevious {
         var total: UInt64
@@ -104,7 +107,7 @@ struct StatsSampler {
             if let index = entries.index(forKey: id) {
                 if !onScreen && entries.values[index].nextDue > tick { continue }
                 if let figures = Self.sample(cgroups, &entries.values[index], scratch: &scratch, tick: tick, now: now,
-                                             interval: othersInterval, hostNetwork: hostNet) {
+                                             interval: othersInterval, hostNetwork: hostNet, figures: readsFigures) {
                     record(id, figures, hostMemory: hostMemory)
                     continue
                 }
@@ -118,7 +121,7 @@ struct StatsSampler {
             }
             var entry = Entry(location: location)
             guard let figures = Self.sample(cgroups, &entry, scratch: &scratch, tick: tick, now: now, interval: othersInterval,
-                                            hostNetwork: hostNet) else {
+                                            hostNetwork: hostNet, figures: readsFigures) else {
                 entries[id] = nil
                 notFound[id] = Self.notFoundRetry
                 missing.append(id)
@@ -146,7 +149,7 @@ struct StatsSampler {
     }
 
     static func sample(_ reader: CgroupStatsReader, _ e: inout Entry, scratch: inout [UInt8], tick: UInt64, now: UInt64,
-                       interval: UInt64, hostNetwork: Bool = false) -> Figures? {
+                       interval: UInt64, hostNetwork: Bool = false, figures: Bool = true) -> Figures? {
         guard let cpuNanoseconds = reader.cpu(e.location, scratch: &scratch),
               let usage = reader.usage(e.location, scratch: &scratch) else { return nil }
         let moved = usage > e.statUsage ? usage - e.statUsage : e.statUsage - usage
@@ -159,15 +162,20 @@ struct StatsSampler {
             if let limit = reader.limit(e.location, scratch: &scratch) { e.limit = limit }
             e.limitTick = tick
         }
-        let pids = reader.pids(e.location, scratch: &scratch)
-        let tryFallback = e.ioFallback || !e.sampled || tick &- e.ioFallbackTick >= limitInterval
-        if tryFallback { e.ioFallbackTick = tick }
-        let io = reader.blockIO(e.location, scratch: &scratch, tryFallback: tryFallback)
-        e.ioFallback = io?.fromFallback ?? false
-        let blockIO = io.map { ContainerStats.ByteCounters($0.read, $0.write) }
+        var pids: UInt64?
+        var blockIO: ContainerStats.ByteCounters?
         var network: ContainerStats.ByteCounters?
-        if hostNetwork {
+        if figures {
+            pids = reader.pids(e.location, scratch: &scratch)
+            let tryFallback = e.ioFallback || !e.sampled || tick &- e.ioFallbackTick >= limitInterval
+            if tryFallback { e.ioFallbackTick = tick }
+            let io = reader.blockIO(e.location, scratch: &scratch, tryFallback: tryFallback)
+            e.ioFallback = io?.fromFallback ?? false
+            blockIO = io.map { ContainerStats.ByteCounters($0.read, $0.write) }
+        }
+        if hostNetwork || !figures {
             e.netFile = nil
+            e.netStale = true
         } else {
             if e.netStale || tick &- e.netTick >= limitInterval {
                 e.netFile = reader.networkFile(e.location, scratch: &scratch)

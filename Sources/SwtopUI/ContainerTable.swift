@@ -90,7 +90,10 @@ enum ContainerTable {
         let offset = table.draw(into: &buffer, in: rect)
         let visibleCount = table.visibleRowCount(in: rect)
         let visible = rows.dropFirst(offset).prefix(visibleCount).compactMap { $0.container?.id }
-        return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible))
+        let sortKey = ContainerRows.sortColumns[min(max((state.sort[.containers] ?? SortOrder()).column, 0),
+                                                    ContainerRows.sortColumns.count - 1)].key
+        let figures = kinds.contains { $0 == .net || $0 == .io || $0 == .pids } || sortKey == .net || sortKey == .io || sortKey == .pids
+        return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible), showsFigures: figures)
     }
 
     static func containerRow(_ item: ContainerItem, depth: Int, _ snapshot: StoreSnapshot, _ state: UIState,

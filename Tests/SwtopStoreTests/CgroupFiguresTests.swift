@@ -161,6 +161,24 @@ final class CgroupFiguresTests: XCTestCase {
         XCTAssertEqual(sampler.current[idA]?.networkHistory, [2500], "no rate across a reset")
     }
 
+    /// While nothing shows them (a narrow list, no detail pane), only CPU and memory files are read.
+    func testFiguresAreReadOnlyWhenShown() throws {
+        try makeV2()
+        var sampler = StatsSampler()
+        sampler.cgroups = try XCTUnwrap(CgroupStatsReader(root: cgroup, procRoot: proc))
+        sampler.readsFigures = false
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 1)
+        XCTAssertEqual(sampler.current[idA]?.memoryUsed, 4096)
+        XCTAssertNil(sampler.current[idA]?.pids)
+        XCTAssertNil(sampler.current[idA]?.network)
+        XCTAssertNil(sampler.current[idA]?.blockIO)
+        sampler.readsFigures = true
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 2)
+        XCTAssertEqual(sampler.current[idA]?.pids, 7)
+        XCTAssertEqual(sampler.current[idA]?.network, .init(1300, 650))
+        XCTAssertNil(sampler.current[idA]?.networkRate, "a rate needs two readings of the figures")
+    }
+
     /// The process that gave the counters is gone: the next reading takes another one of cgroup.procs.
     func testAnotherProcessWhenTheFirstIsGone() throws {
         try makeV2()

@@ -24,6 +24,23 @@ final class StatsColumnsTests: XCTestCase {
         }
     }
 
+    /// The frame tells the store whether the figures are on screen: it reads their files only then.
+    func testTheFrameSaysWhenFiguresAreShown() throws {
+        let snapshot = try RecordedSnapshot.make()
+        func shows(_ change: (inout UIState) -> Void) -> Bool {
+            var state = UIState(width: 100, height: 30)
+            change(&state)
+            return Renderer.render(snapshot, state, now: RecordedSnapshot.now).showsFigures
+        }
+        XCTAssertFalse(shows { _ in }, "100 columns: no NET, BLOCK I/O or PIDS column")
+        XCTAssertTrue(shows { $0.width = 120 }, "PIDS")
+        XCTAssertTrue(shows { $0.columns = [.name, .net] })
+        XCTAssertTrue(shows { $0.showDetails = true }, "the detail pane graphs them")
+        XCTAssertTrue(shows { $0.sort[.containers] = SortOrder(column: 7) }, "sorted by io")
+        XCTAssertTrue(shows { $0.screens = [Screen(StatsScreen(ids: [snapshot.containers[0].id]))] }, "the charts")
+        XCTAssertFalse(shows { $0.view = .images })
+    }
+
     func testTheFiguresAsARowShowsThem() throws {
         let snapshot = try RecordedSnapshot.make()
         let screen = lines(UIState(width: 160, height: 30), snapshot)

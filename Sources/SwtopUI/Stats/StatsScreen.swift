@@ -47,6 +47,7 @@ extension StatsScreen: StackScreen {
     public func draw(_ frame: inout Frame, _ state: UIState, _ context: ScreenContext) {
         StatsView.draw(&frame.buffer, state, self, context.snapshot)
         frame.visibleContainerIDs = ids
+        frame.showsFigures = true
     }
 }
 

@@ -189,9 +189,10 @@ final class DashboardApp: Sendable {
         }
     }
 
-    /// Each store hears the visible rows (it samples the ids it holds first; others it ignores).
-    func setVisible(_ ids: [String]) {
-        for store in stores { Task { await store.setVisible(ids) } }
+    /// Each store hears the visible rows (it samples the ids it holds first; others it ignores), and
+    /// whether network, block I/O and pids figures are on screen.
+    func setVisible(_ ids: [String], figures: Bool) {
+        for store in stores { Task { await store.setVisible(ids, figures: figures) } }
     }
 }
 

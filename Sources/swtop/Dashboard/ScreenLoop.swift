@@ -78,6 +78,7 @@ struct ScreenLoop {
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
+        var lastFigures = false
         var seenNotice: ActionResult?
         var seenResult: ActionResult?
         var lastLogDrain = 0.0
@@ -163,9 +164,10 @@ struct ScreenLoop {
             terminal.present(frame.buffer)
             lastDraw = clock
             dirty = false
-            if frame.visibleContainerIDs != lastVisible {
+            if frame.visibleContainerIDs != lastVisible || frame.showsFigures != lastFigures {
                 lastVisible = frame.visibleContainerIDs
-                app.setVisible(lastVisible)
+                lastFigures = frame.showsFigures
+                app.setVisible(lastVisible, figures: lastFigures)
             }
         }
     }
