@@ -34,9 +34,11 @@ public struct UIOptions: Sendable, Equatable {
     public var logBytes: Int?
     public var secretNames: [String]?
     public var hideStopped: Bool?
-    /// A containers sort column's name (`name`, `image`, `state`, `created`, `cpu`, `memory`).
+    /// A containers sort column's name (`name`, `image`, `state`, `created`, `cpu`, `memory`, `net`, `io`, `pids`).
     public var sort: String?
     public var sortReversed: Bool?
+    /// The containers list's columns, in order; nil: swtop's choice by terminal width.
+    public var columns: [ContainerColumn]?
     public var apiStats: Bool?
     public var resyncSeconds: Double?
     /// `-H` values, `[NAME=]URL`.

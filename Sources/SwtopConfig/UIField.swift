@@ -49,6 +49,27 @@ struct UIField: Sendable {
                     ui.sort = text.lowercased()
                 }, shown: { $0.sort.map { "\"\($0)\"" } }),
         bool("sort-reversed", "reverse that column's order (as O)", "false", \.sortReversed),
+        UIField(name: "columns", doc: "the containers list's columns, in order: "
+                    + ContainerColumn.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "),
+                byDefault: "name, image, state, status, cpu, mem; pids from \(ContainerColumn.pidsWidth) columns wide, "
+                    + "net and io from \(ContainerColumn.netAndIOWidth), ports from 100",
+                read: { value, ui throws(Invalid) in
+                    let names = ContainerColumn.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                    guard let list = value.array, !list.isEmpty else {
+                        throw Invalid(message: "is a list of column names: " + names)
+                    }
+                    var columns: [ContainerColumn] = []
+                    for entry in list {
+                        guard let text = entry.string else { throw Invalid(message: "is a list of strings: " + names) }
+                        guard let column = ContainerColumn(rawValue: text.lowercased()) else {
+                            throw Invalid(message: "has an unknown column \"\(text)\" (columns: \(names))")
+                        }
+                        guard !columns.contains(column) else { throw Invalid(message: "names \"\(column.rawValue)\" twice") }
+                        columns.append(column)
+                    }
+                    guard columns.contains(.name) else { throw Invalid(message: "must include \"name\"") }
+                    ui.columns = columns
+                }, shown: { $0.columns.map { quoted($0.map(\.rawValue)) } }),
         bool("api-stats", "sample stats through the engine API even when cgroup files are readable", "false", \.apiStats),
         UIField(name: "resync-seconds", doc: "seconds between full resyncs", byDefault: "15",
                 read: { value, ui throws(Invalid) in

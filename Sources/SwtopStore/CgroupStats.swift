@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Reads a local container's CPU and memory from its cgroup files: no engine request at all.
+/// Reads a local container's CPU, memory, block I/O and pids from its cgroup files, and its network
+/// counters from `/proc/PID/net/dev` of one of its processes: no engine request at all.
 /// Works with cgroup v1 and v2, cgroupfs (`docker/<id>`) and systemd (`system.slice/docker-<id>.scope`)
 /// layouts, and podman's; a container whose folder is not found is left to the API sampler.
 ///
@@ -13,11 +14,14 @@ public struct CgroupStatsReader: Sendable {
     public enum Version: Sendable { case v1, v2 }
 
     public let root: String
+    /// Where `PID/net/dev` is read (a test's fake tree).
+    public let procRoot: String
     public let version: Version
 
     /// nil when this machine has no readable cgroup tree.
-    public init?(root: String = "/sys/fs/cgroup") {
+    public init?(root: String = "/sys/fs/cgroup", procRoot: String = "/proc") {
         self.root = root
+        self.procRoot = procRoot
         if Self.exists(root + "/cgroup.controllers") {
             version = .v2
         } else if Self.exists(root + "/memory") {
@@ -51,22 +55,36 @@ public struct CgroupStatsReader: Sendable {
         let usageFile: String
         let statFile: String
         let limitFile: String
+        /// nil when the controller is not mounted (v1) — the figure is then nil.
+        let pidsFile: String?
+        let ioFile: String?
+        /// v1 only: `blkio.io_service_bytes`, read when the throttle file lists no device.
+        let ioFallbackFile: String?
+        /// The container's processes, one of which gives the network counters.
+        let procsFile: String
 
-        init(version: Version, cpuDir: String, memoryDir: String) {
+        init(version: Version, cpuDir: String, memoryDir: String, pidsDir: String? = nil, blkioDir: String? = nil) {
             self.version = version
             self.cpuDir = cpuDir
             self.memoryDir = memoryDir
+            procsFile = memoryDir + "/cgroup.procs"
             switch version {
             case .v1:
                 cpuFile = cpuDir + "/cpuacct.usage"
                 usageFile = memoryDir + "/memory.usage_in_bytes"
                 statFile = memoryDir + "/memory.stat"
                 limitFile = memoryDir + "/memory.limit_in_bytes"
+                pidsFile = pidsDir.map { $0 + "/pids.current" }
+                ioFile = blkioDir.map { $0 + "/blkio.throttle.io_service_bytes" }
+                ioFallbackFile = blkioDir.map { $0 + "/blkio.io_service_bytes" }
             case .v2:
                 cpuFile = cpuDir + "/cpu.stat"
                 usageFile = memoryDir + "/memory.current"
                 statFile = memoryDir + "/memory.stat"
                 limitFile = memoryDir + "/memory.max"
+                pidsFile = memoryDir + "/pids.current"
+                ioFile = memoryDir + "/io.stat"
+                ioFallbackFile = nil
             }
         }
     }
@@ -76,7 +94,8 @@ public struct CgroupStatsReader: Sendable {
         case .v1:
             let cpuBase = ["cpuacct", "cpu,cpuacct", "cpuacct,cpu"].map { "\(root)/\($0)" }.first { Self.exists($0) }
             guard let cpuBase, let cpu = firstExisting(cpuBase, id), let memory = firstExisting("\(root)/memory", id) else { return nil }
-            return Location(version: .v1, cpuDir: cpu, memoryDir: memory)
+            return Location(version: .v1, cpuDir: cpu, memoryDir: memory, pidsDir: firstExisting("\(root)/pids", id),
+                            blkioDir: firstExisting("\(root)/blkio", id))
         case .v2:
             guard let dir = firstExisting(root, id) else { return nil }
             return Location(version: .v2, cpuDir: dir, memoryDir: dir)
@@ -240,6 +259,17 @@ public enum StatsMath {
     public static func memoryUsed(usage: UInt64, stats: [String: UInt64]) -> UInt64 {
         let inactive = stats["total_inactive_file"] ?? stats["inactive_file"] ?? 0
         return inactive < usage ? usage - inactive : usage
+    }
+
+    /// Bytes per second between two readings of cumulative counters; nil without both, or when a counter
+    /// went back (the container restarted: its counters started again).
+    public static func rates(previous: ContainerStats.ByteCounters?, current: ContainerStats.ByteCounters?,
+                             wallNanoseconds: UInt64) -> ContainerStats.Rates? {
+        guard let previous, let current, wallNanoseconds > 0,
+              current.incoming >= previous.incoming, current.outgoing >= previous.outgoing else { return nil }
+        let seconds = Double(wallNanoseconds) / 1e9
+        return ContainerStats.Rates(Double(current.incoming - previous.incoming) / seconds,
+                                    Double(current.outgoing - previous.outgoing) / seconds)
     }
 
     /// Monotonic nanoseconds (CLOCK_MONOTONIC), for CPU rates between two cgroup readings.

@@ -133,6 +133,18 @@ public struct ContainerStats: Sendable, Hashable {
     public var source: StatsSource?
     public var cpuHistory: [Double] = []
     public var memoryHistory: [Double] = []
+    /// Cumulative bytes received and sent over every interface but `lo` (`docker stats`' NET I/O); nil
+    /// when unknown (no network namespace of its own, or not read).
+    public var network: ByteCounters?
+    /// Cumulative bytes read from and written to block devices (`docker stats`' BLOCK I/O).
+    public var blockIO: ByteCounters?
+    public var pids: UInt64?
+    /// Bytes per second between the last two readings (in = received / read, out = sent / written).
+    public var networkRate: Rates?
+    public var blockIORate: Rates?
+    /// Received + sent, and read + written, bytes per second: the sparklines.
+    public var networkHistory: [Double] = []
+    public var blockIOHistory: [Double] = []
 
     public init(cpuPercent: Double? = nil, memoryUsed: UInt64? = nil, memoryLimit: UInt64? = nil,
                 source: StatsSource? = nil) {
@@ -143,6 +155,27 @@ public struct ContainerStats: Sendable, Hashable {
     }
 
     public static let historyLength = 120
+
+    /// Two cumulative byte counters: received / sent, or read / written.
+    public struct ByteCounters: Sendable, Hashable {
+        public var incoming: UInt64
+        public var outgoing: UInt64
+
+        public init(_ incoming: UInt64, _ outgoing: UInt64) {
+            self.incoming = incoming
+            self.outgoing = outgoing
+        }
+    }
+
+    public struct Rates: Sendable, Hashable {
+        public var incoming: Double
+        public var outgoing: Double
+
+        public init(_ incoming: Double, _ outgoing: Double) {
+            self.incoming = incoming
+            self.outgoing = outgoing
+        }
+    }
 }
 
 /// Where one container's figures were read.

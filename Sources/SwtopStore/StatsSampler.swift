@@ -8,6 +8,8 @@ import DockerEngine
 /// `memory.stat` when the usage moved by more than `statSlack` since it was last read (or every
 /// `statInterval` ticks), the limit every `limitInterval`. Reading memory.stat makes the kernel flush
 /// the memory cgroup statistics (css_rstat_flush): at N=1000 that flush was half of the sampler's time.
+/// Pids, block I/O and the network counters are read with CPU and memory; which process's net/dev
+/// gives the network is looked up again every `limitInterval` ticks or when it is gone.
 struct StatsSampler {
     var cgroups: CgroupStatsReader?
     var current: [String: ContainerStats] = [:]
@@ -25,7 +27,21 @@ struct StatsSampler {
     private var phase: UInt64 = 0
     private var entries: [String: Entry] = [:]
     private var notFound: [String: Int] = [:]
-    private var previousAPI: [String: (total: UInt64, system: UInt64)] = [:]
+    private var previousAPI: [String: APIPrevious] = [:]
+    /// Containers on the host's network (`--network host`): their namespace's counters are the host's,
+    /// so no network figure (as `docker stats`, whose sample has no `networks` for them).
+    var hostNetwork: Set<String> = []
+    /// Read pids, block I/O and network from the files: off while nothing shows them (three more files a
+    /// container a tick).
+    var readsFigures = true
+
+    struct APIPrevious {
+        var total: UInt64
+        var system: UInt64
+        var network: ContainerStats.ByteCounters?
+        var blockIO: ContainerStats.ByteCounters?
+        var at: UInt64
+    }
     private var scratch = CgroupStatsReader.makeScratch()
 
     /// One container's cgroup folders (found once, reused every tick) and its last counters.
@@ -43,6 +59,15 @@ struct StatsSampler {
         var limit: UInt64?
         var limitTick: UInt64 = 0
         var nextDue: UInt64 = 0
+        var network: ContainerStats.ByteCounters?
+        var blockIO: ContainerStats.ByteCounters?
+        /// v1: the block I/O figures come from `blkio.io_service_bytes`; else it is tried every limitInterval.
+        var ioFallback = false
+        var ioFallbackTick: UInt64 = 0
+        /// `/proc/PID/net/dev` of one of its processes; nil when it has none (or is on the host's network).
+        var netFile: String?
+        var netTick: UInt64 = 0
+        var netStale = true
 
         init(location: CgroupStatsReader.Location) { self.location = location }
     }
@@ -69,6 +94,7 @@ struct StatsSampler {
         tick += 1
         var missing: [String] = []
         for id in ids {
+            let hostNet = hostNetwork.contains(id)
             if let skips = notFound[id] {
                 if skips > 0 {
                     notFound[id] = skips - 1
@@ -81,7 +107,7 @@ struct StatsSampler {
             if let index = entries.index(forKey: id) {
                 if !onScreen && entries.values[index].nextDue > tick { continue }
                 if let figures = Self.sample(cgroups, &entries.values[index], scratch: &scratch, tick: tick, now: now,
-                                             interval: othersInterval) {
+                                             interval: othersInterval, hostNetwork: hostNet, figures: readsFigures) {
                     record(id, figures, hostMemory: hostMemory)
                     continue
                 }
@@ -94,7 +120,8 @@ struct StatsSampler {
                 continue
             }
             var entry = Entry(location: location)
-            guard let figures = Self.sample(cgroups, &entry, scratch: &scratch, tick: tick, now: now, interval: othersInterval) else {
+            guard let figures = Self.sample(cgroups, &entry, scratch: &scratch, tick: tick, now: now, interval: othersInterval,
+                                            hostNetwork: hostNet, figures: readsFigures) else {
                 entries[id] = nil
                 notFound[id] = Self.notFoundRetry
                 missing.append(id)
@@ -111,13 +138,18 @@ struct StatsSampler {
 
     struct Figures {
         var cpu: Double?
-        var used: UInt64
+        var used: UInt64?
         var limit: UInt64?
         var source: StatsSource
+        var network: ContainerStats.ByteCounters?
+        var blockIO: ContainerStats.ByteCounters?
+        var pids: UInt64?
+        var networkRate: ContainerStats.Rates?
+        var blockIORate: ContainerStats.Rates?
     }
 
     static func sample(_ reader: CgroupStatsReader, _ e: inout Entry, scratch: inout [UInt8], tick: UInt64, now: UInt64,
-                       interval: UInt64) -> Figures? {
+                       interval: UInt64, hostNetwork: Bool = false, figures: Bool = true) -> Figures? {
         guard let cpuNanoseconds = reader.cpu(e.location, scratch: &scratch),
               let usage = reader.usage(e.location, scratch: &scratch) else { return nil }
         let moved = usage > e.statUsage ? usage - e.statUsage : e.statUsage - usage
@@ -130,53 +162,104 @@ struct StatsSampler {
             if let limit = reader.limit(e.location, scratch: &scratch) { e.limit = limit }
             e.limitTick = tick
         }
+        var pids: UInt64?
+        var blockIO: ContainerStats.ByteCounters?
+        var network: ContainerStats.ByteCounters?
+        if figures {
+            pids = reader.pids(e.location, scratch: &scratch)
+            let tryFallback = e.ioFallback || !e.sampled || tick &- e.ioFallbackTick >= limitInterval
+            if tryFallback { e.ioFallbackTick = tick }
+            let io = reader.blockIO(e.location, scratch: &scratch, tryFallback: tryFallback)
+            e.ioFallback = io?.fromFallback ?? false
+            blockIO = io.map { ContainerStats.ByteCounters($0.read, $0.write) }
+        }
+        if hostNetwork || !figures {
+            e.netFile = nil
+            e.netStale = true
+        } else {
+            if e.netStale || tick &- e.netTick >= limitInterval {
+                e.netFile = reader.networkFile(e.location, scratch: &scratch)
+                e.netTick = tick
+                e.netStale = false
+            }
+            if let file = e.netFile {
+                if let counters = reader.network(file, scratch: &scratch) {
+                    network = .init(counters.rx, counters.tx)
+                } else {
+                    e.netStale = true  // that process is gone: another one next tick
+                }
+            }
+        }
         var cpu: Double?
+        var networkRate: ContainerStats.Rates?
+        var blockIORate: ContainerStats.Rates?
         if e.sampled {
-            cpu = StatsMath.cpuPercent(previous: e.cpu, current: cpuNanoseconds, wallNanoseconds: now &- e.at)
+            let wall = now &- e.at
+            cpu = StatsMath.cpuPercent(previous: e.cpu, current: cpuNanoseconds, wallNanoseconds: wall)
+            networkRate = StatsMath.rates(previous: e.network, current: network, wallNanoseconds: wall)
+            blockIORate = StatsMath.rates(previous: e.blockIO, current: blockIO, wallNanoseconds: wall)
         }
         e.sampled = true
         e.cpu = cpuNanoseconds
         e.at = now
         e.usage = usage
+        e.network = network
+        e.blockIO = blockIO
         e.nextDue = tick + interval
         return Figures(cpu: cpu, used: CgroupStatsReader.used(usage: usage, inactive: e.inactive), limit: e.limit,
-                       source: e.location.version == .v1 ? .cgroupV1 : .cgroupV2)
+                       source: e.location.version == .v1 ? .cgroupV1 : .cgroupV2, network: network, blockIO: blockIO,
+                       pids: pids, networkRate: networkRate, blockIORate: blockIORate)
     }
 
     private mutating func record(_ id: String, _ figures: Figures, hostMemory: UInt64?) {
-        record(id, cpu: figures.cpu, used: figures.used, limit: figures.limit ?? hostMemory, source: figures.source)
+        var figures = figures
+        figures.limit = figures.limit ?? hostMemory
+        changed = true
+        current[id, default: ContainerStats()].update(figures)
     }
 
-    mutating func recordAPI(_ id: String, _ sample: StatsSample, hostMemory: UInt64?) {
+    /// One-shot API samples of the same container are rated against its previous one, at `now` (monotonic).
+    mutating func recordAPI(_ id: String, _ sample: StatsSample, hostMemory: UInt64?,
+                            now: UInt64 = StatsMath.monotonicNanoseconds()) {
         let total = sample.cpu_stats?.cpu_usage?.total_usage ?? 0
         let system = sample.cpu_stats?.system_cpu_usage ?? 0
         let cpus = sample.cpu_stats?.online_cpus ?? sample.cpu_stats?.cpu_usage?.percpu_usage?.count ?? 1
+        let network = hostNetwork.contains(id) ? nil : sample.networkBytes.map { ContainerStats.ByteCounters($0.rx, $0.tx) }
+        let blockIO = sample.blockIOBytes.map { ContainerStats.ByteCounters($0.read, $0.write) }
         var cpu: Double?
+        var networkRate: ContainerStats.Rates?
+        var blockIORate: ContainerStats.Rates?
         if let previous = previousAPI[id] {
             cpu = StatsMath.cpuPercent(previousTotal: previous.total, previousSystem: previous.system,
                                        total: total, system: system, onlineCPUs: cpus)
+            networkRate = StatsMath.rates(previous: previous.network, current: network, wallNanoseconds: now &- previous.at)
+            blockIORate = StatsMath.rates(previous: previous.blockIO, current: blockIO, wallNanoseconds: now &- previous.at)
         }
-        previousAPI[id] = (total, system)
+        previousAPI[id] = APIPrevious(total: total, system: system, network: network, blockIO: blockIO, at: now)
         let used = sample.memory_stats?.usage.map { StatsMath.memoryUsed(usage: $0, stats: sample.memory_stats?.stats ?? [:]) }
         var limit = sample.memory_stats?.limit
         if let l = limit, l >= (1 << 62) { limit = nil }
-        record(id, cpu: cpu, used: used, limit: limit ?? hostMemory, source: .engineAPI)
-    }
-
-    private mutating func record(_ id: String, cpu: Double?, used: UInt64?, limit: UInt64?, source: StatsSource) {
-        changed = true
-        current[id, default: ContainerStats()].update(cpu: cpu, used: used, limit: limit, source: source)
+        record(id, Figures(cpu: cpu, used: used, limit: limit, source: .engineAPI, network: network, blockIO: blockIO,
+                           pids: sample.pids, networkRate: networkRate, blockIORate: blockIORate), hostMemory: hostMemory)
     }
 }
 
 extension ContainerStats {
-    mutating func update(cpu: Double?, used: UInt64?, limit: UInt64?, source: StatsSource) {
-        cpuPercent = cpu ?? cpuPercent
-        memoryUsed = used
-        memoryLimit = limit
-        self.source = source
-        if let cpu { Self.push(&cpuHistory, cpu) }
-        if let used { Self.push(&memoryHistory, Double(used)) }
+    mutating func update(_ figures: StatsSampler.Figures) {
+        cpuPercent = figures.cpu ?? cpuPercent
+        memoryUsed = figures.used
+        memoryLimit = figures.limit
+        source = figures.source
+        network = figures.network
+        blockIO = figures.blockIO
+        pids = figures.pids
+        // A rate needs two readings: the last one stands until the next pair.
+        if let rate = figures.networkRate { networkRate = rate } else if figures.network == nil { networkRate = nil }
+        if let rate = figures.blockIORate { blockIORate = rate } else if figures.blockIO == nil { blockIORate = nil }
+        if let cpu = figures.cpu { Self.push(&cpuHistory, cpu) }
+        if let used = figures.used { Self.push(&memoryHistory, Double(used)) }
+        if let rate = figures.networkRate { Self.push(&networkHistory, rate.incoming + rate.outgoing) }
+        if let rate = figures.blockIORate { Self.push(&blockIOHistory, rate.incoming + rate.outgoing) }
     }
 
     private static func push(_ history: inout [Double], _ value: Double) {
@@ -209,6 +292,9 @@ extension SwtopStore {
             for (id, item) in containers where item.state == .running { ids.append(id) }
             running = ids
             runningIDs = ids
+            var host: Set<String> = []
+            for id in ids where containers[id]?.networks == ["host"] { host.insert(id) }
+            stats.hostNetwork = host
             let runningSet = Set(ids)
             for id in stats.current.keys where !runningSet.contains(id) { stats.forget(id) }
         }

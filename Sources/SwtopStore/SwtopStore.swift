@@ -112,8 +112,11 @@ public actor SwtopStore {
     public func currentClient() -> DockerClient? { client as? DockerClient }
 
     /// The rows the UI shows now: their stats are sampled first when the API path is used.
-    public func setVisible(_ ids: [String]) {
+    /// `figures`: network, block I/O and pids are on screen; else their cgroup and /proc files are not read
+    /// (an engine's API sample has them anyway).
+    public func setVisible(_ ids: [String], figures: Bool = true) {
         visible = ids
+        stats.readsFigures = figures
         fetchMissingTiming()
     }
 

@@ -29,7 +29,7 @@ public enum ContainerRow: Sendable, Hashable {
 public struct SortColumn: Sendable, Hashable {
     /// What the rows are sorted by; its raw value is the name shown and written in the config (`sort =`).
     public enum Key: String, Sendable, Hashable {
-        case name, image, state, created, cpu, memory, tag, size, containers, driver
+        case name, image, state, created, cpu, memory, net, io, pids, tag, size, containers, driver
         case usedBy = "used by"
     }
 
@@ -51,6 +51,10 @@ public enum ContainerRows {
         SortColumn(key: .created, tableColumn: 3, ascendingFirst: false),
         SortColumn(key: .cpu, tableColumn: 4, ascendingFirst: false),
         SortColumn(key: .memory, tableColumn: 5, ascendingFirst: false),
+        // Bytes received + sent, read + written since start; processes. The busiest first, as ctop.
+        SortColumn(key: .net, tableColumn: 6, ascendingFirst: false),
+        SortColumn(key: .io, tableColumn: 7, ascendingFirst: false),
+        SortColumn(key: .pids, tableColumn: 8, ascendingFirst: false),
     ]
 
     /// Compose projects (each a header then its members, indented) among standalone containers, placed
@@ -132,6 +136,11 @@ public enum ContainerRows {
             || item.id.hasPrefix(needle.lowercased())
     }
 
+    /// Both counters together; unknown below any figure.
+    private static func total(_ counters: ContainerStats.ByteCounters?) -> Double {
+        counters.map { Double($0.incoming) + Double($0.outgoing) } ?? -1
+    }
+
     static func sort(_ items: [ContainerItem], by order: SortOrder, stats: [String: ContainerStats]) -> [ContainerItem] {
         let column = sortColumns[min(max(order.column, 0), sortColumns.count - 1)].key
         let sorted = items.sorted { a, b in
@@ -144,6 +153,15 @@ public enum ContainerRows {
                 return x == y ? tie() : x > y
             case .memory:
                 let x = stats[a.id]?.memoryUsed ?? 0, y = stats[b.id]?.memoryUsed ?? 0
+                return x == y ? tie() : x > y
+            case .net:
+                let x = total(stats[a.id]?.network), y = total(stats[b.id]?.network)
+                return x == y ? tie() : x > y
+            case .io:
+                let x = total(stats[a.id]?.blockIO), y = total(stats[b.id]?.blockIO)
+                return x == y ? tie() : x > y
+            case .pids:
+                let x = stats[a.id]?.pids.map(Int64.init) ?? -1, y = stats[b.id]?.pids.map(Int64.init) ?? -1
                 return x == y ? tie() : x > y
             case .created: return a.created == b.created ? tie() : a.created > b.created
             default: return tie()

@@ -8,17 +8,19 @@ import SwtopStore
 import TermCanvas
 
 enum ContainerTable {
-    static func columns(width: Int) -> [Table.Column] {
-        var columns: [Table.Column] = [
-            .init("NAME", width: .flex(min: 12, weight: 2)),
-            .init("IMAGE", width: .flex(min: 8, weight: 2)),
-            // "restarting…" (a restart under way) is the longest state text.
-            .init("STATE", width: .fixed(11)),
-            .init("STATUS", width: .flex(min: 10, weight: 2)),
-            .init("CPU%", width: .fixed(6), alignment: .right),
-            .init("MEM / LIMIT", width: .fixed(15), alignment: .right),
-        ]
-        if width >= 100 { columns.append(.init("PORTS", width: .flex(min: 8, weight: 2))) }
+    /// The columns shown: the config's list, else swtop's choice for the width.
+    static func kinds(_ state: UIState, width: Int) -> [ContainerColumn] {
+        state.columns ?? ContainerColumn.automatic(width: width)
+    }
+
+    static func columns(_ kinds: [ContainerColumn], _ state: UIState) -> [Table.Column] {
+        var columns = kinds.map(\.table)
+        let order = state.sort[.containers] ?? SortOrder()
+        let all = ContainerRows.sortColumns
+        let sorted = all[min(max(order.column, 0), all.count - 1)]
+        if let kind = ContainerColumn.of(sorted.key), let index = kinds.firstIndex(of: kind) {
+            columns = Layout.markSorted(columns, .containers, state, at: index)
+        }
         return columns
     }
 
@@ -41,27 +43,32 @@ enum ContainerTable {
     static func draw(into buffer: ScreenBuffer, _ rect: Rect, _ snapshot: StoreSnapshot, _ state: UIState, now: Date) -> Frame {
         var buffer = buffer
         let rows = ContainerRows.build(snapshot, state)
-        var columns = Layout.markSorted(columns(width: rect.width), .containers, state)
+        let kinds = kinds(state, width: rect.width)
+        var columns = columns(kinds, state)
         let showEngine = snapshot.members.count > 1 && !state.groupByEngine
         if showEngine { columns.append(engineColumn(snapshot)) }
         let selected = rows.firstIndex { $0.key == state.selection[.containers] } ?? (rows.isEmpty ? nil : 0)
         // STATUS in the short form where the long one would be cut (▲/▼ may take a column).
-        let statusWidth = Table(columns: columns, rows: []).columnWidths(totalWidth: rect.width - 1)[3]
+        let widths = Table(columns: columns, rows: []).columnWidths(totalWidth: rect.width - 1)
+        let statusWidth = kinds.firstIndex(of: .status).map { widths[$0] } ?? .max
+        /// A header row's cells: `texts` by column, "" elsewhere (the engine's name last when shown).
+        func headerCells(_ texts: [ContainerColumn: String], engine: String?) -> [String] {
+            var cells = kinds.map { texts[$0] ?? "" }
+            if showEngine { cells.append(engine ?? "") }
+            return cells
+        }
         let tableRows = rows.map { row -> Table.Row in
             switch row {
             case let .engine(status, collapsed):
                 let label = "\(collapsed ? "▸" : "▾") \(status.name)"
-                var cells = [label, status.endpoint, "", engineState(status)]
-                while cells.count < columns.count { cells.append("") }
+                let cells = headerCells([.name: label, .image: status.endpoint, .status: engineState(status)], engine: nil)
                 return Table.Row(cells, style: Style(status.isUnreachable ? .error : .title, bold: true))
             case let .group(name, engine, total, running, collapsed, depth):
                 let label = String(repeating: "  ", count: depth) + "\(collapsed ? "▸" : "▾") \(name)"
-                var cells = [label, "compose", "", "\(running)/\(total) running", "", "", ""].prefix(columns.count).map { $0 }
-                if showEngine { cells[cells.count - 1] = engine }
+                let cells = headerCells([.name: label, .image: "compose", .status: "\(running)/\(total) running"], engine: engine)
                 return Table.Row(cells, style: Style(.accent, bold: true))
             case let .container(item, depth):
-                var row = containerRow(item, depth: depth, snapshot, state, columns: columns.count - (showEngine ? 1 : 0), now: now,
-                                       statusWidth: statusWidth)
+                var row = containerRow(item, depth: depth, snapshot, state, kinds: kinds, now: now, statusWidth: statusWidth)
                 if showEngine {
                     row.cells.append(item.engine)
                     row.cellRoles.append(.dim)
@@ -83,27 +90,47 @@ enum ContainerTable {
         let offset = table.draw(into: &buffer, in: rect)
         let visibleCount = table.visibleRowCount(in: rect)
         let visible = rows.dropFirst(offset).prefix(visibleCount).compactMap { $0.container?.id }
-        return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible))
+        let sortKey = ContainerRows.sortColumns[min(max((state.sort[.containers] ?? SortOrder()).column, 0),
+                                                    ContainerRows.sortColumns.count - 1)].key
+        let figures = kinds.contains { $0 == .net || $0 == .io || $0 == .pids } || sortKey == .net || sortKey == .io || sortKey == .pids
+        return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible), showsFigures: figures)
     }
 
     static func containerRow(_ item: ContainerItem, depth: Int, _ snapshot: StoreSnapshot, _ state: UIState,
-                             columns: Int, now: Date, statusWidth: Int = .max) -> Table.Row {
+                             kinds: [ContainerColumn], now: Date, statusWidth: Int = .max) -> Table.Row {
         let stats = snapshot.stats[item.id]
         let pending = snapshot.pending[item.id]
         let running = item.state == .running
-        let cpu = running ? stats?.cpuPercent.map { FixedPoint.text($0, decimals: 1) } ?? "…" : "-"
-        var memory = "-"
-        if running || item.state == .paused, let used = stats?.memoryUsed {
-            memory = ByteCount.binary(used) + (stats?.memoryLimit.map { " / " + ByteCount.binary($0) } ?? "")
+        // A paused container keeps its memory, counters and processes; a stopped one has none.
+        let live = running || item.state == .paused
+        var cells: [String] = []
+        cells.reserveCapacity(kinds.count + 1)
+        var roles: [ColorRole?] = []
+        roles.reserveCapacity(kinds.count + 1)
+        for kind in kinds {
+            var role: ColorRole?
+            switch kind {
+            case .name: cells.append(String(repeating: "  ", count: depth) + item.name)
+            case .image: cells.append(item.image)
+            case .state:
+                cells.append(pending.map { $0.progressive + "…" } ?? item.state.rawValue)
+                role = pending != nil ? .warning : stateRole(item.state)
+            case .status: cells.append(StatusText.of(item, snapshot.timing[item.id], now: now, fitting: statusWidth))
+            case .cpu: cells.append(running ? stats?.cpuPercent.map { FixedPoint.text($0, decimals: 1) } ?? "…" : "-")
+            case .mem:
+                var memory = "-"
+                if live, let used = stats?.memoryUsed {
+                    memory = ByteCount.binary(used) + (stats?.memoryLimit.map { " / " + ByteCount.binary($0) } ?? "")
+                }
+                cells.append(memory)
+            case .net: cells.append(live ? CompactBytes.pair(stats?.network) : "-")
+            case .io: cells.append(live ? CompactBytes.pair(stats?.blockIO) : "-")
+            case .pids: cells.append(live ? stats?.pids.map(String.init) ?? "-" : "-")
+            case .ports: cells.append(PortText.summary(item.ports, arrow: "→", showIP: false))
+            }
+            if !running, kind.isFigure { role = .dim }
+            roles.append(role)
         }
-        let name = String(repeating: "  ", count: depth) + item.name
-        let stateText = pending.map { $0.progressive + "…" } ?? item.state.rawValue
-        let status = StatusText.of(item, snapshot.timing[item.id], now: now, fitting: statusWidth)
-        var cells = [name, item.image, stateText, status, cpu, memory]
-        if columns > 6 { cells.append(PortText.summary(item.ports, arrow: "→", showIP: false)) }
-        var roles: [ColorRole?] = Array(repeating: nil, count: cells.count)
-        roles[2] = pending != nil ? .warning : stateRole(item.state)
-        if !running { roles[4] = .dim; roles[5] = .dim }
         return Table.Row(cells, cellRoles: roles, isMarked: state.marked.contains(item.id))
     }
 

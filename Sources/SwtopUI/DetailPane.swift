@@ -8,12 +8,15 @@ import SwtopStore
 import TermCanvas
 
 /// The selected container in full: command, created, restart policy, ports, mounts, networks, health,
-/// and CPU / memory sparklines over the last two minutes.
+/// and CPU, memory, network and block I/O sparklines over the last two minutes.
 enum DetailPane {
-    /// The pane's lines: a few, kept small.
+    /// The pane's lines: as many as its log rows can show on this terminal, kept small.
     static func logModel(_ state: UIState, _ detail: DetailLogs) -> LogModel {
-        LogModel(sources: [detail.source], maxLines: 200, maxBytes: 1 << 20)
+        LogModel(sources: [detail.source], maxLines: max(200, tail(state)), maxBytes: 1 << 20)
     }
+
+    /// Lines asked for when the pane opens on a container: its log rows never outnumber the terminal's.
+    static func tail(_ state: UIState) -> Int { max(50, state.height) }
 
     static func draw(_ buffer: inout ScreenBuffer, _ rect: Rect, _ item: ContainerItem, _ snapshot: StoreSnapshot, now: Date,
                      logs: LogModel? = nil) {
@@ -45,14 +48,17 @@ enum DetailPane {
         }
         let labelWidth = 9
         var y = inner.y
-        let graphs = inner.height >= 4 ? 2 : 0
-        for (label, value) in lines where y < inner.maxY - graphs {
+        // Two graphs a row when wide (CPU | Memory, Network | Block I/O); else one a row, network and block
+        // I/O only when the pane is tall enough to keep fields and log lines too.
+        let sideBySide = inner.width >= 150
+        let graphRows = inner.height < 4 ? 0 : sideBySide ? 2 : inner.height >= 14 ? 4 : 2
+        for (label, value) in lines where y < inner.maxY - graphRows {
             buffer.put(label, x: inner.x, y: y, style: Style(.header, bold: true), maxWidth: labelWidth)
             buffer.put(value, x: inner.x + labelWidth + 1, y: y, maxWidth: inner.width - labelWidth - 1)
             y += 1
         }
-        // The last lines of the container's log, live, in the rows the fields leave.
-        let logRows = inner.maxY - graphs - y
+        // The last lines of the container's log, live, in every row the fields and graphs leave.
+        let logRows = inner.maxY - graphRows - y
         if let logs, logRows >= 1, logs.sources.first?.id == item.id {
             buffer.put("Log", x: inner.x, y: y, style: Style(.header, bold: true), maxWidth: labelWidth)
             let width = inner.width - labelWidth - 1
@@ -71,30 +77,72 @@ enum DetailPane {
                 }
             }
         }
-        guard graphs > 0 else { return }
-        // The figure and its source are worth more than a longer graph: they keep 46 columns.
-        let graphWidth = max(0, min(60, inner.width - labelWidth - 1 - 46))
-        let cpuY = inner.maxY - 2
-        buffer.put("CPU", x: inner.x, y: cpuY, style: Style(.header, bold: true), maxWidth: labelWidth)
-        let cpuHistory = stats?.cpuHistory ?? []
-        var x = inner.x + labelWidth + 1
-        x += Sparkline(values: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), style: .accent)
-            .draw(into: &buffer, x: x, y: cpuY, width: graphWidth)
+        guard graphRows > 0 else { return }
+        let graphs = Self.graphs(stats).prefix(graphRows * (sideBySide ? 2 : 1))
+        // The figures are worth more than a longer graph: every graph leaves the columns its longest text
+        // takes ("1600.0% of one core · from cgroup v2 files"; with block I/O "read 999MB/s · write
+        // 999MB/s · 999G/999G in all"), a fixed width so that graphs line up and do not move as figures change.
+        let reserve = graphs.count > 2 ? 48 : 46
+        let top = inner.maxY - graphRows
+        for (index, graph) in graphs.enumerated() {
+            let half = inner.width / 2
+            let cell = sideBySide
+                ? Rect(x: inner.x + (index % 2) * half, y: top + index / 2, width: index % 2 == 0 ? half - 1 : inner.width - half, height: 1)
+                : Rect(x: inner.x, y: top + index, width: inner.width, height: 1)
+            draw(&buffer, graph, cell, labelWidth: labelWidth, reserve: reserve)
+        }
+    }
+
+    /// One labelled sparkline and its figures.
+    struct Graph {
+        /// What the values are: CPU percent, bytes in use, bytes a second.
+        enum Kind { case percent, bytes, rate }
+
+        var label: String
+        var kind: Kind
+        var history: [Double]
+        /// The value drawn as a full bar; nil: the largest shown.
+        var maxValue: Double?
+        var role: ColorRole
+        var text: String
+    }
+
+    static func graphs(_ stats: ContainerStats?) -> [Graph] {
         let source = stats?.source.map { " · from \($0)" } ?? ""
-        buffer.put(" " + (stats?.cpuPercent.map { "\(FixedPoint.text($0, decimals: 1))% of one core" + source } ?? "no sample yet"),
-                   x: x, y: cpuY, maxWidth: inner.maxX - x)
-        let memY = inner.maxY - 1
-        buffer.put("Memory", x: inner.x, y: memY, style: Style(.header, bold: true), maxWidth: labelWidth)
-        let memHistory = stats?.memoryHistory ?? []
-        x = inner.x + labelWidth + 1
+        let cpuHistory = stats?.cpuHistory ?? []
+        let cpu = Graph(label: "CPU", kind: .percent, history: cpuHistory, maxValue: max(100, cpuHistory.max() ?? 0), role: .accent,
+                        text: stats?.cpuPercent.map { "\(FixedPoint.text($0, decimals: 1))% of one core" + source } ?? "no sample yet")
         // Scaled to the recent peak, not the limit: against a host-sized limit every graph would be flat,
         // and the trend (a leak, a spike) is what the graph is for; the text gives used and limit.
-        x += Sparkline(values: memHistory, maxValue: memHistory.max().map { $0 * 1.25 }, style: .ok)
-            .draw(into: &buffer, x: x, y: memY, width: graphWidth)
-        let memText = stats?.memoryUsed.map { used in
-            " " + ByteCount.binary(used) + (stats?.memoryLimit.map { " of " + ByteCount.binary($0) } ?? "")
-        } ?? " no sample yet"
-        buffer.put(memText, x: x, y: memY, maxWidth: inner.maxX - x)
+        let memHistory = stats?.memoryHistory ?? []
+        let memory = Graph(label: "Memory", kind: .bytes, history: memHistory, maxValue: memHistory.max().map { $0 * 1.25 }, role: .ok,
+                           text: (stats?.memoryUsed.map { used in
+                               ByteCount.binary(used) + (stats?.memoryLimit.map { " of " + ByteCount.binary($0) } ?? "")
+                           } ?? "no sample yet") + (stats?.pids.map { " · \($0) pids" } ?? ""))
+        let network = Graph(label: "Network", kind: .rate, history: stats?.networkHistory ?? [], maxValue: nil, role: .accent,
+                            text: flow(stats?.network, stats?.networkRate, "rx", "tx"))
+        let blockIO = Graph(label: "Block I/O", kind: .rate, history: stats?.blockIOHistory ?? [], maxValue: nil, role: .ok,
+                            text: flow(stats?.blockIO, stats?.blockIORate, "read", "write"))
+        return [cpu, memory, network, blockIO]
+    }
+
+    /// `rx 1.2kB/s · tx 648B/s · 1.2M/648 in all`; the totals alone until two readings give a rate.
+    static func flow(_ total: ContainerStats.ByteCounters?, _ rate: ContainerStats.Rates?, _ inName: String, _ outName: String) -> String {
+        guard let total else { return "no figures" }
+        var text = ""
+        if let rate {
+            text = "\(inName) \(CompactBytes.rate(rate.incoming)) · \(outName) \(CompactBytes.rate(rate.outgoing)) · "
+        }
+        return text + CompactBytes.pair(total) + " in all"
+    }
+
+    static func draw(_ buffer: inout ScreenBuffer, _ graph: Graph, _ cell: Rect, labelWidth: Int, reserve: Int) {
+        buffer.put(graph.label, x: cell.x, y: cell.y, style: Style(.header, bold: true), maxWidth: labelWidth)
+        let graphWidth = max(0, min(60, cell.width - labelWidth - 1 - reserve))
+        var x = cell.x + labelWidth + 1
+        x += Sparkline(values: graph.history, maxValue: graph.maxValue, style: Style(graph.role))
+            .draw(into: &buffer, x: x, y: cell.y, width: graphWidth)
+        buffer.put(" " + graph.text, x: x, y: cell.y, maxWidth: cell.maxX - x)
     }
 
     static func command(_ details: ContainerDetails) -> String {

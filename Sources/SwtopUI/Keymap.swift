@@ -45,6 +45,8 @@ public enum Command: Sendable, Hashable {
     case custom(String)
     case compose, composeBack, composeUp, composeUpAttached, composeDown, composeDownVolumes, composePull, composeBuild
     case composeRestart, composeConfig, composeStop, composeStart, composeRemove
+    // Charts of a container's figures (`m`) and their screen.
+    case stats, statsBack
 }
 
 /// One binding: its keys, what it does, and how it is treated.
@@ -143,6 +145,8 @@ public enum Keymap {
         Binding([.char("x")], .runCommand, "run a command without a terminal and show its output", mutating: true,
                 hint: "run", views: [.containers]),
         Binding([.char("T")], .processes, "the container's processes (docker top), refreshed", hint: "top",
+                views: [.containers]),
+        Binding([.char("m")], .stats, "charts: CPU, memory, network and block I/O over the last samples (marked rows side by side)",
                 views: [.containers]),
         Binding([.char("i")], .inspect, "inspect the selected row: the engine's document, folding", hint: "inspect",
                 views: [.containers, .images, .volumes, .networks]),

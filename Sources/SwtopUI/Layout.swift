@@ -45,25 +45,29 @@ enum Layout {
         }
     }
 
-    /// The detail pane takes the lower part of the list when there is room, else all of it.
+    /// The detail pane takes the lower half of the list when there is room, else all of it; on a tall
+    /// terminal the rows its fields and graphs leave are the log's.
     static func splitForDetails(_ area: Rect) -> (list: Rect, details: Rect) {
         guard area.height >= 14 else { return (Rect(x: area.x, y: area.y, width: area.width, height: 0), area) }
-        let detailHeight = min(16, max(9, area.height * 45 / 100))
+        let detailHeight = max(9, area.height / 2)
         let (list, details) = area.splitBottom(detailHeight)
         return (list, details)
     }
 
     /// The sorted column's title carries ▲ or ▼.
-    static func markSorted(_ columns: [Table.Column], _ view: ViewKind, _ state: UIState) -> [Table.Column] {
+    /// `at`: the column that shows the sort when the view's columns are chosen (the containers list),
+    /// else the sort column's own.
+    static func markSorted(_ columns: [Table.Column], _ view: ViewKind, _ state: UIState, at: Int? = nil) -> [Table.Column] {
         let order = state.sort[view] ?? SortOrder()
         let all = sortColumns(view)
         let sorted = all[min(max(order.column, 0), all.count - 1)]
-        guard columns.indices.contains(sorted.tableColumn) else { return columns }
+        let index = at ?? sorted.tableColumn
+        guard columns.indices.contains(index) else { return columns }
         var marked = columns
         // A column sorted by something other than what it shows says by what (STATUS sorts by creation).
-        let title = marked[sorted.tableColumn].title.lowercased()
-        if !title.contains(sorted.name.prefix(3)) { marked[sorted.tableColumn].title += " (\(sorted.name))" }
-        marked[sorted.tableColumn].title += sorted.marker(reversed: order.reversed)
+        let title = marked[index].title.lowercased().filter { $0 != "/" }  // "block i/o" is sorted by "io"
+        if !title.contains(sorted.name.prefix(3)) { marked[index].title += " (\(sorted.name))" }
+        marked[index].title += sorted.marker(reversed: order.reversed)
         return marked
     }
 }

@@ -59,7 +59,8 @@ public enum Reducer {
         }
         let id = state.newSession()
         state.detailLogs = DetailLogs(session: id, source: wanted)
-        return [.openSession(id, .logs([wanted], LogSession.Options(tail: 50)))]
+        // Enough lines to fill the pane's log rows at once (the pane is at most the terminal's height).
+        return [.openSession(id, .logs([wanted], LogSession.Options(tail: DetailPane.tail(state))))]
     }
 
     static func reduceKey(_ state: UIState, _ key: Key, _ snapshot: StoreSnapshot, _ models: SessionModels) -> (UIState, [Effect]) {
@@ -142,6 +143,7 @@ public enum Reducer {
         if binding.command == .contexts { return ContextReducer.open(state, snapshot) }
         if binding.command == .diskUsage { return DiskReducer.openDisk(state, snapshot) }
         if binding.command == .compose { return ComposeReducer.open(state, snapshot) }
+        if binding.command == .stats { return StatsReducer.open(state, snapshot) }
         return navigate(state, binding.command, snapshot)
     }
 

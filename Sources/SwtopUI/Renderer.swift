@@ -14,6 +14,9 @@ public struct Frame: Sendable {
     public var scrollOffset: Int
     /// Containers on screen now: the store samples their stats first.
     public var visibleContainerIDs: [String]
+    /// Network, block I/O or pids figures are on screen (their columns, the detail pane, the charts) or
+    /// order the list: the store reads their cgroup files only then.
+    public var showsFigures = false
 }
 
 /// Draws a snapshot and the view state into a cell buffer. Pure: the same inputs give the same cells.
@@ -77,6 +80,7 @@ public enum Renderer {
         if state.view == .containers, state.showDetails {
             let (listPart, detailPart) = Layout.splitForDetails(list)
             frame = ContainerTable.draw(into: buffer, listPart, snapshot, state, now: now)
+            frame.showsFigures = true
             if let id = state.selection[.containers]?.containerID, let item = snapshot.containers.first(where: { $0.id == id }) {
                 DetailPane.draw(&frame.buffer, detailPart, item, snapshot, now: now,
                                 logs: state.detailLogs?.containerID == id ? models.log(state.detailLogs?.session) : nil)

@@ -139,6 +139,8 @@ public struct UIState: Sendable {
     public var sort: [ViewKind: SortOrder] = [:]
     public var marked: Set<String> = []
     public var showStopped = true
+    /// The containers list's columns (`[ui] columns`); nil: swtop's choice for the terminal's width.
+    public var columns: [ContainerColumn]?
     /// Collapsed compose projects and engines (`.composeGroup`, `.engineGroup` keys).
     public var collapsedGroups: Set<RowKey> = []
     /// Several engines: rows under a header per engine (`@`), else one list with an ENGINE column.

@@ -100,7 +100,12 @@ final class FixtureDecodingTests: XCTestCase {
             XCTAssertGreaterThan(stats.cpu_stats?.cpu_usage?.total_usage ?? 0, 0, engine)
             XCTAssertGreaterThan(stats.memory_stats?.usage ?? 0, 0, engine)
             XCTAssertGreaterThan(stats.cpu_stats?.online_cpus ?? 0, 0, engine)
+            // Both recorded on cgroup v1: one eth0, no block I/O yet (empty lists), two processes.
+            XCTAssertEqual(stats.pids, 2, engine)
+            XCTAssertEqual(stats.blockIOBytes.map { [$0.read, $0.write] }, [0, 0], engine)
         }
+        XCTAssertEqual(try decode(StatsSample.self, "engine-20.10", "stats-oneshot.json").networkBytes.map { [$0.rx, $0.tx] }, [808, 0])
+        XCTAssertEqual(try decode(StatsSample.self, "engine-26.1", "stats-oneshot.json").networkBytes.map { [$0.rx, $0.tx] }, [738, 0])
     }
 
     func testEvents() throws {

@@ -86,6 +86,25 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertTrue(error("[ui\n").hasPrefix("c.toml:1: "))
     }
 
+    /// `[ui] columns`: the containers list's columns in the order given; a name swtop does not know is an
+    /// error on its line that lists the names it knows.
+    func testColumns() throws {
+        let config = try parse("[ui]\nhide-stopped = true\ncolumns = [\"name\", \"CPU\", \"mem\", \"net\", \"io\", \"pids\"]\n")
+        XCTAssertEqual(config.ui.columns, [.name, .cpu, .mem, .net, .io, .pids])
+        XCTAssertEqual(config.origin("ui.columns"), "c.toml:3")
+        XCTAssertNil(try parse("[ui]\nmouse = true\n").ui.columns, "none given: swtop's choice by width")
+        XCTAssertEqual(try parse("[ui]\nsort = \"pids\"\n").ui.sort, "pids", "the new columns sort too")
+        XCTAssertEqual(error("[ui]\n\ncolumns = [\"name\", \"netio\"]\n"),
+                       "c.toml:3: ui.columns has an unknown column \"netio\" (columns: \"name\", \"image\", \"state\", "
+                       + "\"status\", \"cpu\", \"mem\", \"net\", \"io\", \"pids\", \"ports\")")
+        XCTAssertPrefix(error("[ui]\ncolumns = [\"name\", 3]\n"), "c.toml:2: ui.columns is a list of strings: \"name\", ")
+        XCTAssertEqual(error("[ui]\ncolumns = [\"name\", \"cpu\", \"cpu\"]\n"), "c.toml:2: ui.columns names \"cpu\" twice")
+        XCTAssertEqual(error("[ui]\ncolumns = [\"cpu\", \"mem\"]\n"), "c.toml:2: ui.columns must include \"name\"")
+        XCTAssertPrefix(error("[ui]\ncolumns = \"name,cpu\"\n"), "c.toml:2: ui.columns is a list of column names: \"name\"")
+        XCTAssertTrue(ConfigReport.effective(config).contains(#"columns = ["name", "cpu", "mem", "net", "io", "pids"]  # c.toml:3"#),
+                      ConfigReport.effective(config))
+    }
+
     func testMissingFiles() throws {
         let missing = NSTemporaryDirectory() + "swtop-no-such-\(UUID().uuidString).toml"
         XCTAssertNil(try SwtopConfig.load(path: missing).path, "a missing default file is no config")

@@ -74,6 +74,16 @@ enum RecordedSnapshot {
             stats.source = .cgroupV1
             stats.cpuHistory = (0..<60).map { Double(($0 * 7 + index) % 40) }
             stats.memoryHistory = (0..<60).map { Double(1_000_000 + ($0 % 10) * 50_000) }
+            stats.pids = UInt64(index % 4 + 1)
+            // swtop-tty has no network figure (as a container on the host's network).
+            if item.name != "swtop-tty" {
+                stats.network = .init(UInt64(index) * 123_456 + 648, UInt64(index) * 45_678)
+                stats.networkRate = .init(Double(index) * 1024, Double(index) * 100)
+                stats.networkHistory = (0..<60).map { Double(($0 * 5 + index) % 30) * 1000 }
+            }
+            stats.blockIO = .init(UInt64(index) * 1_500_000, UInt64(index % 3) * 20_480)
+            stats.blockIORate = .init(0, Double(index % 3) * 4096)
+            stats.blockIOHistory = (0..<60).map { $0 % 15 == 0 ? 40_960 : 0 }
             snapshot.stats[item.id] = stats
         }
         return snapshot

@@ -15,7 +15,7 @@ extension Command {
         case let .showView(view): "view-" + view.screenName.rawValue
         case .details: "details"
         case .back, .logBack, .layerBack, .runBack, .processesBack, .inspectBack, .swarmBack, .contextsBack, .diskBack, .pruneBack,
-             .transferBack, .buildBack, .runFormBack, .composeBack: "back"
+             .transferBack, .buildBack, .runFormBack, .composeBack, .statsBack: "back"
         case .closeScreen: "close"
         case .filter, .logFilterMode, .layerFilter: "filter"
         case .sortNext, .layerSort: "sort"
@@ -41,6 +41,7 @@ extension Command {
         case .buildLayers: "layers"
         case .push: "push"
         case .diskUsage: "disk-usage"
+        case .stats: "stats"
         case .help: "help"
         case .messages: "messages"
         case .quit: "quit"

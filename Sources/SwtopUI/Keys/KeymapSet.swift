@@ -33,6 +33,7 @@ public struct KeymapSet: Sendable {
             .processes: Keymap.processes, .inspect: Keymap.inspect, .services: Keymap.services, .tasks: Keymap.tasks,
             .nodes: Keymap.nodes, .contexts: Keymap.contexts, .disk: Keymap.disk, .prune: Keymap.prune,
             .transfer: Keymap.transfer, .build: Keymap.build, .runForm: Keymap.runForm, .compose: Keymap.compose,
+            .stats: Keymap.stats,
         ]
         // The four lists share one table; each list keeps the bindings that act there.
         for view in ViewKind.allCases {

@@ -4,7 +4,7 @@ import TermCanvas
 /// every screen has unless it binds the same action itself (help, quit, suspend, redraw).
 public enum ScreenName: String, CaseIterable, Sendable, Hashable, Comparable {
     case global, containers, images, volumes, networks, logs, layers, run, processes, inspect
-    case services, tasks, nodes, contexts, disk, prune, transfer, build, runForm = "run-form", compose
+    case services, tasks, nodes, contexts, disk, prune, transfer, build, runForm = "run-form", compose, stats
 
     public static func < (lhs: ScreenName, rhs: ScreenName) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -33,6 +33,7 @@ public enum ScreenName: String, CaseIterable, Sendable, Hashable, Comparable {
         case .build: "a build (b)"
         case .runForm: "the run form (r on an image)"
         case .compose: "a compose project (c on its row)"
+        case .stats: "a container's charts (m)"
         }
     }
 }

@@ -189,9 +189,10 @@ final class DashboardApp: Sendable {
         }
     }
 
-    /// Each store hears the visible rows (it samples the ids it holds first; others it ignores).
-    func setVisible(_ ids: [String]) {
-        for store in stores { Task { await store.setVisible(ids) } }
+    /// Each store hears the visible rows (it samples the ids it holds first; others it ignores), and
+    /// whether network, block I/O and pids figures are on screen.
+    func setVisible(_ ids: [String], figures: Bool) {
+        for store in stores { Task { await store.setVisible(ids, figures: figures) } }
     }
 }
 
@@ -299,6 +300,7 @@ struct Look: Sendable {
     var mouse = true
     var hideStopped = false
     var sort: SwtopUI.SortOrder?
+    var columns: [ContainerColumn]?
 
     init() {}
 
@@ -307,6 +309,7 @@ struct Look: Sendable {
         theme = config.theme
         self.mouse = mouse
         hideStopped = config.ui.hideStopped ?? false
+        columns = config.ui.columns
         if let name = config.ui.sort, let column = ContainerRows.sortColumns.firstIndex(where: { $0.name == name }) {
             sort = SwtopUI.SortOrder(column: column, reversed: config.ui.sortReversed ?? false)
         } else if config.ui.sortReversed == true {

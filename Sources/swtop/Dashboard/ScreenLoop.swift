@@ -39,6 +39,7 @@ struct ScreenLoop {
         state.keys = app.look.keys
         state.mouse = app.look.mouse
         state.showStopped = !app.look.hideStopped
+        state.columns = app.look.columns
         if let sort = app.look.sort { state.sort[.containers] = sort }
         state.workingDirectory = FileManager.default.currentDirectoryPath
         state.logLines = app.logLimits.lines
@@ -80,6 +81,7 @@ struct ScreenLoop {
         var dirty = true
         var lastDraw = 0.0
         var lastVisible: [String] = []
+        var lastFigures = false
         var seenNotice: ActionResult?
         var seenResult: ActionResult?
         var lastLogDrain = 0.0
@@ -165,9 +167,10 @@ struct ScreenLoop {
             terminal.present(frame.buffer)
             lastDraw = clock
             dirty = false
-            if frame.visibleContainerIDs != lastVisible {
+            if frame.visibleContainerIDs != lastVisible || frame.showsFigures != lastFigures {
                 lastVisible = frame.visibleContainerIDs
-                app.setVisible(lastVisible)
+                lastFigures = frame.showsFigures
+                app.setVisible(lastVisible, figures: lastFigures)
             }
         }
     }
