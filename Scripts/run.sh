@@ -146,6 +146,41 @@ else
   fi
 fi
 
+# A compose project with its files on this machine (`c` on its row: up, down, pull, build, config), run by
+# trixie's Compose plugin unpacked into .engines/ when no Compose is installed. Best effort: the
+# dashboard comes up without it if Compose cannot be had (no mirror reachable, say).
+if [[ -z "${SWTOP_COMPOSE:-}" ]]; then
+  SWTOP_COMPOSE="$("${ENGINES_SH[@]}" compose 2>>"$SETUP_LOG")" || SWTOP_COMPOSE=""
+fi
+if [[ -n "$SWTOP_COMPOSE" && -x "$SWTOP_COMPOSE" ]]; then
+  export SWTOP_COMPOSE
+  shop="$SWTOP_ENGINES_DIR/sandbox-shop"
+  mkdir -p "$shop"
+  cat >"$shop/compose.yaml" <<'YAML'
+# A sample project for swtop's sandbox: c on its row in swtop brings it up or down.
+name: shop
+services:
+  db:
+    image: swtop/busybox:latest
+    command: ["sh", "-c", "trap 'exit 0' TERM; date > /data/started; while true; do echo db ok; sleep 5; done"]
+    volumes:
+      - data:/data
+  web:
+    image: swtop/busybox:latest
+    command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo shop > /www/index.html; httpd -f -p 80 -h /www & wait"]
+    depends_on:
+      - db
+volumes:
+  data:
+YAML
+  if DOCKER_HOST="unix://$SOCK" "$SWTOP_COMPOSE" --ansi never --progress plain --project-directory "$shop" up --detach \
+      >>"$SETUP_LOG" 2>&1; then
+    say "sample compose project 'shop' up ($shop)"
+  else
+    say "the sample compose project did not come up (log: $SETUP_LOG); the dashboard starts without it"
+  fi
+fi
+
 # swtop's own arguments stay as given (no -H was among them): the address goes in DOCKER_HOST,
 # which every swtop command reads.
 rc=0

@@ -4,7 +4,15 @@ import SwtopStore
 import SwtopUI
 import TermCanvas
 import Synchronization
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The hand-over of the terminal to `e`, `E` and `a`.
 struct HandOver {
