@@ -30,23 +30,23 @@ extension CgroupStatsReader {
     }
 
     /// Processes and threads in the cgroup (`pids.current`); nil without the pids controller.
-    public func pids(_ location: Location, scratch: inout [UInt8]) -> UInt64? {
+    public func pids(_ location: Location, scratch: inout [UInt8], slots: FileSlots? = nil) -> UInt64? {
         guard let file = location.pidsFile else { return nil }
-        return Self.number(file, scratch: &scratch)
+        return Self.number(file, scratch: &scratch, slot: .pids, slots)
     }
 
     /// Bytes read and written, summed over devices: v2 `rbytes=`/`wbytes=` of `io.stat`; v1 the Read and
     /// Write lines of `blkio.throttle.io_service_bytes`, or of `blkio.io_service_bytes` when the throttle
     /// file lists no device and `tryFallback` (the fallback is rarely the one with figures: the caller
     /// asks for it now and then, or every time once it gave figures).
-    public func blockIO(_ location: Location, scratch: inout [UInt8], tryFallback: Bool = true) -> BlockIOCounters? {
+    public func blockIO(_ location: Location, scratch: inout [UInt8], tryFallback: Bool = true, slots: FileSlots? = nil) -> BlockIOCounters? {
         switch location.version {
         case .v2:
-            guard let file = location.ioFile, let count = Self.load(file, into: &scratch) else { return nil }
+            guard let file = location.ioFile, let count = Self.load(file, into: &scratch, slot: .io, slots) else { return nil }
             return Self.ioStat(scratch, count)
         case .v1:
             var throttle: BlockIOCounters?
-            if let file = location.ioFile, let count = Self.load(file, into: &scratch) {
+            if let file = location.ioFile, let count = Self.load(file, into: &scratch, slot: .io, slots) {
                 let (counters, devices) = Self.blkio(scratch, count)
                 if devices { return counters }
                 throttle = counters
@@ -76,8 +76,8 @@ extension CgroupStatsReader {
 
     /// Received and sent bytes over every interface but `lo`; nil when the file cannot be read (the
     /// process is gone).
-    public func network(_ file: String, scratch: inout [UInt8]) -> NetworkCounters? {
-        guard let count = Self.load(file, into: &scratch) else { return nil }
+    public func network(_ file: String, scratch: inout [UInt8], slots: FileSlots? = nil) -> NetworkCounters? {
+        guard let count = Self.load(file, into: &scratch, slot: .net, slots) else { return nil }
         return Self.netDev(scratch, count)
     }
 

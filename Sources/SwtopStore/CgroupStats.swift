@@ -119,16 +119,16 @@ public struct CgroupStatsReader: Sendable {
     }
 
     /// Cumulative CPU time in nanoseconds (v1 `cpuacct.usage`, v2 `usage_usec` of `cpu.stat`).
-    public func cpu(_ location: Location, scratch: inout [UInt8]) -> UInt64? {
+    public func cpu(_ location: Location, scratch: inout [UInt8], slots: FileSlots? = nil) -> UInt64? {
         switch location.version {
-        case .v1: return Self.number(location.cpuFile, scratch: &scratch)
-        case .v2: return Self.keyed(location.cpuFile, Self.usageUsecKey, scratch: &scratch).map { $0 &* 1000 }
+        case .v1: return Self.number(location.cpuFile, scratch: &scratch, slot: .cpu, slots)
+        case .v2: return Self.keyed(location.cpuFile, Self.usageUsecKey, scratch: &scratch, slot: .cpu, slots).map { $0 &* 1000 }
         }
     }
 
     /// Memory charged to the cgroup, page cache included (v1 `memory.usage_in_bytes`, v2 `memory.current`).
-    public func usage(_ location: Location, scratch: inout [UInt8]) -> UInt64? {
-        Self.number(location.usageFile, scratch: &scratch)
+    public func usage(_ location: Location, scratch: inout [UInt8], slots: FileSlots? = nil) -> UInt64? {
+        Self.number(location.usageFile, scratch: &scratch, slot: .usage, slots)
     }
 
     /// The inactive file cache that `docker stats` subtracts (v1 `total_inactive_file`, v2 `inactive_file`).
@@ -163,17 +163,41 @@ public struct CgroupStatsReader: Sendable {
     static let inactiveKey = Array("inactive_file ".utf8)
     static let totalInactiveKey = Array("total_inactive_file ".utf8)
 
-    /// Reads a small file into `buffer` with plain open/read; returns the byte count, nil when it cannot be opened.
-    static func load(_ path: String, into buffer: inout [UInt8]) -> Int? {
+    /// Reads a small file into `buffer`; returns the byte count, nil when it cannot be opened. With
+    /// `slots`, the file stays open in its slot and is read again from offset 0 (cgroup and proc files
+    /// are made afresh for every read from the start): no path lookup, no open and close a tick. A
+    /// descriptor whose file went (the cgroup removed) fails; the path is then opened once more.
+    static func load(_ path: String, into buffer: inout [UInt8], slot: FileSlots.Slot? = nil, _ slots: FileSlots? = nil) -> Int? {
+        guard let slot, let slots else { return loadOnce(path, into: &buffer) }
+        if let fd = slots.descriptor(slot, path) {
+            if let count = pread(fd, into: &buffer) { return count }
+            // The file went (the cgroup removed, and maybe made again by a restart).
+            slots.reopened = true
+        }
+        slots.close(slot)
+        guard let fd = slots.open(slot, path), let count = pread(fd, into: &buffer) else {
+            slots.close(slot)
+            return nil
+        }
+        return count
+    }
+
+    /// open, read, close.
+    static func loadOnce(_ path: String, into buffer: inout [UInt8]) -> Int? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return pread(fd, into: &buffer)
+    }
+
+    /// The file from offset 0 into `buffer` (as much as fits); nil on a read error.
+    static func pread(_ fd: Int32, into buffer: inout [UInt8]) -> Int? {
         var total = 0
         let capacity = buffer.count
         let ok = buffer.withUnsafeMutableBytes { raw -> Bool in
             guard let base = raw.baseAddress else { return false }
             while total < capacity {
-                let n = Glibc.read(fd, base + total, capacity - total)
+                let n = Glibc.pread(fd, base + total, capacity - total, off_t(total))
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false
@@ -187,8 +211,8 @@ public struct CgroupStatsReader: Sendable {
     }
 
     /// A file holding one number ("max" reads as nil).
-    static func number(_ path: String, scratch: inout [UInt8]) -> UInt64? {
-        guard let count = load(path, into: &scratch) else { return nil }
+    static func number(_ path: String, scratch: inout [UInt8], slot: FileSlots.Slot? = nil, _ slots: FileSlots? = nil) -> UInt64? {
+        guard let count = load(path, into: &scratch, slot: slot, slots) else { return nil }
         return parseNumber(scratch, 0, count)
     }
 
@@ -216,8 +240,9 @@ public struct CgroupStatsReader: Sendable {
     }
 
     /// One key of a `key value` file (memory.stat, cpu.stat); `key` includes the trailing space.
-    static func keyed(_ path: String, _ key: [UInt8], scratch: inout [UInt8]) -> UInt64? {
-        guard let count = load(path, into: &scratch) else { return nil }
+    static func keyed(_ path: String, _ key: [UInt8], scratch: inout [UInt8], slot: FileSlots.Slot? = nil,
+                      _ slots: FileSlots? = nil) -> UInt64? {
+        guard let count = load(path, into: &scratch, slot: slot, slots) else { return nil }
         return keyedValue(scratch, count, key)
     }
 
@@ -278,4 +303,56 @@ public enum StatsMath {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
+}
+
+/// The descriptors of the files a container's every tick reads (CPU, memory usage, pids, block I/O, its
+/// network), kept open while its row is on screen: a read is then one pread, not a path walk, an open
+/// and a close. Closed when dropped (the row left the screen, the container went). Owned by the
+/// sampler, used on its task only.
+public final class FileSlots: @unchecked Sendable {
+    public enum Slot: Int, CaseIterable { case cpu, usage, pids, io, net }
+
+    private var fds = [Int32](repeating: -1, count: Slot.allCases.count)
+    /// A kept file failed and was opened again since the last `takeReopened()`: the container's cgroup
+    /// was made again (a restart), so its processes — and the network file — are new.
+    var reopened = false
+
+    func takeReopened() -> Bool {
+        defer { reopened = false }
+        return reopened
+    }
+    private var paths = [String?](repeating: nil, count: Slot.allCases.count)
+
+    public init() {}
+
+    deinit {
+        for fd in fds where fd >= 0 { Glibc.close(fd) }
+    }
+
+    /// The open descriptor of `slot` if it is `path`'s (another path's is closed first).
+    func descriptor(_ slot: Slot, _ path: String) -> Int32? {
+        let i = slot.rawValue
+        guard fds[i] >= 0 else { return nil }
+        if paths[i] == path { return fds[i] }
+        close(slot)
+        return nil
+    }
+
+    func open(_ slot: Slot, _ path: String) -> Int32? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        fds[slot.rawValue] = fd
+        paths[slot.rawValue] = path
+        return fd
+    }
+
+    func close(_ slot: Slot) {
+        let i = slot.rawValue
+        if fds[i] >= 0 { Glibc.close(fds[i]) }
+        fds[i] = -1
+        paths[i] = nil
+    }
+
+    /// Descriptors open now (for tests).
+    public var openCount: Int { fds.filter { $0 >= 0 }.count }
 }

@@ -20,11 +20,15 @@ struct StatsSampler {
     /// Usage moves this much (bytes, or 1/32 of the usage when more) before memory.stat is read again.
     static let statSlack: UInt64 = 1 << 20
     static let limitInterval: UInt64 = 30
+    /// At most this many containers keep their files open (5 descriptors each): the rows on screen.
+    static let maxOpenSlots = 128
     /// Ticks before a container whose folder was not found is looked for again.
     static let notFoundRetry = 30
 
     private var tick: UInt64 = 0
     private var phase: UInt64 = 0
+    /// Entries holding open files now.
+    private var openSlots = 0
     private var entries: [String: Entry] = [:]
     private var notFound: [String: Int] = [:]
     private var previousAPI: [String: APIPrevious] = [:]
@@ -68,6 +72,8 @@ struct StatsSampler {
         var netFile: String?
         var netTick: UInt64 = 0
         var netStale = true
+        /// The every-tick files kept open while the row is on screen (nil: opened for each read).
+        var slots: FileSlots?
 
         init(location: CgroupStatsReader.Location) { self.location = location }
     }
@@ -75,7 +81,7 @@ struct StatsSampler {
     mutating func markPublished() { changed = false }
 
     mutating func forget(_ id: String) {
-        entries[id] = nil
+        if entries.removeValue(forKey: id)?.slots != nil { openSlots -= 1 }
         notFound[id] = nil
         previousAPI[id] = nil
         if current.removeValue(forKey: id) != nil { changed = true }
@@ -105,6 +111,14 @@ struct StatsSampler {
             }
             let onScreen = visible.contains(id)
             if let index = entries.index(forKey: id) {
+                // Files stay open only for the rows on screen, read every tick.
+                if onScreen, entries.values[index].slots == nil, openSlots < Self.maxOpenSlots {
+                    entries.values[index].slots = FileSlots()
+                    openSlots += 1
+                } else if !onScreen, entries.values[index].slots != nil {
+                    entries.values[index].slots = nil
+                    openSlots -= 1
+                }
                 if !onScreen && entries.values[index].nextDue > tick { continue }
                 if let figures = Self.sample(cgroups, &entries.values[index], scratch: &scratch, tick: tick, now: now,
                                              interval: othersInterval, hostNetwork: hostNet, figures: readsFigures) {
@@ -113,8 +127,8 @@ struct StatsSampler {
                 }
                 // The folder is gone; a restart can move it: look again below.
             }
+            if entries.removeValue(forKey: id)?.slots != nil { openSlots -= 1 }
             guard let location = cgroups.locate(containerID: id) else {
-                entries[id] = nil
                 notFound[id] = Self.notFoundRetry
                 missing.append(id)
                 continue
@@ -122,7 +136,6 @@ struct StatsSampler {
             var entry = Entry(location: location)
             guard let figures = Self.sample(cgroups, &entry, scratch: &scratch, tick: tick, now: now, interval: othersInterval,
                                             hostNetwork: hostNet, figures: readsFigures) else {
-                entries[id] = nil
                 notFound[id] = Self.notFoundRetry
                 missing.append(id)
                 continue
@@ -150,8 +163,9 @@ struct StatsSampler {
 
     static func sample(_ reader: CgroupStatsReader, _ e: inout Entry, scratch: inout [UInt8], tick: UInt64, now: UInt64,
                        interval: UInt64, hostNetwork: Bool = false, figures: Bool = true) -> Figures? {
-        guard let cpuNanoseconds = reader.cpu(e.location, scratch: &scratch),
-              let usage = reader.usage(e.location, scratch: &scratch) else { return nil }
+        let slots = e.slots
+        guard let cpuNanoseconds = reader.cpu(e.location, scratch: &scratch, slots: slots),
+              let usage = reader.usage(e.location, scratch: &scratch, slots: slots) else { return nil }
         let moved = usage > e.statUsage ? usage - e.statUsage : e.statUsage - usage
         if !e.sampled || moved > max(statSlack, e.statUsage / 32) || tick &- e.statTick >= statInterval {
             e.inactive = reader.inactive(e.location, scratch: &scratch) ?? 0
@@ -166,10 +180,10 @@ struct StatsSampler {
         var blockIO: ContainerStats.ByteCounters?
         var network: ContainerStats.ByteCounters?
         if figures {
-            pids = reader.pids(e.location, scratch: &scratch)
+            pids = reader.pids(e.location, scratch: &scratch, slots: slots)
             let tryFallback = e.ioFallback || !e.sampled || tick &- e.ioFallbackTick >= limitInterval
             if tryFallback { e.ioFallbackTick = tick }
-            let io = reader.blockIO(e.location, scratch: &scratch, tryFallback: tryFallback)
+            let io = reader.blockIO(e.location, scratch: &scratch, tryFallback: tryFallback, slots: slots)
             e.ioFallback = io?.fromFallback ?? false
             blockIO = io.map { ContainerStats.ByteCounters($0.read, $0.write) }
         }
@@ -177,13 +191,15 @@ struct StatsSampler {
             e.netFile = nil
             e.netStale = true
         } else {
+            // A kept network file reads its namespace as long as it is open: after a restart, find the new one.
+            if slots?.takeReopened() == true { e.netStale = true }
             if e.netStale || tick &- e.netTick >= limitInterval {
                 e.netFile = reader.networkFile(e.location, scratch: &scratch)
                 e.netTick = tick
                 e.netStale = false
             }
             if let file = e.netFile {
-                if let counters = reader.network(file, scratch: &scratch) {
+                if let counters = reader.network(file, scratch: &scratch, slots: slots) {
                     network = .init(counters.rx, counters.tx)
                 } else {
                     e.netStale = true  // that process is gone: another one next tick

@@ -170,4 +170,37 @@ final class SSHEndToEndTests: XCTestCase {
         while alive(), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
         XCTAssertFalse(alive(), "ssh \(first) outlived its swtop")
     }
+
+    /// Compose for an ssh:// engine goes through swtop's own tunnel (its local socket in DOCKER_HOST):
+    /// the project comes up on the remote engine with still ONE ssh connection open.
+    func testComposeUpAndDownThroughSwtopsOwnTunnel() throws {
+        let project = Repo.uniqueName("sshc").filter { $0.isLetter || $0.isNumber }
+        let dir = "\(folder)/\(project)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "services:\n  one:\n    image: swtop/busybox:latest\n    command: [\"sh\", \"-c\", \"trap 'exit 0' TERM; while true; do sleep 1; done\"]\n"
+            .write(toFile: dir + "/compose.yaml", atomically: true, encoding: .utf8)
+        defer {
+            for id in (try? Shell.check([Repo.dockerCLI, "-H", setup.unixHost, "ps", "-aq", "--filter", "label=com.docker.compose.project=\(project)"]))?
+                .split(separator: "\n") ?? [] {
+                _ = try? Shell.run([Repo.dockerCLI, "-H", setup.unixHost, "rm", "-f", String(id)])
+            }
+            _ = try? Shell.run([Repo.dockerCLI, "-H", setup.unixHost, "network", "rm", "\(project)_default"])
+        }
+        let pane = try TmuxSession(command: "cd '\(dir)' && SWTOP_SSH_CONFIG=\(setup.config) \(Repo.swtopBinary) -H \(setup.url)",
+                                   width: 160, height: 40, environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
+        panes.append(pane)
+        _ = try pane.waitFor(text: "swtop-web", seconds: 20)
+        try pane.send("c")
+        _ = try pane.waitFor(text: "compose project \(project) on")
+        try pane.send("u")
+        let up = try pane.waitFor(text: "✓ up done", seconds: 60)
+        XCTAssertTrue(up.contains("DOCKER_HOST=unix:///tmp/swtop-ssh-"), up)
+        XCTAssertEqual(try Shell.check([Repo.dockerCLI, "-H", setup.unixHost, "ps", "--filter", "label=com.docker.compose.project=\(project)",
+                                        "--format", "{{.Names}}"]).trimmingCharacters(in: .whitespacesAndNewlines), "\(project)-one-1")
+        XCTAssertEqual(try setup.connectionCount(), 1, "Compose went through swtop's connection")
+        try pane.send("d")
+        _ = try pane.waitFor(text: "✓ down done", seconds: 60)
+        XCTAssertEqual(try Shell.check([Repo.dockerCLI, "-H", setup.unixHost, "ps", "-aq", "--filter", "label=com.docker.compose.project=\(project)"])
+            .trimmingCharacters(in: .whitespacesAndNewlines), "")
+    }
 }

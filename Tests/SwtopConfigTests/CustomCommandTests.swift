@@ -129,4 +129,19 @@ final class CustomCommandTests: XCTestCase {
         // A rebinding in [keys] that frees the key makes room, wherever it stands in the file.
         XCTAssertEqual(error(entry.replacingOccurrences(of: "\"y\"", with: "\"l\"") + "\n[keys.containers]\nlogs = \"L\"\nlayers = \"\"\n"), "no error")
     }
+
+    /// The README's worked example is a file swtop takes, with the keys it says.
+    func testTheReadmesWorkedExampleIsRead() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("README.md"), encoding: .utf8)
+        let after = try XCTUnwrap(readme.range(of: "A worked example"))
+        let start = try XCTUnwrap(readme.range(of: "```toml\n", range: after.upperBound..<readme.endIndex))
+        let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let keys = try SwtopConfig.parse(String(readme[start.upperBound..<end.lowerBound]), path: "README.md").keys
+        XCTAssertEqual(keys.customCommands.keys.sorted(), ["health", "history", "project-logs", "sockets"])
+        XCTAssertEqual(keys.binding(for: .char("K"), on: .compose)?.command, .custom("project-logs"))
+        XCTAssertEqual(keys.binding(for: .function(2), on: .images)?.command, .custom("history"))
+        XCTAssertEqual(keys.customCommands["health"]?.arguments(RowFields(id: "c1", engine: "e"), host: "unix:///s"),
+                       ["docker", "inspect", "-f", "{{json .State.Health}}", "c1"])
+    }
 }

@@ -161,6 +161,44 @@ final class CgroupFiguresTests: XCTestCase {
         XCTAssertEqual(sampler.current[idA]?.networkHistory, [2500], "no rate across a reset")
     }
 
+    func openDescriptors() -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+    }
+
+    /// A row on screen keeps its five every-tick files open and reads them again from the start (what
+    /// changed in place is seen); off screen, or gone, they are closed.
+    func testOnScreenRowsKeepTheirFilesOpen() throws {
+        try makeV2()
+        let a = "cgroup/system.slice/docker-\(idA).scope/"
+        var sampler = StatsSampler()
+        sampler.cgroups = try XCTUnwrap(CgroupStatsReader(root: cgroup, procRoot: proc))
+        let before = openDescriptors()
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 1)
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 2)
+        XCTAssertEqual(openDescriptors() - before, 5, "cpu.stat, memory.current, pids.current, io.stat, net/dev")
+        // Rewritten in place, as the kernel's files change: the kept descriptors read the new values.
+        let cpu = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/" + a + "cpu.stat"))
+        try cpu.truncate(atOffset: 0)
+        try cpu.write(contentsOf: Data("usage_usec 9000\n".utf8))
+        try cpu.close()
+        let pids = try FileHandle(forWritingTo: URL(fileURLWithPath: root + "/" + a + "pids.current"))
+        try pids.truncate(atOffset: 0)
+        try pids.write(contentsOf: Data("12\n".utf8))
+        try pids.close()
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 3)
+        XCTAssertEqual(sampler.current[idA]?.pids, 12)
+        XCTAssertEqual(openDescriptors() - before, 5, "no descriptor more for a re-read")
+        // Off screen: closed (read every few ticks with open and close, as before).
+        _ = sampler.sampleCgroups([idA], visible: [], hostMemory: nil, now: 4)
+        XCTAssertEqual(openDescriptors(), before)
+        // On screen again, then the container goes: closed with its entry.
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 5)
+        _ = sampler.sampleCgroups([idA], visible: [idA], hostMemory: nil, now: 6)
+        XCTAssertEqual(openDescriptors() - before, 5)
+        sampler.forgetAllBut([])
+        XCTAssertEqual(openDescriptors(), before)
+    }
+
     /// While nothing shows them (a narrow list, no detail pane), only CPU and memory files are read.
     func testFiguresAreReadOnlyWhenShown() throws {
         try makeV2()
