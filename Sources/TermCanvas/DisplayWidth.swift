@@ -35,7 +35,18 @@ public enum DisplayWidth {
         return width
     }
 
+    /// Every byte a printable ASCII character (one column each).
+    @inlinable
+    public static func isPrintableASCII(_ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return false }
+            return true
+        }
+    }
+
     public static func of(_ string: String) -> Int {
+        if isPrintableASCII(string) { return string.utf8.count }
         var total = 0
         for ch in string { total += of(ch) }
         return total

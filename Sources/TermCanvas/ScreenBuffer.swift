@@ -27,6 +27,16 @@ public struct ScreenBuffer: Hashable, Sendable {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, maxWidth.map { x + max(0, $0) } ?? Int.max)
         var col = x
+        // Printable ASCII (most of a list: names, figures, states) is one column a byte: no grapheme
+        // breaking, no width lookup.
+        if DisplayWidth.isPrintableASCII(s) {
+            for byte in s.utf8 {
+                guard col < limit else { break }
+                if col >= 0 { store(Cell(character: Character(Unicode.Scalar(byte)), width: 1, style: style), x: col, y: y) }
+                col += 1
+            }
+            return max(0, col - x)
+        }
         for original in s {
             guard col < limit else { break }
             let ch = Self.printable(original)

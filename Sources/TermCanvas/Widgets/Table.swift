@@ -132,7 +132,12 @@ public struct Table: Sendable {
         }
         let offset = Self.scrollOffset(selected: selectedIndex, current: scrollOffset,
                                        visibleRows: visible, rowCount: rows.count)
-        buffer.fill(Rect(x: rect.x, y: y, width: rect.width, height: visible), style: .normal)
+        // Each drawn row fills its own line in its style: only the lines below the last row are filled here
+        // (a frame once filled every line twice, 10,000 cells of a 200-column list for nothing).
+        let drawn = max(0, min(visible, rows.count - offset))
+        if drawn < visible {
+            buffer.fill(Rect(x: rect.x, y: y + drawn, width: rect.width, height: visible - drawn), style: .normal)
+        }
         if rows.isEmpty, let emptyMessage, visible > 0 {
             buffer.put(emptyMessage, x: rect.x + 1, y: y, style: .dimmed, maxWidth: rect.width - 1)
         }
