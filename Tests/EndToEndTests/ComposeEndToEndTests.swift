@@ -78,6 +78,11 @@ final class ComposeEndToEndTests: XCTestCase {
             defer { cleanUp(engine, project) }
             let pane = try launch(engine, in: folder.path)
             _ = try pane.waitFor(text: "Containers")
+            // The list filtered to this project (no row yet): no other project (the seeded engines have
+            // one) is under the cursor, so c takes the folder's.
+            try pane.send("/")
+            try pane.sendLiteral(project)
+            try pane.send("Enter")
             try pane.send("c")
             _ = try pane.waitFor(text: "compose project \(project) on")
             _ = try pane.waitFor(text: "containers: no containers (down)")

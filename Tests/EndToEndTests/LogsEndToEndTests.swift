@@ -102,7 +102,8 @@ final class LogsEndToEndTests: XCTestCase {
             let screen = try pane.waitFor("the visible text of a hostile line") { $0.contains("A1A2A3A4A5A6") }
             XCTAssertEqual(try pane.format("#{pane_title}"), before, "[\(engine.name)] the pane title changed")
             XCTAssertEqual(try pane.format("#{alternate_on}"), "1", "[\(engine.name)] swtop left the alternate screen")
-            let buffers = (try? pane.tmux(["list-buffers"])) ?? ""
+            // A failed query is a failure (it once read as "no clipboard write").
+            let buffers = try pane.tmux(["list-buffers"])
             XCTAssertFalse(buffers.contains("hacked"), "[\(engine.name)] OSC 52 reached the clipboard: \(buffers)")
             let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
             XCTAssertTrue(rows.first?.contains("logs: \(name)") ?? false, "[\(engine.name)] title row overwritten:\n\(screen)")

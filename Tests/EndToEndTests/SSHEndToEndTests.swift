@@ -190,6 +190,10 @@ final class SSHEndToEndTests: XCTestCase {
                                    width: 160, height: 40, environment: ["TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"])
         panes.append(pane)
         _ = try pane.waitFor(text: "swtop-web", seconds: 20)
+        // No row of another project under the cursor (the seeded engine has one): c takes the folder's.
+        try pane.send("/")
+        try pane.sendLiteral(project)
+        try pane.send("Enter")
         try pane.send("c")
         _ = try pane.waitFor(text: "compose project \(project) on")
         try pane.send("u")

@@ -257,7 +257,10 @@ final class ExecTests: EngineTestCase {
             let exec = try await client.createExec(id, ExecSpec(command: ["sleep", "600"], tty: false, stdin: false))
             let (input, feed) = AsyncStream<SessionInput>.makeStream()
             let task = Task { try await client.runExec(exec, tty: false, input: input) { _, _ in } }
-            try await Task.sleep(for: .milliseconds(500))
+            // Cancel once the engine runs it (not after a guessed pause).
+            try await within(10, "the exec running") {
+                while try await !client.inspectExec(exec).Running { try await Task.sleep(for: .milliseconds(20)) }
+            }
             let clock = ContinuousClock()
             let cancelled = clock.now
             task.cancel()
@@ -317,7 +320,15 @@ final class ExecTests: EngineTestCase {
             XCTAssertEqual(session.end, .detached, engine.name)
             XCTAssertTrue(session.text(.stdout).hasPrefix("tick "), "[\(engine.name)] \(session.text(.stdout).debugDescription)")
             XCTAssertEqual(session.text(.stderr), "", engine.name)
-            try await Task.sleep(for: .milliseconds(500))
+            // Detaching leaves it running: it goes on printing past the last tick the session saw.
+            let seen = session.text(.stdout).components(separatedBy: "tick ").compactMap { Int($0.prefix { $0.isNumber }) }.max() ?? 0
+            try await within(10, "a tick after the detach") {
+                while true {
+                    let last = try engine.docker("logs", "--tail", "1", id).components(separatedBy: "tick ").compactMap { Int($0.prefix { $0.isNumber }) }.max() ?? 0
+                    if last > seen + 1 { return }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
             XCTAssertEqual(try engineState(engine, id), "running", "[\(engine.name)] detaching leaves it running")
         }
     }
@@ -334,7 +345,13 @@ final class ExecTests: EngineTestCase {
             XCTAssertTrue(session.text(.stdout).contains("19 70"), "[\(engine.name)] the resize reached the container's terminal: "
                           + session.text(.stdout).debugDescription)
             XCTAssertEqual(session.bytes(.stderr), [], engine.name)
-            try await Task.sleep(for: .milliseconds(500))
+            // Hanging up left the shell running: attached again, it still answers.
+            let again = try await Session.drive(seconds: 20, "attach again", input: [.bytes(Array("echo $((40+2))alive\r".utf8))],
+                                                then: { seen in seen.contains("42alive") ? [.detach] : nil }) { input, output in
+                try await client.runAttach(id, tty: true, detachKeys: nil, input: input, output: output)
+            }
+            XCTAssertEqual(again.end, .detached, engine.name)
+            XCTAssertTrue(again.text(.stdout).contains("42alive"), "[\(engine.name)] the shell answered: \(again.text(.stdout).debugDescription)")
             XCTAssertEqual(try engineState(engine, id), "running", "[\(engine.name)] hanging up leaves the shell running")
         }
     }

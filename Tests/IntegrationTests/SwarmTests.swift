@@ -137,11 +137,19 @@ final class SwarmTests: XCTestCase {
     func testServiceLogsCarryTheServicesLines() async throws {
         let marker = "swtop-marker-\(UUID().uuidString.prefix(6))"
         let name = try service("swtop-logs", replicas: 1, line: marker)
-        try await Task.sleep(for: .seconds(2))
-        var reader = try await client.openServiceLogs(name, options: LogOptions(follow: false, tail: 20, timestamps: true))
+        // Read until the task has printed its line (it starts a moment after the service is made).
         var lines: [LogLine] = []
-        while let chunk = try await reader.nextLines() { lines += chunk }
-        XCTAssertFalse(reader.isRaw)
+        var raw = true
+        let deadline = ContinuousClock.now + .seconds(30)
+        repeat {
+            var reader = try await client.openServiceLogs(name, options: LogOptions(follow: false, tail: 20, timestamps: true))
+            lines = []
+            while let chunk = try await reader.nextLines() { lines += chunk }
+            raw = reader.isRaw
+            if lines.contains(where: { $0.text.hasPrefix(marker) }) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while ContinuousClock.now < deadline
+        XCTAssertFalse(raw)
         XCTAssertTrue(lines.contains { $0.text.hasPrefix(marker) && $0.stream == .stdout }, "\(lines.map(\.text))")
         XCTAssertTrue(lines.allSatisfy { $0.timestamp != nil })
         let cli = try engine.docker("service", "logs", "--raw", "--tail", "20", name)
