@@ -38,6 +38,9 @@ struct StatsSampler {
     /// Read pids, block I/O and network from the files: off while nothing shows them (three more files a
     /// container a tick).
     var readsFigures = true
+    /// The same for the rows off screen (read every `othersInterval` ticks): only when the list is sorted
+    /// by one of the figures — off screen, nothing shows them.
+    var readsFiguresOffScreen = false
 
     struct APIPrevious {
         var total: UInt64
@@ -121,7 +124,8 @@ struct StatsSampler {
                 }
                 if !onScreen && entries.values[index].nextDue > tick { continue }
                 if let figures = Self.sample(cgroups, &entries.values[index], scratch: &scratch, tick: tick, now: now,
-                                             interval: othersInterval, hostNetwork: hostNet, figures: readsFigures) {
+                                             interval: othersInterval, hostNetwork: hostNet,
+                                             figures: onScreen ? readsFigures : readsFiguresOffScreen) {
                     record(id, figures, hostMemory: hostMemory)
                     continue
                 }
@@ -135,7 +139,7 @@ struct StatsSampler {
             }
             var entry = Entry(location: location)
             guard let figures = Self.sample(cgroups, &entry, scratch: &scratch, tick: tick, now: now, interval: othersInterval,
-                                            hostNetwork: hostNet, figures: readsFigures) else {
+                                            hostNetwork: hostNet, figures: onScreen ? readsFigures : readsFiguresOffScreen) else {
                 notFound[id] = Self.notFoundRetry
                 missing.append(id)
                 continue

@@ -114,9 +114,12 @@ public actor SwtopStore {
     /// The rows the UI shows now: their stats are sampled first when the API path is used.
     /// `figures`: network, block I/O and pids are on screen; else their cgroup and /proc files are not read
     /// (an engine's API sample has them anyway).
-    public func setVisible(_ ids: [String], figures: Bool = true) {
+    /// `offScreenFigures`: the rows off screen need them too (the list is sorted by one of them); else
+    /// only the rows on screen read them (three more files a container a tick).
+    public func setVisible(_ ids: [String], figures: Bool = true, offScreenFigures: Bool = false) {
         visible = ids
         stats.readsFigures = figures
+        stats.readsFiguresOffScreen = figures && offScreenFigures
         fetchMissingTiming()
     }
 

@@ -92,8 +92,11 @@ enum ContainerTable {
         let visible = rows.dropFirst(offset).prefix(visibleCount).compactMap { $0.container?.id }
         let sortKey = ContainerRows.sortColumns[min(max((state.sort[.containers] ?? SortOrder()).column, 0),
                                                     ContainerRows.sortColumns.count - 1)].key
-        let figures = kinds.contains { $0 == .net || $0 == .io || $0 == .pids } || sortKey == .net || sortKey == .io || sortKey == .pids
-        return Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible), showsFigures: figures)
+        let sorts = sortKey == .net || sortKey == .io || sortKey == .pids
+        let figures = kinds.contains { $0 == .net || $0 == .io || $0 == .pids } || sorts
+        var frame = Frame(buffer: buffer, scrollOffset: offset, visibleContainerIDs: Array(visible), showsFigures: figures)
+        frame.sortsByFigures = sorts
+        return frame
     }
 
     static func containerRow(_ item: ContainerItem, depth: Int, _ snapshot: StoreSnapshot, _ state: UIState,

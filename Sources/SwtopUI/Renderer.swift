@@ -17,6 +17,9 @@ public struct Frame: Sendable {
     /// Network, block I/O or pids figures are on screen (their columns, the detail pane, the charts) or
     /// order the list: the store reads their cgroup files only then.
     public var showsFigures = false
+    /// The list is sorted by network, block I/O or pids: every container's figures are needed, not only
+    /// the rows on screen.
+    public var sortsByFigures = false
 }
 
 /// Draws a snapshot and the view state into a cell buffer. Pure: the same inputs give the same cells.

@@ -199,6 +199,21 @@ final class CgroupFiguresTests: XCTestCase {
         XCTAssertEqual(openDescriptors(), before)
     }
 
+    /// Off screen nothing shows them: read only while the list is sorted by one of them.
+    func testRowsOffScreenReadTheFiguresOnlyForASort() throws {
+        try makeV2()
+        var sampler = StatsSampler()
+        sampler.cgroups = try XCTUnwrap(CgroupStatsReader(root: cgroup, procRoot: proc))
+        sampler.othersInterval = 1
+        _ = sampler.sampleCgroups([idA], visible: [], hostMemory: nil, now: 1)
+        XCTAssertEqual(sampler.current[idA]?.memoryUsed, 4096)
+        XCTAssertNil(sampler.current[idA]?.pids, "off screen, no sort by them")
+        sampler.readsFiguresOffScreen = true
+        _ = sampler.sampleCgroups([idA], visible: [], hostMemory: nil, now: 2)
+        XCTAssertEqual(sampler.current[idA]?.pids, 7)
+        XCTAssertEqual(sampler.current[idA]?.network, .init(1300, 650))
+    }
+
     /// While nothing shows them (a narrow list, no detail pane), only CPU and memory files are read.
     func testFiguresAreReadOnlyWhenShown() throws {
         try makeV2()

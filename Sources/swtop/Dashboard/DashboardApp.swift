@@ -191,8 +191,8 @@ final class DashboardApp: Sendable {
 
     /// Each store hears the visible rows (it samples the ids it holds first; others it ignores), and
     /// whether network, block I/O and pids figures are on screen.
-    func setVisible(_ ids: [String], figures: Bool) {
-        for store in stores { Task { await store.setVisible(ids, figures: figures) } }
+    func setVisible(_ ids: [String], figures: Bool, offScreen: Bool) {
+        for store in stores { Task { await store.setVisible(ids, figures: figures, offScreenFigures: offScreen) } }
     }
 }
 

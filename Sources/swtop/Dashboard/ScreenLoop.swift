@@ -82,6 +82,7 @@ struct ScreenLoop {
         var lastDraw = 0.0
         var lastVisible: [String] = []
         var lastFigures = false
+        var lastSortFigures = false
         var seenNotice: ActionResult?
         var seenResult: ActionResult?
         var lastLogDrain = 0.0
@@ -167,10 +168,11 @@ struct ScreenLoop {
             terminal.present(frame.buffer)
             lastDraw = clock
             dirty = false
-            if frame.visibleContainerIDs != lastVisible || frame.showsFigures != lastFigures {
+            if frame.visibleContainerIDs != lastVisible || frame.showsFigures != lastFigures || frame.sortsByFigures != lastSortFigures {
                 lastVisible = frame.visibleContainerIDs
                 lastFigures = frame.showsFigures
-                app.setVisible(lastVisible, figures: lastFigures)
+                lastSortFigures = frame.sortsByFigures
+                app.setVisible(lastVisible, figures: lastFigures, offScreen: lastSortFigures)
             }
         }
     }
