@@ -161,6 +161,29 @@ debian_mirror_uri() {
   return 1
 }
 
+# A private apt state for Debian trixie's main (the system's own mirror, its keyring), updated: sets the
+# caller's `opts` to the apt-get options that use it; DEBS is the download folder made under it.
+trixie_apt() {
+  local debs="$1" mirror keyring
+  need_root
+  mirror="$(debian_mirror_uri)" || swtop_die "no Debian mirror found in /etc/apt/sources.list{,.d/*}"
+  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+  [[ -r "$keyring" ]] || { apt_update_once; apt-get install -y -qq debian-archive-keyring; }
+  local a="$SWTOP_APT_TRIXIE"
+  mkdir -p "$a/etc/sources.list.d" "$a/etc/preferences.d" "$a/state/lists/partial" \
+    "$a/cache/archives/partial" "$a/$debs"
+  printf 'deb [signed-by=%s] %s trixie main\n' "$keyring" "$mirror" >"$a/etc/sources.list"
+  opts=(
+    -o "Dir::Etc::sourcelist=$a/etc/sources.list"
+    -o "Dir::Etc::sourceparts=$a/etc/sources.list.d"
+    -o "Dir::Etc::preferencesparts=$a/etc/preferences.d"
+    -o "Dir::State=$a/state"
+    -o "Dir::Cache=$a/cache"
+    -o "APT::Sandbox::User=root"
+  )
+  apt-get "${opts[@]}" -qq update
+}
+
 trixie_unpacked() {
   [[ -f "$SWTOP_TRIXIE_ROOT/.swtop-unpacked" && -x "$SWTOP_TRIXIE_ROOT/usr/sbin/dockerd" \
     && -x "$SWTOP_TRIXIE_ROOT/usr/bin/containerd" && -x "$SWTOP_TRIXIE_ROOT/usr/bin/containerd-shim-runc-v2" ]]
@@ -171,26 +194,9 @@ fetch_trixie() {
     swtop_log "trixie engine already unpacked in $SWTOP_TRIXIE_ROOT ($(tr '\n' ' ' <"$SWTOP_TRIXIE_ROOT/.swtop-unpacked"))"
     return 0
   fi
-  need_root
-  local mirror keyring
-  mirror="$(debian_mirror_uri)" || swtop_die "no Debian mirror found in /etc/apt/sources.list{,.d/*}"
-  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  [[ -r "$keyring" ]] || { apt_update_once; apt-get install -y -qq debian-archive-keyring; }
   swtop_log "fetching trixie's docker.io/containerd/tini from the system's mirror"
-
-  local a="$SWTOP_APT_TRIXIE"
-  mkdir -p "$a/etc/sources.list.d" "$a/etc/preferences.d" "$a/state/lists/partial" \
-    "$a/cache/archives/partial" "$a/debs"
-  printf 'deb [signed-by=%s] %s trixie main\n' "$keyring" "$mirror" >"$a/etc/sources.list"
-  local opts=(
-    -o "Dir::Etc::sourcelist=$a/etc/sources.list"
-    -o "Dir::Etc::sourceparts=$a/etc/sources.list.d"
-    -o "Dir::Etc::preferencesparts=$a/etc/preferences.d"
-    -o "Dir::State=$a/state"
-    -o "Dir::Cache=$a/cache"
-    -o "APT::Sandbox::User=root"
-  )
-  apt-get "${opts[@]}" -qq update
+  local a="$SWTOP_APT_TRIXIE" opts
+  trixie_apt debs
   rm -f "$a/debs"/*.deb
   # tini: dockerd's docker-init is a symlink to tini-static (static, so glibc does not matter).
   (cd "$a/debs" && apt-get "${opts[@]}" -qq download docker.io/trixie containerd/trixie tini/trixie)
@@ -224,24 +230,9 @@ fetch_compose() {
     swtop_log "compose already unpacked in $SWTOP_COMPOSE_ROOT ($(cat "$SWTOP_COMPOSE_ROOT/.swtop-unpacked"))"
     return 0
   fi
-  need_root
-  local a="$SWTOP_APT_TRIXIE" mirror keyring
-  mirror="$(debian_mirror_uri)" || swtop_die "no Debian mirror found in /etc/apt/sources.list{,.d/*}"
-  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-  [[ -r "$keyring" ]] || { apt_update_once; apt-get install -y -qq debian-archive-keyring; }
-  mkdir -p "$a/etc/sources.list.d" "$a/etc/preferences.d" "$a/state/lists/partial" \
-    "$a/cache/archives/partial" "$a/compose-debs"
-  printf 'deb [signed-by=%s] %s trixie main\n' "$keyring" "$mirror" >"$a/etc/sources.list"
-  local opts=(
-    -o "Dir::Etc::sourcelist=$a/etc/sources.list"
-    -o "Dir::Etc::sourceparts=$a/etc/sources.list.d"
-    -o "Dir::Etc::preferencesparts=$a/etc/preferences.d"
-    -o "Dir::State=$a/state"
-    -o "Dir::Cache=$a/cache"
-    -o "APT::Sandbox::User=root"
-  )
   swtop_log "fetching trixie's docker-compose (the Compose plugin) from the system's mirror"
-  apt-get "${opts[@]}" -qq update
+  local a="$SWTOP_APT_TRIXIE" opts
+  trixie_apt compose-debs
   rm -f "$a/compose-debs"/*.deb
   (cd "$a/compose-debs" && apt-get "${opts[@]}" -qq download docker-compose/trixie)
   local tmp="$SWTOP_COMPOSE_ROOT.tmp" deb v
