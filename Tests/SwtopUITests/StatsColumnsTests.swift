@@ -14,11 +14,11 @@ final class StatsColumnsTests: XCTestCase {
 
     func testNewColumnsAppearAsTheTerminalWidens() throws {
         let snapshot = try RecordedSnapshot.make()
-        for width in [99, 119, 120, 139, 140, 200] {
+        for width in [99, 120, 140, 159, 160, 179, 180, 200] {
             let header = lines(UIState(width: width, height: 30), snapshot)[1]
-            XCTAssertEqual(header.contains("PIDS"), width >= 120, "\(width): \(header)")
-            XCTAssertEqual(header.contains("NET RX/TX"), width >= 140, "\(width): \(header)")
-            XCTAssertEqual(header.contains("BLOCK I/O"), width >= 140, "\(width): \(header)")
+            XCTAssertEqual(header.contains("PIDS"), width >= 160, "\(width): \(header)")
+            XCTAssertEqual(header.contains("NET RX/TX"), width >= 180, "\(width): \(header)")
+            XCTAssertEqual(header.contains("BLOCK I/O"), width >= 180, "\(width): \(header)")
             XCTAssertEqual(header.contains("PORTS"), width >= 100, "\(width): \(header)")
             XCTAssertTrue(header.contains("CPU%") && header.contains("MEM / LIMIT"), "\(width): \(header)")
         }
@@ -33,7 +33,8 @@ final class StatsColumnsTests: XCTestCase {
             return Renderer.render(snapshot, state, now: RecordedSnapshot.now).showsFigures
         }
         XCTAssertFalse(shows { _ in }, "100 columns: no NET, BLOCK I/O or PIDS column")
-        XCTAssertTrue(shows { $0.width = 120 }, "PIDS")
+        XCTAssertFalse(shows { $0.width = 140 }, "140 columns: the names keep their width")
+        XCTAssertTrue(shows { $0.width = 160 }, "PIDS")
         XCTAssertTrue(shows { $0.columns = [.name, .net] })
         XCTAssertTrue(shows { $0.showDetails = true }, "the detail pane graphs them")
         XCTAssertTrue(shows { $0.sort[.containers] = SortOrder(column: 7) }, "sorted by io")
@@ -43,7 +44,7 @@ final class StatsColumnsTests: XCTestCase {
 
     func testTheFiguresAsARowShowsThem() throws {
         let snapshot = try RecordedSnapshot.make()
-        let screen = lines(UIState(width: 160, height: 30), snapshot)
+        let screen = lines(UIState(width: 200, height: 30), snapshot)
         let running = try XCTUnwrap(screen.first { $0.hasPrefix("swtop-running ") })
         // swtop-running is container 10 of the fixture: 10 × 123456 + 648 received, 10 × 45678 sent;
         // 10 × 1.5 MB read, (10 % 3) × 20480 written; 10 % 4 + 1 processes.
@@ -72,7 +73,7 @@ final class StatsColumnsTests: XCTestCase {
     /// `o` goes on past memory to net, io and pids, the busiest first, as ctop sorts them.
     func testSortByTheNewFigures() throws {
         let snapshot = try RecordedSnapshot.make()
-        var state = UIState(width: 160, height: 30)
+        var state = UIState(width: 200, height: 30)
         for _ in 0..<6 { (state, _) = Reducer.reduce(state, .char("o"), snapshot) }
         XCTAssertEqual(state.notice?.text, "sorted by net ▼ descending")
         let header = lines(state, snapshot)[1]
