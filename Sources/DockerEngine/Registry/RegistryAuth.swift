@@ -114,7 +114,7 @@ public struct RegistryAuth: Sendable, Equatable {
     /// `<token>` means the secret is an identity token. "credentials not found" is nil.
     static func helperLookup(_ helper: String, registry: String, environment: [String: String]) throws -> RegistryAuth? {
         let name = "docker-credential-" + helper
-        guard let path = executable(name, environment: environment) else {
+        guard let path = LocalCommand.which(name, environment: environment) else {
             throw DockerError.malformed(what: "credentials", detail: "config.json names the helper \(name), which is not on PATH")
         }
         let (status, output) = try run(path, input: Array(registry.utf8))
@@ -135,14 +135,6 @@ public struct RegistryAuth: Sendable, Equatable {
             return RegistryAuth(username: nil, password: nil, identityToken: secret, serverAddress: registry, source: name)
         }
         return RegistryAuth(username: answer.Username, password: secret, identityToken: nil, serverAddress: registry, source: name)
-    }
-
-    static func executable(_ name: String, environment: [String: String]) -> String? {
-        for dir in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
     }
 
     /// Runs a helper with `input` on its stdin; its stdout (64 KiB at most) and exit status. Blocking:
