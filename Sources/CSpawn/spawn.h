@@ -11,6 +11,35 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* In a child between fork and exec: no signal blocked or caught (async-signal-safe). */
+static inline void swtop_child_reset_signals(void) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    }
+}
+
+/* In a child between fork and exec: every descriptor above stderr closed (async-signal-safe). */
+static inline void swtop_child_close_others(void) {
+#ifdef SYS_close_range
+    syscall(SYS_close_range, 3U, ~0U, 0U);
+#else
+    for (int fd = 3; fd < 1024; fd++) close(fd);
+#endif
+}
+
+/* In a child between fork and exec: enters `dir` (NULL: stays where it is), or writes a line on `fd` and
+   ends with 126. */
+static inline void swtop_child_enter(const char *dir, int fd) {
+    if (dir != NULL && chdir(dir) != 0) {
+        static const char msg[] = "swtop: cannot enter the working directory\n";
+        (void)!write(fd, msg, sizeof msg - 1);
+        _exit(126);
+    }
+}
+
 /*
  * In the child between fork and exec (async-signal-safe calls only): a session of its own (no
  * controlling terminal), no signal blocked or caught, stdin/stdout/stderr on the given descriptors,
@@ -18,18 +47,9 @@
  */
 static inline void swtop_child_exec(const char *path, char *const argv[], int in_fd, int out_fd, int err_fd) {
     setsid();
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-    }
+    swtop_child_reset_signals();
     if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0) _exit(126);
-#ifdef SYS_close_range
-    syscall(SYS_close_range, 3U, ~0U, 0U);
-#else
-    for (int fd = 3; fd < 1024; fd++) close(fd);
-#endif
+    swtop_child_close_others();
     execv(path, argv);
     _exit(127);
 }
@@ -121,23 +141,10 @@ static inline pid_t swtop_spawn_output(const char *path, char *const argv[], cha
     }
     if (pid == 0) {
         setsid();
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-        }
+        swtop_child_reset_signals();
         if (dup2(null_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0) _exit(126);
-        if (dir != NULL && chdir(dir) != 0) {
-            static const char msg[] = "swtop: cannot enter the working directory\n";
-            (void)!write(1, msg, sizeof msg - 1);
-            _exit(126);
-        }
-#ifdef SYS_close_range
-        syscall(SYS_close_range, 3U, ~0U, 0U);
-#else
-        for (int fd = 3; fd < 1024; fd++) close(fd);
-#endif
+        swtop_child_enter(dir, 1);
+        swtop_child_close_others();
         execve(path, argv, envp);
         _exit(127);
     }
@@ -158,22 +165,9 @@ static inline pid_t swtop_spawn_foreground(const char *path, char *const argv[],
         setpgid(0, 0);
         signal(SIGTTOU, SIG_IGN);
         if (tty_fd >= 0) tcsetpgrp(tty_fd, getpid());
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        for (int sig = 1; sig < NSIG; sig++) {
-            if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
-        }
-        if (dir != NULL && chdir(dir) != 0) {
-            static const char msg[] = "swtop: cannot enter the working directory\n";
-            (void)!write(2, msg, sizeof msg - 1);
-            _exit(126);
-        }
-#ifdef SYS_close_range
-        syscall(SYS_close_range, 3U, ~0U, 0U);
-#else
-        for (int fd = 3; fd < 1024; fd++) close(fd);
-#endif
+        swtop_child_reset_signals();
+        swtop_child_enter(dir, 2);
+        swtop_child_close_others();
         execve(path, argv, envp);
         _exit(127);
     }
