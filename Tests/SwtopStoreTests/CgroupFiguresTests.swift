@@ -4,37 +4,11 @@ import XCTest
 
 /// Pids, block I/O and network beside CPU and memory: cgroup v1 and v2 trees and a /proc with the
 /// container's processes, laid out as the kernel does, in a temporary folder.
-final class CgroupFiguresTests: XCTestCase {
+final class CgroupFiguresTests: FileTreeTestCase {
     let idA = String(repeating: "a", count: 64)
     let idB = String(repeating: "b", count: 64)
-    var root = ""
     var cgroup: String { root + "/cgroup" }
     var proc: String { root + "/proc" }
-
-    override func setUpWithError() throws {
-        var template = Array("/tmp/swtop-figures-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        root = try XCTUnwrap(made.map { String(cString: $0) })
-    }
-
-    override func tearDownWithError() throws {
-        if !root.isEmpty { _ = try? FileManager.default.removeItem(atPath: root) }
-    }
-
-    func write(_ relative: String, _ text: String) throws {
-        let path = root + "/" + relative
-        let folder = String(path[..<path.lastIndex(of: "/")!])
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    }
-
-    func link(_ relative: String, to target: String) throws {
-        let path = root + "/" + relative
-        let folder = String(path[..<path.lastIndex(of: "/")!])
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: target)
-    }
 
     /// What the kernel writes, `lo` first; `eth1`'s name runs into its first number as a long one does.
     func netDev(rx: UInt64, tx: UInt64, rx1: UInt64 = 0, tx1: UInt64 = 0) -> String {

@@ -5,32 +5,9 @@ import XCTest
 /// unified hierarchy, with `cgroup.controllers` at its root) with the systemd driver's
 /// `system.slice/docker-<id>.scope` and the cgroupfs driver's `docker/<id>`, and v1 (one hierarchy per
 /// controller). This machine runs v1, so without these tests the v2 reader would never run.
-final class CgroupStatsTests: XCTestCase {
+final class CgroupStatsTests: FileTreeTestCase {
     let idA = String(repeating: "a", count: 64)
     let idB = String(repeating: "b", count: 64)
-    var root = ""
-
-    override func setUpWithError() throws {
-        var template = Array("/tmp/swtop-cgroup-test.XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        root = try XCTUnwrap(made.map { String(cString: $0) })
-    }
-
-    override func tearDownWithError() throws {
-        if !root.isEmpty { _ = try? FileManager.default.removeItem(atPath: root) }
-    }
-
-    func write(_ relative: String, _ text: String) throws {
-        let path = root + "/" + relative
-        let folder = String(path[..<path.lastIndex(of: "/")!])
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-    }
-
-    func remove(_ relative: String) throws {
-        try FileManager.default.removeItem(atPath: root + "/" + relative)
-    }
-
     // MARK: - v2
 
     func makeV2() throws {

@@ -7,17 +7,6 @@ import XCTest
 
 /// `c`: a compose project's screen, its actions, and what it offers when the files are not here.
 final class ComposeScreenTests: XCTestCase {
-    func press(_ keys: [Key], _ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
-        var state = state
-        var effects: [Effect] = []
-        for key in keys {
-            let (next, more) = Reducer.reduce(state, key, snapshot)
-            state = next
-            effects += more
-        }
-        return (state, effects)
-    }
-
     func render(_ state: UIState, _ snapshot: StoreSnapshot) -> String {
         Renderer.render(snapshot, state, now: Date(timeIntervalSince1970: 0)).buffer.plainLines().joined(separator: "\n")
     }

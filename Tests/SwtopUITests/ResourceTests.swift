@@ -7,17 +7,6 @@ import XCTest
 
 /// `d`, `t` and `n` on the images, volumes and networks lists.
 final class ResourceTests: XCTestCase {
-    func press(_ keys: [Key], _ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
-        var state = state
-        var effects: [Effect] = []
-        for key in keys {
-            let (next, more) = Reducer.reduce(state, key, snapshot)
-            state = next
-            effects += more
-        }
-        return (state, effects)
-    }
-
     func list(_ view: ViewKind, _ key: RowKey) -> UIState {
         var state = UIState(width: 120, height: 30)
         state.view = view

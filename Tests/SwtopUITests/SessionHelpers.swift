@@ -1,3 +1,5 @@
+import SwtopStore
+import TermCanvas
 import SwtopUI
 
 extension SessionID {
@@ -14,4 +16,16 @@ extension SessionModels {
         if let inspect { models.add(inspect, for: .test) }
         return models
     }
+}
+
+/// Keys through `Reducer.reduce` against one snapshot: the state they leave and every effect they asked for.
+func press(_ keys: [Key], _ state: UIState, _ snapshot: StoreSnapshot) -> (UIState, [Effect]) {
+    var state = state
+    var effects: [Effect] = []
+    for key in keys {
+        let (next, more) = Reducer.reduce(state, key, snapshot)
+        state = next
+        effects += more
+    }
+    return (state, effects)
 }
