@@ -75,6 +75,15 @@ final class LogBufferTests: XCTestCase {
         XCTAssertNil(LogTime.parse("2026-13-01T00:00:00Z"))
         XCTAssertNil(LogTime.parse("2026-11-29T20:15:03.Z"))
     }
+
+    /// Found by swtop-fuzz (log-stream): a timestamp past 2262 overflowed the nanoseconds and trapped.
+    func testTimesOutsideWhatNanosecondsHoldAreNotTimes() {
+        XCTAssertNil(LogTime.parse("2726-11-29T09:47:06.173895629Z"))
+        XCTAssertNil(LogTime.parse("9999-12-31T23:59:59.999999999Z"))
+        XCTAssertNil(LogTime.parse("0000-01-01T00:00:00Z"))
+        XCTAssertEqual(LogTime.parse("2262-04-11T23:47:16.854775807Z")?.nanoseconds, Int64.max)
+        XCTAssertEqual(LogTime.parse("1900-01-01T00:00:00Z")?.nanoseconds, -2_208_988_800_000_000_000)
+    }
 }
 
 final class LogStitchTests: XCTestCase {

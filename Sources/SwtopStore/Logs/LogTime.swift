@@ -114,6 +114,10 @@ public struct LogTime: Sendable, Hashable, Comparable, CustomStringConvertible {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         let days = era * 146_097 + doe - 719_468
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return LogTime(nanoseconds: secs * 1_000_000_000 + nanos)
+        // Nanoseconds in an Int64 reach 1677-09-21 to 2262-04-11: a time outside is not one.
+        let (whole, over) = secs.multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, past) = whole.addingReportingOverflow(nanos)
+        guard !over, !past else { return nil }
+        return LogTime(nanoseconds: total)
     }
 }
