@@ -116,7 +116,8 @@ public struct ImageArchiveReader {
     }
 
     public var progress: Progress { Progress(bytes: outer.offset, layersRead: consumer.layers.count) }
-    /// Layers finished so far (take them as they come to save memory).
+    /// Layers finished so far (take them as they come to save memory); each diff id once, however the
+    /// archive repeats it.
     public mutating func takeLayers() -> [LayerFiles] {
         defer { consumer.layers.removeAll() }
         return consumer.layers
@@ -133,6 +134,7 @@ public struct ImageArchiveReader {
     private struct OuterConsumer: TarConsumer {
         let wanted: Set<String>?
         var layers: [LayerFiles] = []
+        var seen: Set<String> = []
         var config: [UInt8]?
 
         enum Member {
@@ -226,7 +228,8 @@ public struct ImageArchiveReader {
 
         private mutating func append(_ layer: LayerFiles) {
             if let wanted, !wanted.contains(layer.diffID) { return }
-            if layers.contains(where: { $0.diffID == layer.diffID }) { return }
+            // Seen, not just still held: a layer already taken is not given twice.
+            guard seen.insert(layer.diffID).inserted else { return }
             layers.append(layer)
         }
     }
