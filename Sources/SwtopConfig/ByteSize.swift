@@ -19,6 +19,8 @@ public enum ByteSize {
         case "G": scale = 1 << 30
         default: throw Invalid(description: "unknown size unit in \(text) (use KB, MB or GB)")
         }
-        return number * scale
+        let (bytes, overflow) = number.multipliedReportingOverflow(by: scale)
+        guard !overflow else { throw Invalid(description: "too large a size: \(text)") }
+        return bytes
     }
 }

@@ -1,5 +1,6 @@
 import NCursesBackend
 import SwtopUI
+import TermCanvas
 
 /// What a config file says, checked: the keys in effect, the theme, and defaults for the dashboard's
 /// flags. A flag given on the command line wins over the file; the file over swtop's defaults.
@@ -61,5 +62,7 @@ public struct ConfigError: Error, CustomStringConvertible, Equatable {
         self.message = message
     }
 
-    public var description: String { "\(path):\(line): \(message)" }
+    /// Printed to the terminal: what the file held is quoted in messages, so its escapes and controls are
+    /// taken out (found by swtop-fuzz: a key name with ESC in it went to the terminal as it was).
+    public var description: String { TerminalSafe.sanitize("\(path):\(line): \(message)") }
 }

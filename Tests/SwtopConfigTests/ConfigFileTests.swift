@@ -84,6 +84,13 @@ final class ConfigFileTests: XCTestCase {
         // TOML itself: the parser's line.
         XCTAssertTrue(error("[ui]\nread-only = tru\n").hasPrefix("c.toml:2: "), error("[ui]\nread-only = tru\n"))
         XCTAssertTrue(error("[ui\n").hasPrefix("c.toml:1: "))
+        // Found by swtop-fuzz (config): a size past Int's range trapped.
+        XCTAssertEqual(error("[ui]\nlog-bytes = \"9223372036854775807MB\"\n"), 
+                       "c.toml:2: ui.log-bytes is a size: a number of bytes or a string such as \"64MB\", \"1GB\"")
+        // Found by swtop-fuzz (config): what the file holds is quoted in the message, escapes and all.
+        let hostile = error("[keys.logs]\nwrap = \"x\\u001B]0;owned\\u0007\\u009B2Jy\"\n")
+        XCTAssertPrefix(hostile, "c.toml:2: unknown key name \"xy\"")
+        XCTAssertFalse(hostile.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }, hostile)
     }
 
     /// `[ui] columns`: the containers list's columns in the order given; a name swtop does not know is an
