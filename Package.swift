@@ -66,6 +66,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], plugins: ["VersionStamp"]),
         .plugin(name: "VersionStamp", capability: .buildTool()),
+        // Fuzzing: recorded payloads mutated through every decoder of engine and terminal bytes
+        // (Scripts/fuzz.sh runs the executable; FuzzTests a short pass).
+        .target(name: "SwtopFuzz", dependencies: [
+            "DockerEngine", "LayerKit", "SwtopConfig", "SwtopStore", "SwtopUI", "TermCanvas",
+            .product(name: "CompressNIO", package: "compress-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "swtop-fuzz", dependencies: ["SwtopFuzz"]),
         .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine"],
                     resources: [.copy("Fixtures")]),
         .target(name: "TestSupport", dependencies: [
@@ -84,5 +92,8 @@ let package = Package(
         .testTarget(name: "SwtopUITests", dependencies: ["SwtopUI", "TermCanvas", "SwtopStore", "DockerEngine", "TestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"]),
+        // Seeds recorded from the engines are read from the source tree, not bundled.
+        .testTarget(name: "FuzzTests", dependencies: ["SwtopFuzz", "DockerEngine", "LayerKit", "TermCanvas", "SwtopUI"],
+                    exclude: ["Seeds"]),
     ]
 )

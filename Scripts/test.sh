@@ -8,7 +8,8 @@
 #   2. build          swift build --build-tests (debug); compiler warnings are listed again
 #                     at the end of the phase
 #   3. install        the release binary with the Swift runtime linked in (Scripts/install.sh into
-#                     a folder of this run), as a user installs it
+#                     a folder of this run), as a user installs it; swtop-fuzz's release build beside
+#                     it (SWTOP_FUZZ_BIN: FuzzTests' short pass of 10,000 inputs per decoder)
 #   4. engines        bookworm (dockerd 20.10, API 1.41) and trixie (dockerd 26.1, API 1.45),
 #                     each on a freshly wiped data-root, seeded with the sample objects (and
 #                     swarm, a one-node swarm for the swarm tests: SWTOP_TEST_SWARM; tls, with a
@@ -269,6 +270,16 @@ phase "install"
 rc=0
 run_child bash "$ROOT/Scripts/install.sh" --prefix "$INSTALL_DIR" || rc=$?
 (( rc == 0 )) || { say "Scripts/install.sh failed (exit $rc)"; exit "$rc"; }
+# The fuzzer's release build (the same flags: only its own module is compiled and linked), for the
+# tests' short fuzz pass (FuzzTests, SWTOP_FUZZ_BIN).
+# shellcheck source=lib/release-build.sh
+source "$ROOT/Scripts/lib/release-build.sh"
+FUZZ_BUILD=()
+for word in "${SWTOP_RELEASE_BUILD[@]}"; do [[ "$word" == swtop ]] && FUZZ_BUILD+=(swtop-fuzz) || FUZZ_BUILD+=("$word"); done
+if [[ -n "$BUILD_LOCK" ]] && command -v flock >/dev/null 2>&1; then FUZZ_BUILD=(flock "$BUILD_LOCK" "${FUZZ_BUILD[@]}"); fi
+run_child "${FUZZ_BUILD[@]}" || rc=$?
+(( rc == 0 )) || { say "the swtop-fuzz release build failed (exit $rc)"; exit "$rc"; }
+export SWTOP_FUZZ_BIN="$ROOT/.build/release/swtop-fuzz"
 
 # ---------------------------------------------------------------------------------------
 phase "engines"

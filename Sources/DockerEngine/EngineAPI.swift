@@ -84,4 +84,15 @@ public enum EnginePayload {
     public static func object<T: Decodable>(_ type: T.Type, _ body: [UInt8], what: String) throws -> T {
         try DockerClient.decode(type, from: body, what: what)
     }
+
+    /// An error answer as a failed call reports it.
+    public static func error(status: Int, _ body: [UInt8], path: String) -> DockerError {
+        DockerError.fromResponse(status: status, body: body, path: path)
+    }
+
+    /// The head of a hijacked (exec, attach) answer: its status and the bytes after the blank line; nil
+    /// while the head is incomplete; throws for what is not an HTTP answer or a head over 64 KiB.
+    public static func hijackedHead(_ bytes: [UInt8]) throws -> (status: Int, rest: [UInt8])? {
+        try UpgradeHead.parse(bytes).map { ($0.status, $0.rest) }
+    }
 }
