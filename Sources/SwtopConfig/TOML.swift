@@ -55,6 +55,8 @@ public struct TOMLError: Error, Equatable, CustomStringConvertible {
 struct TOMLParser {
     private let chars: [Unicode.Scalar]
     private var at = 0
+    /// Arrays and inline tables open around the value being read.
+    private var depth = 0
     private var line = 1
     private var root = TOMLTable()
     /// Tables a header or a key made, by path: a header may not name one twice, nor a table a
@@ -283,8 +285,12 @@ struct TOMLParser {
         case "'":
             if peek(1) == "'", peek(2) == "'" { return .string(try multiline("'")) }
             return .string(try literalString())
-        case "[": return try array()
-        case "{": return try inlineTable()
+        case "[", "{":
+            // Each level is a call: a file of 100,000 ['s overflowed the stack (found by swtop-fuzz).
+            guard depth < 64 else { throw fail("arrays and inline tables nest 64 deep at most") }
+            depth += 1
+            defer { depth -= 1 }
+            return current == "[" ? try array() : try inlineTable()
         case "t", "f":
             let word = takeWord()
             if word == "true" { return .bool(true) }

@@ -60,10 +60,15 @@ public enum FuzzRunner {
     /// Installs the crash and alarm handlers that save the input being run into `folder`.
     public static func guardProcess(saveTo folder: String) {
         Current.folder = strdup(folder)
+        // A stack overflow's SIGSEGV can only be handled on a stack of its own.
+        var stack = stack_t()
+        stack.ss_size = 1 << 16
+        stack.ss_sp = UnsafeMutableRawPointer.allocate(byteCount: stack.ss_size, alignment: 16)
+        sigaltstack(&stack, nil)
         for sig in [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGALRM] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { sig in Current.died(sig) }
-            action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND) | UInt32(SA_NODEFER))
+            action.sa_flags = Int32(bitPattern: UInt32(SA_RESETHAND) | UInt32(SA_NODEFER) | UInt32(SA_ONSTACK))
             sigemptyset(&action.sa_mask)
             sigaction(sig, &action, nil)
         }

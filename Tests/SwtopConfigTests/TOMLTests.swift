@@ -156,6 +156,10 @@ final class TOMLTests: XCTestCase {
             ("x = .5\n", 1, ".5 is not a value"),
             ("x = \"\\q\"\n", 1, "unknown escape \\q"),
             ("x = [1, 2\n", 1, "an array is not closed"),
+            // Found by swtop-fuzz (config): 100,000 ['s overflowed the stack.
+            ("x = " + String(repeating: "[", count: 100_000) + "\n", 1, "arrays and inline tables nest 64 deep at most"),
+            ("x = " + String(repeating: "{ a = ", count: 65) + "1" + String(repeating: " }", count: 65) + "\n", 1,
+             "arrays and inline tables nest 64 deep at most"),
             ("x = { a = 1, }\n", 1, "a key was expected"),
             ("x = 1 y = 2\n", 1, "unexpected \"y\" after the value"),
             ("[ui\n", 1, "a table header ends with ]"),
