@@ -6,7 +6,6 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import AsyncHTTPClient
 import NIOCore
 
 /// A build context written to an unlinked temporary file, then sent from it: memory stays flat whatever
@@ -107,7 +106,7 @@ extension DockerClient {
         do {
             return try await progressStream(.POST, "/build", query: query, auth: nil,
                                              headers: [("Content-Type", "application/x-tar")],
-                                             body: .stream(context.chunks, length: .known(context.size)))
+                                             body: .upload(context))
         } catch let error as DockerError where error.status == 400 || error.status == 500 {
             // An engine without the classic builder (BuildKit only) says so in its own words: add what to do.
             let message = error.userMessage

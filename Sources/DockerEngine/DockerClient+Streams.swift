@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -44,7 +43,7 @@ extension DockerClient {
         return versioned("/events", query)
     }
 
-    private static func readEvents(_ response: HTTPClientResponse,
+    private static func readEvents(_ response: EngineResponse,
                                    into continuation: AsyncThrowingStream<EngineEvent, Error>.Continuation) async throws {
         var splitter = NDJSONSplitter()
         func emit(_ line: [UInt8]) throws {
@@ -133,7 +132,7 @@ public struct LogReader {
     /// An error that ended the body after lines that were still to be given: thrown on the next call.
     private var deferredError: Error?
 
-    init(body: HTTPClientResponse.Body.AsyncIterator, isRaw: Bool, timestamps: Bool, transport: HTTPTransport) {
+    init(body: ResponseBody.AsyncIterator, isRaw: Bool, timestamps: Bool, transport: HTTPTransport) {
         var body = body
         self.init(isRaw: isRaw, timestamps: timestamps) {
             do {
@@ -203,10 +202,10 @@ extension DockerClient {
 
 /// A response body read chunk by chunk as the caller asks (TCP back-pressure, nothing queued).
 public struct ByteStreamReader {
-    private var body: HTTPClientResponse.Body.AsyncIterator
+    private var body: ResponseBody.AsyncIterator
     private let transport: HTTPTransport
 
-    init(body: HTTPClientResponse.Body.AsyncIterator, transport: HTTPTransport) {
+    init(body: ResponseBody.AsyncIterator, transport: HTTPTransport) {
         self.body = body
         self.transport = transport
     }

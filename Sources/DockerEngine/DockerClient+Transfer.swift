@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
@@ -75,7 +74,7 @@ extension DockerClient {
 
     /// A request whose answer is a stream of JSON lines.
     func progressStream(_ method: HTTPMethod, _ path: String, query: [(String, String)], auth: RegistryAuth?,
-                        headers: [(String, String)] = [], body: HTTPClientRequest.Body? = nil) async throws
+                        headers: [(String, String)] = [], body: EngineRequest.Body? = nil) async throws
         -> AsyncThrowingStream<ProgressMessage, Error> {
         var extra = headers
         // The engine wants the header on a push even when empty.

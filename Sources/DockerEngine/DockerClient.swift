@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -37,8 +36,7 @@ public final class DockerClient: Sendable {
     /// Connects, pings and negotiates: min(engine's maximum, newest version swtop is tested with).
     /// Throws `.unreachable` with the address tried when nothing answers.
     public static func connect(_ endpoint: EngineEndpoint, pinnedVersion: APIVersion? = nil) async throws -> DockerClient {
-        // A missing or refused unix socket is known at once; AsyncHTTPClient would retry it until its
-        // connect timeout (5 s) before saying so.
+        // A missing or refused unix socket is known at once, without a request.
         if case let .unix(path) = endpoint.address, let reason = UnixSocketProbe.failure(path) {
             throw DockerError.unreachable(address: endpoint.address.description, reason: reason)
         }
@@ -103,7 +101,7 @@ public final class DockerClient: Sendable {
         return "the ssh connection ended" + (tunnel.diagnosis().map { " (\($0))" } ?? "")
     }
 
-    /// Must be called before the client is dropped (AsyncHTTPClient requires it). Ends the ssh process of
+    /// Must be called before the client is dropped (it closes the kept-alive connections). Ends the ssh process of
     /// an ssh:// engine.
     public func shutdown() async {
         await transport.shutdown()

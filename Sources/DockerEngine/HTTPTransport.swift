@@ -1,24 +1,25 @@
-import AsyncHTTPClient
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// HTTP to one engine over AsyncHTTPClient. Two clients: one for calls (with a read timeout) and one for
-/// long-lived streams (events, logs) whose reads may be idle for hours. AHC's deadline only covers the
-/// response head, so a stream's body is bounded by the read timeout alone — hence the split.
-/// An `ssh://` engine is http+unix to the local end of its `SSHTunnel`, which this transport owns.
+/// HTTP/1.1 to one engine on SwiftNIO: kept-alive connections for calls (one exchange at a time each, up
+/// to 8 kept idle for 30 s), a connection of its own for each stream (events, logs, progress) that closes
+/// when its reader stops. The same sockets as the hijacked exec and attach sessions (`EngineSocket`).
+/// An `ssh://` engine is HTTP over the local socket of its `SSHTunnel`, which this transport owns.
 final class HTTPTransport: Sendable {
     let endpoint: EngineEndpoint
     /// The ssh forward of an `ssh://` engine: stopped with the transport.
     let tunnel: SSHTunnel?
-    private let calls: HTTPClient
-    private let streams: HTTPClient
+    private let host: String
+    private let idle = NIOLockedValueBox<[EngineConnection]>([])
+    private let closed = NIOLockedValueBox(false)
 
     init(endpoint: EngineEndpoint, tunnel: SSHTunnel? = nil) throws {
         self.endpoint = endpoint
@@ -26,24 +27,11 @@ final class HTTPTransport: Sendable {
         if case .ssh = endpoint.address, tunnel == nil {
             throw DockerError.invalidHost("\(endpoint.address): an ssh engine needs its tunnel")
         }
-        var tls: TLSConfiguration?
         if case .tcp(_, _, true) = endpoint.address {
-            tls = try Self.tlsConfiguration(endpoint.tls ?? TLSMaterial(verify: true))
+            // Read the certificate files now: a missing one is said when connecting, not at the first call.
+            _ = try Self.tlsConfiguration(endpoint.tls ?? TLSMaterial(verify: true))
         }
-        func configuration(read: TimeAmount?) -> HTTPClient.Configuration {
-            var config = HTTPClient.Configuration(
-                tlsConfiguration: tls,
-                timeout: .init(connect: .seconds(5), read: read),
-                connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64),
-                decompression: .disabled)
-            config.httpVersion = .http1Only
-            // A failed TLS handshake is not transient: say why at once instead of retrying until the
-            // request's deadline.
-            if tls != nil { config.connectionPool.retryConnectionEstablishment = false }
-            return config
-        }
-        calls = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(read: .seconds(120)))
-        streams = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration(read: nil))
+        host = EngineSocket.hostHeader(endpoint.address)
     }
 
     static func tlsConfiguration(_ material: TLSMaterial) throws -> TLSConfiguration {
@@ -62,38 +50,14 @@ final class HTTPTransport: Sendable {
     }
 
     func shutdown() async {
-        try? await calls.shutdown()
-        try? await streams.shutdown()
+        closed.withLockedValue { $0 = true }
+        for connection in idle.withLockedValue({ list in defer { list.removeAll() }; return list }) { connection.close() }
         await tunnel?.stop()
     }
 
     func makeRequest(_ method: HTTPMethod, _ pathAndQuery: String, json body: Data? = nil,
-                     headers extra: [(String, String)] = []) throws -> HTTPClientRequest {
-        let url: String
-        switch endpoint.address {
-        case let .unix(path):
-            guard let built = URL(httpURLWithSocketPath: path, uri: pathAndQuery) else {
-                throw DockerError.invalidHost("socket path \(path)")
-            }
-            url = built.absoluteString
-        case let .tcp(host, port, tls):
-            let shown = host.contains(":") ? "[\(host)]" : host
-            url = "\(tls ? "https" : "http")://\(shown):\(port)\(pathAndQuery)"
-        case .ssh:
-            guard let tunnel, let built = URL(httpURLWithSocketPath: tunnel.localSocket, uri: pathAndQuery) else {
-                throw DockerError.invalidHost("\(endpoint.address): no local socket for the ssh forward")
-            }
-            url = built.absoluteString
-        }
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        // Over a unix socket AHC sends no Host header, and the engine rejects HTTP/1.1 without one.
-        switch endpoint.address {
-        case .unix, .ssh: request.headers.replaceOrAdd(name: "Host", value: "docker")
-        case .tcp: break
-        }
-        request.headers.add(name: "User-Agent", value: "swtop")
-        for (name, value) in extra { request.headers.add(name: name, value: value) }
+                     headers extra: [(String, String)] = []) throws -> EngineRequest {
+        var request = EngineRequest(method: method, uri: pathAndQuery, headers: HTTPHeaders(extra))
         if let body {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
@@ -101,48 +65,80 @@ final class HTTPTransport: Sendable {
         return request
     }
 
+    /// A kept-alive connection, or a new one.
+    private func connection() async throws -> (EngineConnection, reused: Bool) {
+        while let kept = idle.withLockedValue({ $0.popLast() }) {
+            if kept.isFresh { return (kept, true) }
+            kept.close()
+        }
+        return (try await EngineConnection.open(endpoint, forwardedSocket: tunnel?.localSocket), false)
+    }
+
+    /// Back into the idle list (called on the connection's event loop when its response ended).
+    private func keep(_ connection: EngineConnection) {
+        connection.markIdle()
+        let kept = idle.withLockedValue { list -> Bool in
+            guard !closed.withLockedValue({ $0 }), list.count < 8 else { return false }
+            list.append(connection)
+            return true
+        }
+        if !kept { connection.close() }
+    }
+
+    /// One exchange on a kept-alive connection. A GET whose reused connection turned out closed (the engine
+    /// may drop an idle one at any moment) is sent once more on a new connection.
+    private func exchange(_ request: EngineRequest, deadline: TimeAmount) async throws -> EngineResponse {
+        try checkTunnel()
+        let (connection, reused) = try await connection()
+        do {
+            return try await connection.exchange(request, host: host, deadline: deadline) { [weak self] in
+                self?.keep(connection)
+            }
+        } catch let error where reused && request.method == .GET && !(error is CancellationError)
+                    && (error as? ExchangeFailure) != .timedOut {
+            let fresh = try await EngineConnection.open(endpoint, forwardedSocket: tunnel?.localSocket)
+            return try await fresh.exchange(request, host: host, deadline: deadline) { [weak self] in
+                self?.keep(fresh)
+            }
+        }
+    }
+
     /// A request whose whole body is read. Non-2xx statuses are returned, not thrown: callers decide
     /// (304 on start/stop is success).
-    func call(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(60),
+    func call(_ request: EngineRequest, timeout: TimeAmount = .seconds(60),
               maxBody: Int = 256 << 20) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
-        try checkTunnel()
         do {
-            let response = try await calls.execute(request, timeout: timeout)
-            let body: ByteBuffer
-            do {
-                body = try await response.body.collect(upTo: maxBody)
-            } catch is NIOTooManyBytesError {
-                throw DockerError.malformed(what: "response", detail: "body larger than \(maxBody) bytes")
-            }
-            return (Int(response.status.code), response.headers, Array(body.readableBytesView))
+            let response = try await exchange(request, deadline: timeout)
+            return (response.status, response.headers, try await response.body.collect(upTo: maxBody))
         } catch {
             throw mapError(error)
         }
     }
 
-    /// Opens a streaming request; throws the engine's error for a non-2xx status.
-    func open(_ request: HTTPClientRequest, path: String) async throws -> HTTPClientResponse {
+    /// Opens a streaming request (30 s for its head; its body may be idle for hours); throws the engine's
+    /// error for a non-2xx status.
+    func open(_ request: EngineRequest, path: String) async throws -> EngineResponse {
         try checkTunnel()
-        let response: HTTPClientResponse
+        let response: EngineResponse
         do {
-            response = try await streams.execute(request, timeout: .seconds(30))
+            // A stream's connection is its own: it is not kept when the stream ends early.
+            let connection = try await EngineConnection.open(endpoint, forwardedSocket: tunnel?.localSocket)
+            response = try await connection.exchange(request, host: host, deadline: .seconds(30)) { connection.close() }
         } catch {
             throw mapError(error)
         }
-        let status = Int(response.status.code)
-        guard (200..<300).contains(status) else {
+        guard (200..<300).contains(response.status) else {
             var body: [UInt8] = []
             for try await chunk in response.body {
                 body.append(contentsOf: chunk.readableBytesView)
                 if body.count > 65_536 { break }
             }
-            throw DockerError.fromResponse(status: status, body: body, path: path)
+            throw DockerError.fromResponse(status: response.status, body: body, path: path)
         }
         return response
     }
 
-    /// A dead ssh fails a call at once (AsyncHTTPClient would retry the refused socket until its connect
-    /// timeout).
+    /// A dead ssh fails a call at once (not after the connect timeout of its refused socket).
     func checkTunnel() throws {
         if let tunnel, tunnel.exited {
             throw DockerError.unreachable(address: endpoint.address.description,
@@ -198,13 +194,10 @@ final class HTTPTransport: Sendable {
         if let connection = error as? NIOConnectionError, let first = connection.connectionErrors.first {
             return describe(first.error)
         }
-        if let client = error as? HTTPClientError {
-            switch client {
-            case .connectTimeout: return "connection timed out"
-            case .readTimeout: return "the engine stopped answering (read timed out)"
-            case .deadlineExceeded: return "no answer in time"
-            case .remoteConnectionClosed: return "the engine closed the connection"
-            default: return String(describing: client)
+        if let failure = error as? ExchangeFailure {
+            switch failure {
+            case .closed: return "the engine closed the connection"
+            case .timedOut: return "no answer in time"
             }
         }
         if let ssl = error as? NIOSSLError { return "TLS: \(ssl)" }

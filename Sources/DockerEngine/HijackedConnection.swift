@@ -22,7 +22,7 @@ public enum SessionInput: Sendable, Equatable {
 /// One HTTP request on a connection of its own that the engine may upgrade (`101`, or `200` from engines
 /// that hijack without saying so): from then on the connection is a raw two-way byte stream.
 ///
-/// Why not AsyncHTTPClient: it closes the connection on `101`. Why not NIOHTTP1's codecs: after the head
+/// Why not the HTTP connections of `HTTPTransport`: after the head
 /// nothing on this connection is HTTP any more, and handing the channel over would mean removing the
 /// codecs at exactly the right byte; the request is one write and the answer's head is read up to the
 /// blank line here, keeping whatever bytes came after it. unix and tcp (+TLS) sockets; an ssh:// engine is
@@ -35,53 +35,16 @@ struct HijackedConnection {
     typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
     func connect() async throws -> Channel {
-        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(5))
-            .channelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-        do {
-            switch endpoint.address {
-            case let .unix(path):
-                return try await bootstrap.connect(unixDomainSocketPath: path) { channel in
-                    channel.eventLoop.makeCompletedFuture { try Self.wrap(channel, halfClose: true) }
-                }
-            case let .tcp(host, port, tls):
-                let context = try tls ? NIOSSLContext(configuration: HTTPTransport.tlsConfiguration(endpoint.tls ?? TLSMaterial(verify: true))) : nil
-                let serverName = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
-                return try await bootstrap.connect(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let context {
-                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName))
-                        }
-                        // Over TLS the end of input is a close_notify and then the TCP write half's FIN
-                        // (NIOSSLHandler's output close); the engine keeps writing until the process ends.
-                        return try Self.wrap(channel, halfClose: true)
-                    }
-                }
-            case .ssh:
-                guard let path = forwardedSocket else {
-                    throw DockerError.invalidHost("\(endpoint.address): no local socket for the ssh forward")
-                }
-                return try await bootstrap.connect(unixDomainSocketPath: path) { channel in
-                    channel.eventLoop.makeCompletedFuture { try Self.wrap(channel, halfClose: true) }
-                }
-            }
-        } catch let error as DockerError {
-            throw error
-        } catch {
-            throw DockerError.unreachable(address: endpoint.address.description, reason: HTTPTransport.describe(error, endpoint: endpoint))
+        // Over TLS the end of input is a close_notify and then the TCP write half's FIN (NIOSSLHandler's
+        // output close); the engine keeps writing until the process ends.
+        try await EngineSocket.connect(endpoint, forwardedSocket: forwardedSocket, allowHalfClosure: true) { channel in
+            try Channel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
-    }
-
-    private static func wrap(_ channel: any NIOCore.Channel, halfClose: Bool) throws -> Channel {
-        try Channel(wrappingChannelSynchronously: channel,
-                    configuration: .init(isOutboundHalfClosureEnabled: halfClose))
     }
 
     /// The request's bytes: one write, Host set (the engine rejects HTTP/1.1 without it).
     func requestBytes(method: String, path: String, json: [UInt8]) -> [UInt8] {
-        var host = "docker"
-        if case let .tcp(name, port, _) = endpoint.address { host = name.contains(":") ? "[\(name)]:\(port)" : "\(name):\(port)" }
-        let head = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nUser-Agent: swtop\r\n"
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: \(EngineSocket.hostHeader(endpoint.address))\r\nUser-Agent: swtop\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(json.count)\r\n"
             + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
         return Array(head.utf8) + json

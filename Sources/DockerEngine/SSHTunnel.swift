@@ -11,7 +11,7 @@ import Synchronization
 
 /// An `ssh://` engine reached through ONE OpenSSH client process: `ssh -N -L LOCAL:REMOTE host` forwards
 /// a private local unix socket to the remote engine's socket, and every connection swtop opens to the
-/// local socket (each HTTP call or stream AsyncHTTPClient pools, each hijacked exec) becomes a channel of
+/// local socket (each kept-alive HTTP connection, each stream, each hijacked exec) becomes a channel of
 /// that one SSH connection. The user's ssh client does the SSH part, so `~/.ssh/config`, the agent,
 /// known_hosts, ProxyJump and friends work as they do for `ssh` itself; swtop only adds options that keep
 /// it safe and non-interactive (an unknown host key is refused, never accepted; no password prompt).

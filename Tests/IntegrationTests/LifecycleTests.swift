@@ -38,6 +38,36 @@ final class LifecycleTests: EngineTestCase {
         }
     }
 
+    /// Calls one right after another go on kept-alive connections, each answered: a body that ends
+    /// after its connection has taken the next request must not close it (the race the first version of
+    /// swtop's own HTTP client had: a start right after a stop failed with "the engine closed the connection").
+    func testCallsOneAfterAnotherShareAKeptConnection() async throws {
+        func sockets() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").filter { fd in
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd))?.hasPrefix("socket:") == true
+            }.count
+        }
+        try await forEachEngine { engine, client in
+            let id = try makeContainer(engine, "swtop-kept")
+            try await client.start(id)
+            let before = try sockets()
+            // POSTs (not sent again when a connection fails) among inspects on other tasks,
+            // so that connections pass from one task's call to another's.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    // (A signal the shell ignores: pause and unpause back to back race in the engine itself.)
+                    for _ in 0..<80 { try await client.kill(id, signal: "WINCH") }
+                }
+                for _ in 0..<3 {
+                    group.addTask { for _ in 0..<60 { _ = try await client.inspectContainer(id) } }
+                }
+                try await group.waitForAll()
+            }
+            XCTAssertEqual(try engineState(engine, id), "running", engine.name)
+            XCTAssertLessThanOrEqual(try sockets() - before, 4, "[\(engine.name)] 260 calls from four tasks, a connection each at most")
+        }
+    }
+
     func testConflictsAndMissingCarryTheEngineMessage() async throws {
         try await forEachEngine { engine, client in
             let id = try makeContainer(engine, "swtop-conflict")

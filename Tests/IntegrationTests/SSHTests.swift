@@ -160,7 +160,7 @@ final class SSHTests: XCTestCase {
         let logTask = Task { for try await _ in client.logs(id, options: LogOptions(follow: true)) {} }
         let exec = try await client.createExec(id, ExecSpec(command: ["sh", "-c", "sleep 3; echo done"], tty: false, stdin: false))
         let execTask = Task { try await Session.run(client, exec, tty: false, seconds: 20) }
-        // Several calls at once, each on a connection of AsyncHTTPClient's pool: all channels of one SSH link.
+        // Several calls at once, each on a connection of its own: all channels of one SSH link.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<6 {
                 group.addTask {

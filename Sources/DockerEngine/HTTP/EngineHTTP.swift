@@ -1,0 +1,285 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+
+/// A request to an engine.
+struct EngineRequest: Sendable {
+    enum Body: Sendable {
+        case none
+        case bytes(ByteBuffer)
+        /// A build context, read from its file a megabyte at a time as the connection takes it.
+        case upload(ContextUpload)
+    }
+
+    var method: HTTPMethod
+    var uri: String
+    var headers: HTTPHeaders
+    var body: Body = .none
+}
+
+/// An engine's answer: its head at once, its body as it arrives (back-pressure: the socket is read only
+/// as fast as the consumer takes chunks).
+struct EngineResponse: Sendable {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: ResponseBody
+}
+
+/// A response body: chunks as they come from the socket, nil at the end. Abandoning it (or cancelling the
+/// task that reads it) closes the connection, which is how the engine learns a follow is no longer wanted.
+struct ResponseBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    typealias Producer = NIOThrowingAsyncSequenceProducer<ByteBuffer, any Error,
+                                                          NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark,
+                                                          BodyDemand>
+    let producer: Producer
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var inner: Producer.AsyncIterator
+        mutating func next() async throws -> ByteBuffer? { try await inner.next() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(inner: producer.makeAsyncIterator()) }
+
+    /// The whole body, at most `limit` bytes.
+    func collect(upTo limit: Int) async throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        for try await chunk in self {
+            guard bytes.count + chunk.readableBytes <= limit else {
+                throw DockerError.malformed(what: "response", detail: "body larger than \(limit) bytes")
+            }
+            bytes.append(contentsOf: chunk.readableBytesView)
+        }
+        return bytes
+    }
+}
+
+/// Why an exchange ended without its answer.
+enum ExchangeFailure: Error, Equatable {
+    /// The engine closed the connection before the head, or inside the body.
+    case closed
+    /// The call's deadline passed.
+    case timedOut
+}
+
+/// The body's consumer asks for more, or is gone: told to the handler on its event loop.
+/// (Each exchange's own: a body that ends after the connection has gone on to the next exchange must
+/// not touch that one.)
+struct BodyDemand: NIOAsyncSequenceProducerDelegate {
+    let handler: NIOLoopBound<ExchangeHandler>
+    let exchange: Int
+
+    func produceMore() {
+        handler.eventLoop.execute { self.handler.value.resume(exchange) }
+    }
+
+    func didTerminate() {
+        handler.eventLoop.execute { self.handler.value.consumerGone(exchange) }
+    }
+}
+
+/// The last handler of an engine connection: hands one response at a time to its exchange (the head to a
+/// promise, the body to a producer the caller iterates), holds the socket's reads while the consumer is
+/// behind, and says when the connection can take the next request.
+final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private struct Exchange {
+        var number: Int
+        var head: EventLoopPromise<HTTPResponseHead>?
+        var source: ResponseBody.Producer.Source
+        var keepAlive = false
+        var ended = false
+    }
+
+    private var exchange: Exchange?
+    /// Numbers the exchanges of this connection.
+    private(set) var exchanges = 0
+    private var context: ChannelHandlerContext?
+    private var paused = false
+    private var readPending = false
+    /// False once a response ended in a way that leaves the connection unusable.
+    private(set) var reusable = true
+    /// What ended the connection, kept for an exchange that begins after.
+    private var broken: Error?
+    /// Called on the event loop when a response ended and the connection may take another request.
+    var onIdle: (() -> Void)?
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Starts an exchange: the head will complete `head`, the body go to `source`.
+    /// The number the next exchange will have (its body's `BodyDemand` is made with it).
+    var nextExchange: Int { exchanges + 1 }
+
+    func begin(head: EventLoopPromise<HTTPResponseHead>, source: ResponseBody.Producer.Source) {
+        exchanges += 1
+        exchange = Exchange(number: exchanges, head: head, source: source)
+        reusable = false
+        paused = false
+        // A connection that failed before this exchange (a TLS refusal in its handshake) fails it at once.
+        if broken != nil || context?.channel.isActive != true { fail(broken ?? ExchangeFailure.closed) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard var current = exchange else { return }
+        switch unwrapInboundIn(data) {
+        case let .head(head):
+            guard head.status.code >= 200 else { return } // 100 Continue and the like
+            current.keepAlive = head.isKeepAlive
+            current.head?.succeed(head)
+            current.head = nil
+            exchange = current
+        case let .body(chunk):
+            if case .stopProducing = current.source.yield(chunk) { paused = true }
+        case .end:
+            current.source.finish()
+            exchange = nil
+            reusable = current.keepAlive
+            paused = false
+            if readPending { readPending = false; context.read() }
+            if reusable { onIdle?() }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if paused { readPending = true } else { context.read() }
+    }
+
+    func resume(_ number: Int) {
+        guard exchange?.number == number else { return }
+        paused = false
+        if readPending, let context {
+            readPending = false
+            context.read()
+        }
+    }
+
+    /// The consumer stopped reading before the end: the rest of the body is not wanted, so the connection
+    /// (with the request on it) is closed.
+    func consumerGone(_ number: Int) {
+        guard exchange?.number == number else { return }
+        fail(ExchangeFailure.closed)
+        context?.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if broken == nil { broken = error }
+        fail(error)
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if broken == nil { broken = ExchangeFailure.closed }
+        fail(ExchangeFailure.closed)
+        context.fireChannelInactive()
+    }
+
+    private func fail(_ error: Error) {
+        reusable = false
+        guard let current = exchange else { return }
+        exchange = nil
+        current.head?.fail(error)
+        current.source.finish(error)
+    }
+}
+
+/// One kept-alive HTTP/1.1 connection to an engine, one exchange at a time.
+final class EngineConnection: Sendable {
+    let channel: any Channel
+    let handler: NIOLoopBound<ExchangeHandler>
+    /// When it last finished an exchange (idle connections older than 30 s are not reused).
+    private let idleSince = NIOLockedValueBox(NIODeadline.now())
+
+    init(channel: any Channel, handler: NIOLoopBound<ExchangeHandler>) {
+        self.channel = channel
+        self.handler = handler
+    }
+
+    static func open(_ endpoint: EngineEndpoint, forwardedSocket: String?) async throws -> EngineConnection {
+        try await EngineSocket.connect(endpoint, forwardedSocket: forwardedSocket) { channel in
+            let handler = ExchangeHandler()
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            try channel.pipeline.syncOperations.addHandler(handler)
+            return EngineConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        }
+    }
+
+    var isFresh: Bool {
+        channel.isActive && idleSince.withLockedValue { NIODeadline.now() - $0 < .seconds(30) }
+    }
+
+    func markIdle() { idleSince.withLockedValue { $0 = .now() } }
+
+    /// Sends `request` and returns once the head has come (or `deadline` passed: the connection is closed).
+    /// `idle` is called when the response has ended and the connection is free again.
+    func exchange(_ request: EngineRequest, host: String, deadline: TimeAmount,
+                  idle: @escaping @Sendable () -> Void) async throws -> EngineResponse {
+        let loop = channel.eventLoop
+        let headPromise = loop.makePromise(of: HTTPResponseHead.self)
+        let (source, producer) = try await loop.submit { [handler] () -> (ResponseBody.Producer.Source, ResponseBody.Producer) in
+            let made = ResponseBody.Producer.makeSequence(
+                backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: true,
+                delegate: BodyDemand(handler: handler, exchange: handler.value.nextExchange))
+            handler.value.begin(head: headPromise, source: made.source)
+            handler.value.onIdle = idle
+            return (made.source, made.sequence)
+        }.get()
+        _ = source
+        let timedOut = NIOLockedValueBox(false)
+        let timer = loop.scheduleTask(in: deadline) { [channel] in
+            timedOut.withLockedValue { $0 = true }
+            channel.close(promise: nil)
+        }
+        defer { timer.cancel() }
+        let head: HTTPResponseHead
+        do {
+            head = try await withTaskCancellationHandler {
+                do {
+                    try await write(request, host: host)
+                } catch where !channel.isActive {
+                    // The pipeline's own failure (a TLS refusal in the handshake) says more than the closed
+                    // channel the write saw: the handler has given it to the head's promise.
+                    _ = try await headPromise.futureResult.get()
+                    throw error
+                }
+                return try await headPromise.futureResult.get()
+            } onCancel: { [channel] in
+                channel.close(promise: nil)
+            }
+        } catch {
+            channel.close(promise: nil)
+            if timedOut.withLockedValue({ $0 }) { throw ExchangeFailure.timedOut }
+            throw error
+        }
+        return EngineResponse(status: Int(head.status.code), headers: head.headers, body: ResponseBody(producer: producer))
+    }
+
+    private func write(_ request: EngineRequest, host: String) async throws {
+        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.uri, headers: request.headers)
+        head.headers.replaceOrAdd(name: "Host", value: host)
+        head.headers.replaceOrAdd(name: "User-Agent", value: "swtop")
+        switch request.body {
+        case .none:
+            if request.method != .GET && request.method != .HEAD { head.headers.replaceOrAdd(name: "Content-Length", value: "0") }
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+        case let .bytes(bytes):
+            head.headers.replaceOrAdd(name: "Content-Length", value: String(bytes.readableBytes))
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            channel.write(HTTPClientRequestPart.body(.byteBuffer(bytes)), promise: nil)
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+        case let .upload(upload):
+            head.headers.replaceOrAdd(name: "Content-Length", value: String(upload.size))
+            try await channel.writeAndFlush(HTTPClientRequestPart.head(head))
+            for try await chunk in upload.chunks {
+                try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk)))
+            }
+            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
+        }
+    }
+
+    func close() { channel.close(promise: nil) }
+}
