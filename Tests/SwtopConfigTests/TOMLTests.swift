@@ -160,6 +160,9 @@ final class TOMLTests: XCTestCase {
             ("x = " + String(repeating: "[", count: 100_000) + "\n", 1, "arrays and inline tables nest 64 deep at most"),
             ("x = " + String(repeating: "{ a = ", count: 65) + "1" + String(repeating: " }", count: 65) + "\n", 1,
              "arrays and inline tables nest 64 deep at most"),
+            // And a header of 57,000 dotted parts took minutes.
+            ("\n[keys" + String(repeating: ".contai", count: 57_000) + "]\n", 2, "a key has 64 parts at most"),
+            ("a" + String(repeating: ".b", count: 64) + " = 1\n", 1, "a key has 64 parts at most"),
             ("x = { a = 1, }\n", 1, "a key was expected"),
             ("x = 1 y = 2\n", 1, "unexpected \"y\" after the value"),
             ("[ui\n", 1, "a table header ends with ]"),
