@@ -219,31 +219,44 @@ final class EngineConnection: Sendable {
                   idle: @escaping @Sendable () -> Void) async throws -> EngineResponse {
         let loop = channel.eventLoop
         let headPromise = loop.makePromise(of: HTTPResponseHead.self)
-        let (source, producer) = try await loop.submit { [handler] () -> (ResponseBody.Producer.Source, ResponseBody.Producer) in
+        let timedOut = NIOLockedValueBox(false)
+        let head = Self.head(request, host: host)
+        // One hop onto the event loop: the exchange begins, its deadline is set, and a request without an
+        // upload is written whole. A write that fails closes the connection, which fails the head's
+        // promise with the pipeline's own reason (a TLS refusal, say) rather than "closed channel".
+        let (producer, timer) = try await loop.submit { [handler, channel] () -> (ResponseBody.Producer, Scheduled<Void>) in
             let made = ResponseBody.Producer.makeSequence(
                 backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: true,
                 delegate: BodyDemand(handler: handler, exchange: handler.value.nextExchange))
             handler.value.begin(head: headPromise, source: made.source)
             handler.value.onIdle = idle
-            return (made.source, made.sequence)
+            let timer = loop.scheduleTask(in: deadline) {
+                timedOut.withLockedValue { $0 = true }
+                channel.close(promise: nil)
+            }
+            switch request.body {
+            case .none, .bytes:
+                channel.write(HTTPClientRequestPart.head(head), promise: nil)
+                if case let .bytes(bytes) = request.body {
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(bytes)), promise: nil)
+                }
+                channel.writeAndFlush(HTTPClientRequestPart.end(nil)).whenFailure { _ in channel.close(promise: nil) }
+            case .upload:
+                break
+            }
+            return (made.sequence, timer)
         }.get()
-        _ = source
-        let timedOut = NIOLockedValueBox(false)
-        let timer = loop.scheduleTask(in: deadline) { [channel] in
-            timedOut.withLockedValue { $0 = true }
-            channel.close(promise: nil)
-        }
         defer { timer.cancel() }
-        let head: HTTPResponseHead
+        let answer: HTTPResponseHead
         do {
-            head = try await withTaskCancellationHandler {
-                do {
-                    try await write(request, host: host)
-                } catch where !channel.isActive {
-                    // The pipeline's own failure (a TLS refusal in the handshake) says more than the closed
-                    // channel the write saw: the handler has given it to the head's promise.
-                    _ = try await headPromise.futureResult.get()
-                    throw error
+            answer = try await withTaskCancellationHandler {
+                if case let .upload(upload) = request.body {
+                    do {
+                        try await self.upload(upload, head: head)
+                    } catch where !channel.isActive {
+                        _ = try await headPromise.futureResult.get()
+                        throw error
+                    }
                 }
                 return try await headPromise.futureResult.get()
             } onCancel: { [channel] in
@@ -254,31 +267,32 @@ final class EngineConnection: Sendable {
             if timedOut.withLockedValue({ $0 }) { throw ExchangeFailure.timedOut }
             throw error
         }
-        return EngineResponse(status: Int(head.status.code), headers: head.headers, body: ResponseBody(producer: producer))
+        return EngineResponse(status: Int(answer.status.code), headers: answer.headers, body: ResponseBody(producer: producer))
     }
 
-    private func write(_ request: EngineRequest, host: String) async throws {
+    /// The request's head: Host and User-Agent set, and the length of its body (0 for a POST without one).
+    static func head(_ request: EngineRequest, host: String) -> HTTPRequestHead {
         var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.uri, headers: request.headers)
         head.headers.replaceOrAdd(name: "Host", value: host)
         head.headers.replaceOrAdd(name: "User-Agent", value: "swtop")
         switch request.body {
         case .none:
             if request.method != .GET && request.method != .HEAD { head.headers.replaceOrAdd(name: "Content-Length", value: "0") }
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
         case let .bytes(bytes):
             head.headers.replaceOrAdd(name: "Content-Length", value: String(bytes.readableBytes))
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(bytes)), promise: nil)
-            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
         case let .upload(upload):
             head.headers.replaceOrAdd(name: "Content-Length", value: String(upload.size))
-            try await channel.writeAndFlush(HTTPClientRequestPart.head(head))
-            for try await chunk in upload.chunks {
-                try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk)))
-            }
-            try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
         }
+        return head
+    }
+
+    /// A build context, a megabyte at a time as the socket takes it.
+    private func upload(_ upload: ContextUpload, head: HTTPRequestHead) async throws {
+        try await channel.writeAndFlush(HTTPClientRequestPart.head(head))
+        for try await chunk in upload.chunks {
+            try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(chunk)))
+        }
+        try await channel.writeAndFlush(HTTPClientRequestPart.end(nil))
     }
 
     func close() { channel.close(promise: nil) }
