@@ -13,14 +13,7 @@ final class ReducerTests: XCTestCase {
     }
 
     func press(_ keys: [Key], _ state: UIState) -> (UIState, [Effect]) {
-        var state = state
-        var effects: [Effect] = []
-        for key in keys {
-            let (next, more) = Reducer.reduce(state, key, snapshot)
-            state = next
-            effects += more
-        }
-        return (state, effects)
+        SwtopUITests.press(keys, state, snapshot)
     }
 
     func id(_ name: String) -> String { snapshot.containers.first { $0.name == name }!.id }

@@ -45,15 +45,7 @@ final class SwarmScreenTests: XCTestCase {
     }
 
     func press(_ state: UIState, _ keys: [Key]) throws -> (UIState, [Effect]) {
-        let snapshot = try managerSnapshot()
-        var state = state
-        var effects: [Effect] = []
-        for key in keys {
-            let (next, out) = Reducer.reduce(state, key, snapshot)
-            state = next
-            effects += out
-        }
-        return (state, effects)
+        SwtopUITests.press(keys, state, try managerSnapshot())
     }
 
     func cursor(on name: String, _ state: UIState) throws -> UIState {
