@@ -153,8 +153,21 @@ final class ConfigEndToEndTests: XCTestCase {
     func testAClickSelectsUnderEveryCommonTERM() throws {
         for term in ["xterm-256color", "tmux-256color", "screen"] {
             let pane = try launch(config: nil, term: term)
-            let rows = try pane.capture().split(separator: "\n", omittingEmptySubsequences: false)
-            let third = rows[4].split(separator: " ").first { $0 != "▾" && $0 != "▸" }.map(String.init) ?? ""
+            // The row under the click, once the list has settled: a second engine's containers can come a
+            // moment after the first frame and move the rows (CI saw the click land on another container).
+            func thirdRow(_ screen: String) -> String {
+                let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+                guard rows.count > 4 else { return "" }
+                return rows[4].split(separator: " ").first { $0 != "▾" && $0 != "▸" }.map(String.init) ?? ""
+            }
+            var seen = "", unchanged = 0
+            let settled = try pane.waitFor("[\(term)] the list's third row unchanged for a second") { screen in
+                let name = thirdRow(screen)
+                unchanged = name == seen && !name.isEmpty ? unchanged + 1 : 0
+                seen = name
+                return unchanged >= 20
+            }
+            let third = thirdRow(settled)
             try pane.sendLiteral("\u{1b}[<0;5;5M\u{1b}[<0;5;5m")
             try pane.send("l")
             let logs = try pane.waitFor("[\(term)] logs of \(third)") { self.title($0).contains("logs:") }
