@@ -17,9 +17,16 @@ final class HTTPTransport: Sendable {
     let endpoint: EngineEndpoint
     /// The ssh forward of an `ssh://` engine: stopped with the transport.
     let tunnel: SSHTunnel?
+    /// Where every connection of this engine goes (its TLS context made once).
+    let socket: EngineSocket
     private let host: String
-    private let idle = NIOLockedValueBox<[EngineConnection]>([])
-    private let closed = NIOLockedValueBox(false)
+    /// Kept-alive connections waiting for a call; none are kept once the transport is shut down.
+    private let pool = NIOLockedValueBox(Pool())
+
+    private struct Pool {
+        var idle: [EngineConnection] = []
+        var closed = false
+    }
 
     init(endpoint: EngineEndpoint, tunnel: SSHTunnel? = nil) throws {
         self.endpoint = endpoint
@@ -27,11 +34,9 @@ final class HTTPTransport: Sendable {
         if case .ssh = endpoint.address, tunnel == nil {
             throw DockerError.invalidHost("\(endpoint.address): an ssh engine needs its tunnel")
         }
-        if case .tcp(_, _, true) = endpoint.address {
-            // Read the certificate files now: a missing one is said when connecting, not at the first call.
-            _ = try Self.tlsConfiguration(endpoint.tls ?? TLSMaterial(verify: true))
-        }
-        host = EngineSocket.hostHeader(endpoint.address)
+        // The certificate files are read here, once: a missing one is said when connecting.
+        socket = try EngineSocket(endpoint, forwardedSocket: tunnel?.localSocket)
+        host = socket.hostHeader
     }
 
     static func tlsConfiguration(_ material: TLSMaterial) throws -> TLSConfiguration {
@@ -50,8 +55,12 @@ final class HTTPTransport: Sendable {
     }
 
     func shutdown() async {
-        closed.withLockedValue { $0 = true }
-        for connection in idle.withLockedValue({ list in defer { list.removeAll() }; return list }) { connection.close() }
+        let idle = pool.withLockedValue { pool in
+            pool.closed = true
+            defer { pool.idle.removeAll() }
+            return pool.idle
+        }
+        for connection in idle { connection.close() }
         await tunnel?.stop()
     }
 
@@ -67,19 +76,19 @@ final class HTTPTransport: Sendable {
 
     /// A kept-alive connection, or a new one.
     private func connection() async throws -> (EngineConnection, reused: Bool) {
-        while let kept = idle.withLockedValue({ $0.popLast() }) {
+        while let kept = pool.withLockedValue({ $0.idle.popLast() }) {
             if kept.isFresh { return (kept, true) }
             kept.close()
         }
-        return (try await EngineConnection.open(endpoint, forwardedSocket: tunnel?.localSocket), false)
+        return (try await EngineConnection.open(socket), false)
     }
 
     /// Back into the idle list (called on the connection's event loop when its response ended).
     private func keep(_ connection: EngineConnection) {
         connection.markIdle()
-        let kept = idle.withLockedValue { list -> Bool in
-            guard !closed.withLockedValue({ $0 }), list.count < 8 else { return false }
-            list.append(connection)
+        let kept = pool.withLockedValue { pool -> Bool in
+            guard !pool.closed, pool.idle.count < 8 else { return false }
+            pool.idle.append(connection)
             return true
         }
         if !kept { connection.close() }
@@ -96,7 +105,7 @@ final class HTTPTransport: Sendable {
             }
         } catch let error where reused && request.method == .GET && !(error is CancellationError)
                     && (error as? ExchangeFailure) != .timedOut {
-            let fresh = try await EngineConnection.open(endpoint, forwardedSocket: tunnel?.localSocket)
+            let fresh = try await EngineConnection.open(socket)
             return try await fresh.exchange(request, host: host, deadline: deadline) { [weak self] in
                 self?.keep(fresh)
             }
@@ -122,7 +131,7 @@ final class HTTPTransport: Sendable {
         let response: EngineResponse
         do {
             // A stream's connection is its own: it is not kept when the stream ends early.
-            let connection = try await EngineConnection.open(endpoint, forwardedSocket: tunnel?.localSocket)
+            let connection = try await EngineConnection.open(socket)
             response = try await connection.exchange(request, host: host, deadline: .seconds(30)) { connection.close() }
         } catch {
             throw mapError(error)

@@ -28,23 +28,21 @@ public enum SessionInput: Sendable, Equatable {
 /// blank line here, keeping whatever bytes came after it. unix and tcp (+TLS) sockets; an ssh:// engine is
 /// the local socket of its tunnel (one more channel of the same SSH connection).
 struct HijackedConnection {
-    let endpoint: EngineEndpoint
-    /// The tunnel's local socket for an ssh:// engine.
-    var forwardedSocket: String? = nil
+    let socket: EngineSocket
 
     typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
     func connect() async throws -> Channel {
         // Over TLS the end of input is a close_notify and then the TCP write half's FIN (NIOSSLHandler's
         // output close); the engine keeps writing until the process ends.
-        try await EngineSocket.connect(endpoint, forwardedSocket: forwardedSocket, allowHalfClosure: true) { channel in
+        try await socket.connect(allowHalfClosure: true) { channel in
             try Channel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }
 
     /// The request's bytes: one write, Host set (the engine rejects HTTP/1.1 without it).
     func requestBytes(method: String, path: String, json: [UInt8]) -> [UInt8] {
-        let head = "\(method) \(path) HTTP/1.1\r\nHost: \(EngineSocket.hostHeader(endpoint.address))\r\nUser-Agent: swtop\r\n"
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: \(socket.hostHeader)\r\nUser-Agent: swtop\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(json.count)\r\n"
             + "Connection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
         return Array(head.utf8) + json
@@ -111,7 +109,7 @@ extension DockerClient {
                 resize: @escaping @Sendable (Int, Int) async -> Void,
                 output: @escaping @Sendable (LogStream, [UInt8]) -> Void) async throws -> Bool {
         try transport.checkTunnel()
-        let connection = HijackedConnection(endpoint: endpoint, forwardedSocket: transport.tunnel?.localSocket)
+        let connection = HijackedConnection(socket: transport.socket)
         let channel = try await connection.connect()
         let request = connection.requestBytes(method: method, path: path, json: json)
         let detached = DetachFlag()

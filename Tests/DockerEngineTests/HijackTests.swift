@@ -86,8 +86,8 @@ final class HijackTests: XCTestCase {
         }
     }
 
-    func testTheRequestIsOneWriteWithHostLengthAndUpgrade() {
-        let unix = HijackedConnection(endpoint: EngineEndpoint(address: .unix(path: "/run/docker.sock"), source: "test"))
+    func testTheRequestIsOneWriteWithHostLengthAndUpgrade() throws {
+        let unix = HijackedConnection(socket: try EngineSocket(EngineEndpoint(address: .unix(path: "/run/docker.sock"), source: "test"), forwardedSocket: nil))
         let json = bytes(#"{"Detach":false,"Tty":true}"#)
         let request = unix.requestBytes(method: "POST", path: "/v1.41/exec/abc/start", json: json)
         let text = String(decoding: request, as: UTF8.self)
@@ -95,10 +95,10 @@ final class HijackTests: XCTestCase {
         XCTAssertTrue(text.contains("\r\nContent-Length: \(json.count)\r\n"), text)
         XCTAssertTrue(text.contains("\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"), text)
         XCTAssertTrue(request.suffix(json.count).elementsEqual(json), "the body follows the head")
-        let tcp = HijackedConnection(endpoint: EngineEndpoint(address: .tcp(host: "engine.example", port: 2376, tls: true), source: "test"))
+        let tcp = HijackedConnection(socket: try EngineSocket(EngineEndpoint(address: .tcp(host: "engine.example", port: 2376, tls: true), source: "test"), forwardedSocket: nil))
         XCTAssertTrue(String(decoding: tcp.requestBytes(method: "POST", path: "/x", json: []), as: UTF8.self)
             .contains("\r\nHost: engine.example:2376\r\n"))
-        let v6 = HijackedConnection(endpoint: EngineEndpoint(address: .tcp(host: "::1", port: 2375, tls: false), source: "test"))
+        let v6 = HijackedConnection(socket: try EngineSocket(EngineEndpoint(address: .tcp(host: "::1", port: 2375, tls: false), source: "test"), forwardedSocket: nil))
         XCTAssertTrue(String(decoding: v6.requestBytes(method: "POST", path: "/x", json: []), as: UTF8.self)
             .contains("\r\nHost: [::1]:2375\r\n"))
     }

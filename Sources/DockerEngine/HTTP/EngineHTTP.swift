@@ -91,7 +91,6 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var head: EventLoopPromise<HTTPResponseHead>?
         var source: ResponseBody.Producer.Source
         var keepAlive = false
-        var ended = false
     }
 
     private var exchange: Exchange?
@@ -100,8 +99,6 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var paused = false
     private var readPending = false
-    /// False once a response ended in a way that leaves the connection unusable.
-    private(set) var reusable = true
     /// What ended the connection, kept for an exchange that begins after.
     private var broken: Error?
     /// Called on the event loop when a response ended and the connection may take another request.
@@ -110,14 +107,13 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-    /// Starts an exchange: the head will complete `head`, the body go to `source`.
     /// The number the next exchange will have (its body's `BodyDemand` is made with it).
     var nextExchange: Int { exchanges + 1 }
 
+    /// Starts an exchange: the head will complete `head`, the body go to `source`.
     func begin(head: EventLoopPromise<HTTPResponseHead>, source: ResponseBody.Producer.Source) {
         exchanges += 1
         exchange = Exchange(number: exchanges, head: head, source: source)
-        reusable = false
         paused = false
         // A connection that failed before this exchange (a TLS refusal in its handshake) fails it at once.
         if broken != nil || context?.channel.isActive != true { fail(broken ?? ExchangeFailure.closed) }
@@ -137,10 +133,9 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             current.source.finish()
             exchange = nil
-            reusable = current.keepAlive
             paused = false
             if readPending { readPending = false; context.read() }
-            if reusable { onIdle?() }
+            if current.keepAlive { onIdle?() }
         }
     }
 
@@ -178,7 +173,6 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func fail(_ error: Error) {
-        reusable = false
         guard let current = exchange else { return }
         exchange = nil
         current.head?.fail(error)
@@ -198,8 +192,8 @@ final class EngineConnection: Sendable {
         self.handler = handler
     }
 
-    static func open(_ endpoint: EngineEndpoint, forwardedSocket: String?) async throws -> EngineConnection {
-        try await EngineSocket.connect(endpoint, forwardedSocket: forwardedSocket) { channel in
+    static func open(_ socket: EngineSocket) async throws -> EngineConnection {
+        try await socket.connect { channel in
             let handler = ExchangeHandler()
             try channel.pipeline.syncOperations.addHTTPClientHandlers()
             try channel.pipeline.syncOperations.addHandler(handler)
