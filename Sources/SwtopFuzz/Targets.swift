@@ -285,7 +285,6 @@ enum ArchiveCheck {
                 }
                 try reader.finish()
             } catch {
-                if String(describing: error).isEmpty { return nil }
                 return nil
             }
             return (layers + reader.takeLayers(), reader.config)
