@@ -43,8 +43,7 @@ if (( BUILD )); then
   if ! command -v swift >/dev/null 2>&1 && [[ -x /opt/swift/usr/bin/swift ]]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
   # shellcheck source=lib/release-build.sh
   source "$ROOT/Scripts/lib/release-build.sh"
-  build=()
-  for word in "${SWTOP_RELEASE_BUILD[@]}"; do [[ "$word" == swtop ]] && build+=(swtop-fuzz) || build+=("$word"); done
+  build=("${SWTOP_FUZZ_BUILD[@]}")
   echo "fuzz.sh: building: ${build[*]}" >&2
   if [[ -n "$BUILD_LOCK" ]] && command -v flock >/dev/null 2>&1; then flock "$BUILD_LOCK" "${build[@]}" >&2; else "${build[@]}" >&2; fi
 fi

@@ -274,8 +274,7 @@ run_child bash "$ROOT/Scripts/install.sh" --prefix "$INSTALL_DIR" || rc=$?
 # tests' short fuzz pass (FuzzTests, SWTOP_FUZZ_BIN).
 # shellcheck source=lib/release-build.sh
 source "$ROOT/Scripts/lib/release-build.sh"
-FUZZ_BUILD=()
-for word in "${SWTOP_RELEASE_BUILD[@]}"; do [[ "$word" == swtop ]] && FUZZ_BUILD+=(swtop-fuzz) || FUZZ_BUILD+=("$word"); done
+FUZZ_BUILD=("${SWTOP_FUZZ_BUILD[@]}")
 if [[ -n "$BUILD_LOCK" ]] && command -v flock >/dev/null 2>&1; then FUZZ_BUILD=(flock "$BUILD_LOCK" "${FUZZ_BUILD[@]}"); fi
 run_child "${FUZZ_BUILD[@]}" || rc=$?
 (( rc == 0 )) || { say "the swtop-fuzz release build failed (exit $rc)"; exit "$rc"; }

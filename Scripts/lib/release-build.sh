@@ -20,3 +20,10 @@
 SWTOP_RELEASE_BUILD=(swift build -c release --static-swift-stdlib --product swtop
   -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic
   -Xlinker --icf=all)
+
+# The fuzzer's release build: the same flags, so it reuses every module swtop's build compiled
+# (Scripts/fuzz.sh, and Scripts/test.sh for FuzzTests' short pass).
+SWTOP_FUZZ_BUILD=()
+for word in "${SWTOP_RELEASE_BUILD[@]}"; do
+  if [[ "$word" == swtop ]]; then SWTOP_FUZZ_BUILD+=(swtop-fuzz); else SWTOP_FUZZ_BUILD+=("$word"); fi
+done
