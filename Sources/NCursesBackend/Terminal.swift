@@ -175,7 +175,7 @@ public final class Terminal {
 
     private func write(_ cell: Cell, x: Int, y: Int, columnsLeft: Int, window: UnsafeMutablePointer<WINDOW>?) {
         let (attrs, pair) = attributes(for: cell.style)
-        var chars = cell.character.unicodeScalars.map { wchar_t(bitPattern: $0.value) }
+        var chars = cell.scalarValues.map { wchar_t(bitPattern: $0) }
         let wanted = Int(cell.width)
         let curses = Int(swtop_wcwidth(chars[0]))
         if wanted == 2 && columnsLeft < 2 {
@@ -186,12 +186,11 @@ public final class Terminal {
             put(fallback(for: cell, cursesWidth: curses), attrs: attrs, pair: pair, x: x, y: y, window: window)
             return
         }
-        if chars.count > 5 { chars = [chars[0]] }
         _ = swtop_put_cell(window, Int32(y), Int32(x), chars, Int32(chars.count), attrs, pair)
     }
 
     private func fallback(for cell: Cell, cursesWidth: Int) -> [wchar_t] {
-        let base = cell.character.unicodeScalars.first!.value
+        let base = cell.scalar
         if utf8, cell.width == 2, cursesWidth == 1 {
             // e.g. a text-default emoji made wide by VS16: the bare base in text presentation, then a space.
             return [wchar_t(bitPattern: base), 0x20]

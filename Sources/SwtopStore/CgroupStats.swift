@@ -190,7 +190,10 @@ public struct CgroupStatsReader: Sendable {
         return pread(fd, into: &buffer)
     }
 
-    /// The file from offset 0 into `buffer` (as much as fits); nil on a read error.
+    /// The file from offset 0 into `buffer` (as much as fits); nil on a read error. A read that returns
+    /// less than asked is the end: cgroup and proc files are seq files, whose one read gives everything
+    /// that fits, and a pread past it makes the kernel generate the whole file again only to say 0 (it was
+    /// half the kernel time of a tick: every file read twice). A regular file's short read is its end too.
     static func pread(_ fd: Int32, into buffer: inout [UInt8]) -> Int? {
         var total = 0
         let capacity = buffer.count
@@ -204,6 +207,7 @@ public struct CgroupStatsReader: Sendable {
                 }
                 if n == 0 { break }
                 total += n
+                if n < capacity - (total - n) { break }
             }
             return true
         }

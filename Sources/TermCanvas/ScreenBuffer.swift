@@ -32,7 +32,7 @@ public struct ScreenBuffer: Hashable, Sendable {
         if DisplayWidth.isPrintableASCII(s) {
             for byte in s.utf8 {
                 guard col < limit else { break }
-                if col >= 0 { store(Cell(character: Character(Unicode.Scalar(byte)), width: 1, style: style), x: col, y: y) }
+                if col >= 0 { store(Cell(ascii: byte, style: style), x: col, y: y) }
                 col += 1
             }
             return max(0, col - x)

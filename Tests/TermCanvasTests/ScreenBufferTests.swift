@@ -93,6 +93,25 @@ final class ScreenBufferTests: XCTestCase {
         XCTAssertEqual(other.plainLines(), ["x"])
     }
 
+    func testClustersUpToFiveScalarsKeepEveryScalarAndLongerOnesTheirBase() {
+        // What a curses cell can hold (CCHARW_MAX = 5): the eye in a speech bubble is five scalars.
+        let clusters: [String] = ["e\u{301}", "\u{1F1E9}\u{1F1EA}", "\u{1F469}\u{1F3FD}\u{200D}\u{1F4BB}",
+                                  "\u{1F441}\u{FE0F}\u{200D}\u{1F5E8}\u{FE0F}"]
+        for cluster in clusters {
+            let cell = Cell(character: Character(cluster), width: 2)
+            XCTAssertEqual(cell.scalarValues, cluster.unicodeScalars.map(\.value), cluster)
+            XCTAssertEqual(String(cell.character), cluster)
+            XCTAssertNotEqual(cell, Cell(character: Character(String(cluster.unicodeScalars.first!)), width: 2),
+                              "the marks take part in equality: a changed mark is drawn again")
+        }
+        // A family of seven scalars: what the backend always showed of it, its first.
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}"
+        XCTAssertEqual(Cell(character: Character(family), width: 2).scalarValues, [0x1F468])
+        var buffer = ScreenBuffer(width: 6, height: 1)
+        buffer.put("a" + clusters[3] + "b", x: 0, y: 0)
+        XCTAssertEqual(buffer.plainLines(), ["a" + clusters[3] + "b"])
+    }
+
     func testFillAndApplyStyle() {
         var buffer = ScreenBuffer(width: 4, height: 3)
         buffer.fill(Rect(x: 1, y: 1, width: 10, height: 10), style: .border, character: "#")
