@@ -94,6 +94,11 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private var exchange: Exchange?
+    /// Body parts of the socket read under way, handed on as one chunk when the read is done
+    /// (`channelReadComplete`). A log follow arrives as one chunked-encoding chunk per frame — per line —
+    /// so handing on each part made a consumer wake-up, and with the watermarks a pause and resume of the
+    /// socket, every few lines; now it is one chunk per read of the socket, whatever its framing.
+    private var pendingBody: ByteBuffer?
     /// Numbers the exchanges of this connection.
     private(set) var exchanges = 0
     private var context: ChannelHandlerContext?
@@ -128,15 +133,33 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             current.head?.succeed(head)
             current.head = nil
             exchange = current
-        case let .body(chunk):
-            if case .stopProducing = current.source.yield(chunk) { paused = true }
+        case var .body(chunk):
+            if pendingBody == nil {
+                pendingBody = chunk
+            } else {
+                pendingBody!.writeBuffer(&chunk)
+            }
         case .end:
+            flushBody()
             current.source.finish()
             exchange = nil
             paused = false
             if readPending { readPending = false; context.read() }
             if current.keepAlive { onIdle?() }
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushBody()
+        context.fireChannelReadComplete()
+    }
+
+    /// Hands the parts of this read to the body's consumer as one chunk.
+    private func flushBody() {
+        guard let chunk = pendingBody else { return }
+        pendingBody = nil
+        guard let current = exchange else { return }
+        if case .stopProducing = current.source.yield(chunk) { paused = true }
     }
 
     func read(context: ChannelHandlerContext) {
@@ -173,6 +196,9 @@ final class ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func fail(_ error: Error) {
+        // What came before the failure still reaches the consumer first (a log body cut inside a frame
+        // gives its complete lines, then the error).
+        flushBody()
         guard let current = exchange else { return }
         exchange = nil
         current.head?.fail(error)
