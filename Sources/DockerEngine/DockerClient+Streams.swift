@@ -162,13 +162,30 @@ public struct LogReader {
             return nil
         }
         do {
-            guard let frames = try await nextFrames() else {
+            guard let chunk = try await nextChunk() else {
+                try frames.finish()
                 ended = true
                 let rest = lines.flush()
                 return rest.isEmpty ? nil : rest
             }
+            // In place: the payloads are views into the chunk, the lines made straight from them. (The
+            // decoders are moved out for the call so that neither is copied on write.)
             var out: [LogLine] = []
-            for frame in frames { out += lines.push(frame.payload, stream: frame.stream) }
+            var decoder = frames
+            var assembler = lines
+            frames = LogFrameDecoder()
+            lines = LineAssembler(timestamps: false)
+            defer {
+                frames = decoder
+                lines = assembler
+            }
+            try chunk.withUnsafeReadableBytes { bytes in
+                if isRaw {
+                    assembler.push(bytes, stream: .stdout, into: &out)
+                } else {
+                    try decoder.decode(bytes) { stream, payload in assembler.push(payload, stream: stream, into: &out) }
+                }
+            }
             return out
         } catch {
             ended = true

@@ -1,5 +1,6 @@
 import XCTest
 @testable import DockerEngine
+import NIOCore
 
 final class LogFrameDecoderTests: XCTestCase {
     func frame(_ stream: UInt8, _ text: String) -> [UInt8] {
@@ -138,5 +139,68 @@ final class NDJSONSplitterTests: XCTestCase {
             if let rest = splitter.flush() { lines.append(rest) }
             XCTAssertEqual(lines.map { String(decoding: $0, as: UTF8.self) }, ["{\"a\":1}", "{\"b\":2}", "{\"c\":3}"], "cut \(cut)")
         }
+    }
+}
+
+final class LogReaderChunkingTests: XCTestCase {
+    /// A framed body with stamped lines of stdout and stderr, a line over several frames and an unterminated
+    /// end, read through `LogReader` in chunks cut at every position: the same lines every time.
+    func testLinesDoNotDependOnWhereChunksAreCut() async throws {
+        func frame(_ stream: UInt8, _ text: String) -> [UInt8] {
+            let payload = Array(text.utf8)
+            let n = UInt32(payload.count)
+            return [stream, 0, 0, 0, UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] + payload
+        }
+        let body = frame(1, "2026-12-08T01:02:03.000000001Z one\n") + frame(2, "2026-12-08T01:02:03.5Z err\r\n")
+            + frame(1, "2026-12-08T01:02:04Z two ") + frame(1, "halves\n2026-12-08T01:02:05Z three\n")
+            + frame(2, "2026-12-08T01:02:06Z tail")
+        func read(cutAt cuts: [Int]) async throws -> [LogLine] {
+            var pieces: [ByteBuffer] = []
+            var start = 0
+            for cut in cuts + [body.count] where cut > start {
+                pieces.append(ByteBuffer(bytes: body[start..<cut]))
+                start = cut
+            }
+            let queue = Queue(pieces)
+            var reader = LogReader(isRaw: false, timestamps: true) { queue.next() }
+            var lines: [LogLine] = []
+            while let more = try await reader.nextLines() { lines += more }
+            return lines
+        }
+        let whole = try await read(cutAt: [])
+        XCTAssertEqual(whole, [
+            LogLine(stream: .stdout, timestamp: "2026-12-08T01:02:03.000000001Z", text: "one"),
+            LogLine(stream: .stderr, timestamp: "2026-12-08T01:02:03.5Z", text: "err"),
+            LogLine(stream: .stdout, timestamp: "2026-12-08T01:02:04Z", text: "two halves"),
+            LogLine(stream: .stdout, timestamp: "2026-12-08T01:02:05Z", text: "three"),
+            LogLine(stream: .stderr, timestamp: "2026-12-08T01:02:06Z", text: "tail"),
+        ])
+        for cut in 1..<body.count {
+            let lines = try await read(cutAt: [cut])
+            XCTAssertEqual(lines, whole, "cut at \(cut)")
+        }
+        let byteByByte = try await read(cutAt: Array(1..<body.count))
+        XCTAssertEqual(byteByByte, whole)
+    }
+
+    /// A body cut inside a frame: the complete lines first, then the error.
+    func testABodyCutInsideAFrameGivesItsLinesThenThrows() async throws {
+        let bytes: [UInt8] = [1, 0, 0, 0, 0, 0, 0, 3] + Array("ok\n".utf8) + [1, 0, 0, 0, 0, 0, 0, 9, 0x61]
+        let queue = Queue([ByteBuffer(bytes: bytes)])
+        var reader = LogReader(isRaw: false, timestamps: false) { queue.next() }
+        let first = try await reader.nextLines()
+        XCTAssertEqual(first, [LogLine(stream: .stdout, text: "ok")])
+        do {
+            _ = try await reader.nextLines()
+            XCTFail("a cut frame must end the body with an error")
+        } catch {
+            XCTAssertTrue(String(describing: error).contains("inside a log frame"), "\(error)")
+        }
+    }
+
+    final class Queue: @unchecked Sendable {
+        private var pieces: [ByteBuffer]
+        init(_ pieces: [ByteBuffer]) { self.pieces = pieces }
+        func next() -> ByteBuffer? { pieces.isEmpty ? nil : pieces.removeFirst() }
     }
 }
