@@ -220,7 +220,10 @@ public final class LogSession: Sendable {
                 await setState(index, .following)
                 lastError = ""
                 backoff = 1
+                let clock = ContinuousClock()
+                var asked = clock.now
                 while let lines = try await reader.nextLines() {
+                    let waited = clock.now - asked
                     var out: [LogEntry] = []
                     out.reserveCapacity(lines.count)
                     for line in lines {
@@ -249,6 +252,16 @@ public final class LogSession: Sendable {
                         lastEndNotice = nil
                         await post(out)
                     }
+                    // Caught up (the read waited for the engine: nothing was buffered): these lines are
+                    // posted; let the next gather for a moment before asking again. A flood that the view
+                    // keeps up with otherwise comes a few lines a read, each read a wake-up of this task and
+                    // of the socket's thread (60 % of the CPU was the kernel's: switches, futexes, small
+                    // reads); a reader that is behind finds chunks waiting and does not pause. A frame is
+                    // 33 ms: 10 ms is not seen.
+                    if options.follow, !lines.isEmpty, waited > .milliseconds(2) {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                    asked = clock.now
                 }
                 guard options.follow else {
                     await setState(index, .ended)
