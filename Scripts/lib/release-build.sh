@@ -26,15 +26,21 @@
 #                                  .text kept 12-13 MB of it resident; laid out together, about 9 MB
 #                                  (peak RSS at N=50 24.4 -> 21.4 MB). A name the code no longer has is
 #                                  skipped (--no-warn-symbol-ordering); a new function goes after the list.
-# Changing the compiler flags rebuilds the whole release tree (~7-9 minutes on 2 cores); the order file
-# and the other linker flags only relink.
+#                                  SWTOP_LINK_ORDER=0 links without it: what Scripts/link-order.sh reads
+#                                  (made from a binary laid out by the list, the list only grows: the
+#                                  pages read then hold the listed neighbours too).
+# Changing the compiler flags rebuilds the whole release tree (~7-9 minutes on 2 cores); the other linker
+# flags only relink. SwiftPM does not see the order file's contents: after changing it, remove
+# .build/release/swtop so that it links again.
 SWTOP_ORDER_FILE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/swtop.order"
 SWTOP_RELEASE_BUILD=(swift build -c release --static-swift-stdlib --product swtop
   -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic
   -Xlinker --icf=all
   -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections
-  -Xlinker --gc-sections
-  -Xlinker "--symbol-ordering-file=$SWTOP_ORDER_FILE" -Xlinker --no-warn-symbol-ordering)
+  -Xlinker --gc-sections)
+if [[ "${SWTOP_LINK_ORDER:-1}" != 0 ]]; then
+  SWTOP_RELEASE_BUILD+=(-Xlinker "--symbol-ordering-file=$SWTOP_ORDER_FILE" -Xlinker --no-warn-symbol-ordering)
+fi
 
 # The fuzzer's release build: the same flags, so it reuses every module swtop's build compiled
 # (Scripts/fuzz.sh, and Scripts/test.sh for FuzzTests' short pass).
